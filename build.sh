@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# Invite Desk: one entry point for building, testing, the demo and the benchmarks.
+#
+#   ./build.sh          build dist/chrome/ and dist/invite-desk-chrome.zip (installs what is missing)
+#   ./build.sh test     every test layer, ending with one "N passed, N failed" line
+#   ./build.sh demo     the extension against the emulator's sample scenario
+#   ./build.sh bench    size of the shipped module
+#
+# A fresh machine needs only rustup/cargo, Node and npm; everything else is installed here,
+# into tools/ (git-ignored) or, for Chromium, through apt.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+
+WASM_TARGET=wasm32-unknown-unknown
+TOOLS=$ROOT/tools
+BUILD=$ROOT/build
+DIST=$ROOT/dist
+WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- installs
+
+need() { command -v "$1" >/dev/null 2>&1 || die "$1 is required: $2"; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+ensure_wasm_target() {
+  rustup target list --installed | grep -qx "$WASM_TARGET" || {
+    say "Installing the Rust target $WASM_TARGET"
+    rustup target add "$WASM_TARGET"
+  }
+}
+
+# The CLI must match the wasm-bindgen library version in Cargo.lock exactly.
+ensure_wasm_bindgen() {
+  local want have
+  want=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/[^0-9.]/, "", $0); print; exit }' Cargo.lock)
+  [ -n "$want" ] || die "cannot find wasm-bindgen in Cargo.lock"
+  have=$("$TOOLS/bin/wasm-bindgen" --version 2>/dev/null | awk '{ print $2 }') || true
+  if [ "$have" != "$want" ]; then
+    say "Installing wasm-bindgen-cli $want into tools/ (a few minutes, once)"
+    cargo install wasm-bindgen-cli --version "$want" --root "$TOOLS" --force
+  fi
+}
+
+# npm ci when node_modules is missing or older than the lock file.
+ensure_npm_packages() {
+  local dir=$1
+  if [ ! -f "$dir/node_modules/.invite-desk-installed" ] ||
+     [ "$dir/package-lock.json" -nt "$dir/node_modules/.invite-desk-installed" ]; then
+    say "Installing npm packages in ${dir#"$ROOT"/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$dir/node_modules/.invite-desk-installed"
+  fi
+}
+
+# Chromium and its driver for the browser tests; a small CJK font so screenshots of Chinese and
+# Japanese names show glyphs, not boxes.
+ensure_chromium() {
+  local package missing=()
+  for package in chromium chromium-driver fonts-droid-fallback; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# ---------------------------------------------------------------- build
+
+build_wasm() {
+  say "Building the wasm module (release)"
+  cargo build --release --lib --target "$WASM_TARGET" -p invite-desk
+  local raw=target/$WASM_TARGET/release/invite_desk.wasm stamp=$BUILD/pkg/.built-from
+  # wasm-opt takes seconds: skip both steps when cargo left the module as it was.
+  if [ ! -f "$stamp" ] || [ "$raw" -nt "$stamp" ]; then
+    rm -rf "$BUILD/pkg" && mkdir -p "$BUILD/pkg"
+    "$TOOLS/bin/wasm-bindgen" --target web --no-typescript --out-dir "$BUILD/pkg" "$raw"
+    say "Optimising with wasm-opt -Oz"
+    "$TOOLS/node_modules/.bin/wasm-opt" -Oz "${WASM_OPT_FEATURES[@]}" --strip-debug --strip-producers \
+      "$BUILD/pkg/invite_desk_bg.wasm" -o "$BUILD/pkg/invite_desk_bg.opt.wasm"
+    mv "$BUILD/pkg/invite_desk_bg.opt.wasm" "$BUILD/pkg/invite_desk_bg.wasm"
+    touch "$stamp"
+  fi
+}
+
+assemble_chrome() {
+  rm -rf "$DIST/chrome" && mkdir -p "$DIST"
+  cp -R extension "$DIST/chrome"
+  mkdir -p "$DIST/chrome/pkg"
+  cp "$BUILD/pkg/invite_desk.js" "$BUILD/pkg/invite_desk_bg.wasm" "$DIST/chrome/pkg/"
+  rm -f "$DIST/invite-desk-chrome.zip"
+  node "$TOOLS/zip.mjs" "$DIST/chrome" "$DIST/invite-desk-chrome.zip"
+}
+
+# A copy of dist/chrome that may also reach the emulator on loopback. Only tests and the demo
+# use it; the shipped manifest never names loopback.
+make_loopback_variant() {
+  local dir=$DIST/$1 suffix=$2
+  rm -rf "$dir" && cp -R "$DIST/chrome" "$dir"
+  node -e '
+    const fs = require("fs");
+    const [file, suffix] = process.argv.slice(1);
+    const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
+    manifest.name = "Invite Desk (" + suffix + ")";
+    manifest.host_permissions.push("http://127.0.0.1/*", "http://localhost/*");
+    fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + "\n");
+  ' "$dir/manifest.json" "$suffix"
+}
+
+wasm_size_report() {
+  local wasm=$DIST/chrome/pkg/invite_desk_bg.wasm glue=$DIST/chrome/pkg/invite_desk.js
+  printf 'wasm module: %s bytes raw, %s bytes gzipped; JS glue: %s bytes raw, %s bytes gzipped\n' \
+    "$(wc -c <"$wasm" | tr -d ' ')" "$(gzip -9c "$wasm" | wc -c | tr -d ' ')" \
+    "$(wc -c <"$glue" | tr -d ' ')" "$(gzip -9c "$glue" | wc -c | tr -d ' ')"
+}
+
+cmd_build() {
+  need cargo "install Rust with rustup (https://rustup.rs)"
+  need node "install Node.js 20 or newer"
+  need npm "install npm (it comes with Node.js)"
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  ensure_npm_packages "$TOOLS"
+  build_wasm
+  assemble_chrome
+  say "Built"
+  echo "extension folder: dist/chrome/"
+  echo "store package:    dist/invite-desk-chrome.zip"
+  wasm_size_report
+  echo "To load it: open chrome://extensions (or edge://extensions), switch on Developer mode,"
+  echo "click \"Load unpacked\" and choose the dist/chrome folder."
+}
+
+# ---------------------------------------------------------------- test
+
+PASSED=0
+FAILED=0
+LOGS=$BUILD/test-logs
+
+# Runs one layer, its output to the console and a log; adds its counts to the totals. A layer
+# that fails without reporting any count (it did not compile, say) counts as one failure.
+layer() {
+  local name=$1 counter=$2; shift 2
+  local log=$LOGS/$name.log status=0 passed failed
+  say "Test layer: $name"
+  "$@" 2>&1 | tee "$log" || status=$?
+  read -r passed failed < <("$counter" "$log")
+  if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
+  PASSED=$((PASSED + passed))
+  FAILED=$((FAILED + failed))
+  printf '%s: %s passed, %s failed\n' "$name" "$passed" "$failed"
+}
+
+# A check (fmt, clippy) is one test.
+count_check() { echo 0 0; }
+count_cargo() {
+  awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+       END { print p + 0, f + 0 }' "$1"
+}
+count_node() {
+  awk '/^ℹ pass / { p += $3 } /^ℹ fail / { f += $3 } END { print p + 0, f + 0 }' "$1"
+}
+
+check() {
+  local name=$1; shift
+  if "$@"; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); echo "check failed: $name"; fi
+}
+
+start_emulator() {
+  local scenario=$1 log=$LOGS/emulator.log
+  target/debug/invite-desk-emulator --port 0 --scenario "$scenario" >"$log" 2>&1 &
+  EMULATOR_PID=$!
+  for _ in $(seq 100); do
+    EMULATOR_URL=$(grep -o 'http://[^ ]*' "$log" | head -n 1) || true
+    [ -n "$EMULATOR_URL" ] && return 0
+    kill -0 "$EMULATOR_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$log" >&2
+  die "the emulator did not start"
+}
+
+stop_emulator() { [ -n "${EMULATOR_PID:-}" ] && kill "$EMULATOR_PID" 2>/dev/null || true; }
+
+wasm_suites() {
+  local suite status=0
+  for suite in tests/*.rs; do
+    suite=$(basename "$suite" .rs)
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$TOOLS/bin/wasm-bindgen-test-runner \
+    WASM_BINDGEN_TEST_WEBDRIVER_JSON=$ROOT/tests/webdriver.json \
+    WASM_BINDGEN_TEST_TIMEOUT=60 \
+    CHROMEDRIVER=$(command -v chromedriver) \
+    INVITE_DESK_EMULATOR_URL=$EMULATOR_URL \
+      cargo test --target "$WASM_TARGET" -p invite-desk --test "$suite" || status=$?
+  done
+  return "$status"
+}
+
+cmd_test() {
+  cmd_build
+  ensure_chromium
+  ensure_npm_packages "$ROOT/tests/e2e"
+  make_loopback_variant test-chrome test
+  rm -rf "$LOGS" && mkdir -p "$LOGS"
+  trap stop_emulator EXIT
+
+  say "Test layer: format and lints"
+  check "cargo fmt" cargo fmt --all -- --check
+  check "cargo clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
+  check "cargo clippy (wasm)" cargo clippy --target "$WASM_TARGET" -p invite-desk --all-targets -- -D warnings
+
+  layer native count_cargo cargo test -p invite-desk
+  layer emulator count_cargo cargo test -p invite-desk-emulator
+
+  cargo build -p invite-desk-emulator
+  start_emulator tests/scenarios/pagination.json
+  layer wasm-in-chromium count_cargo wasm_suites
+  stop_emulator
+
+  layer extension-in-chromium count_node env \
+    INVITE_DESK_EXTENSION="$DIST/test-chrome" \
+    INVITE_DESK_EMULATOR="$ROOT/target/debug/invite-desk-emulator" \
+    INVITE_DESK_SCREENSHOTS="$DIST/screenshots" \
+    node --test --test-reporter=spec --test-concurrency=1 tests/e2e/
+
+  echo "$PASSED passed, $FAILED failed"
+  [ "$FAILED" = 0 ]
+}
+
+# ---------------------------------------------------------------- demo
+
+cmd_demo() {
+  cmd_build
+  ensure_chromium
+  ensure_npm_packages "$ROOT/tests/e2e"
+  mkdir -p "$BUILD/test-logs"
+  LOGS=$BUILD/test-logs
+  cargo build -p invite-desk-emulator
+  trap stop_emulator EXIT
+  start_emulator tests/scenarios/demo.json
+  say "Emulator serving the demo scenario at $EMULATOR_URL"
+  make_loopback_variant demo-chrome demo
+  # The demo worker seeds one account pointing at the emulator, then runs the real worker.
+  cat >"$DIST/demo-chrome/demo_worker.js" <<EOF
+// Demo only: stores an account that points at the local emulator, then runs the real worker.
+import './service_worker.js';
+
+chrome.runtime.onInstalled.addListener(() => chrome.storage.local.set({
+  accounts: [{ id: 'demo', label: 'Demo (LinkUp)', provider: 'linkup', api_key: 'lk_demo_key',
+    account_id: 'acc_demo_linkup', base_url: '$EMULATOR_URL', plan: 'premium' }],
+}));
+EOF
+  node -e '
+    const fs = require("fs");
+    const file = process.argv[1];
+    const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
+    manifest.background.service_worker = "demo_worker.js";
+    fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + "\n");
+  ' "$DIST/demo-chrome/manifest.json"
+  if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    say "Opening Chromium with the demo extension; close the window to stop the demo"
+    chromium --user-data-dir="$(mktemp -d)" --no-first-run \
+      --disable-extensions-except="$DIST/demo-chrome" --load-extension="$DIST/demo-chrome" \
+      "$EMULATOR_URL/__demo" || true
+  else
+    say "No display: running headless and saving a screenshot of the popup"
+    INVITE_DESK_EXTENSION="$DIST/demo-chrome" node tests/e2e/demo-screenshot.mjs "$DIST/demo-popup.png"
+    echo "Screenshot of the demo popup: dist/demo-popup.png"
+  fi
+}
+
+# ---------------------------------------------------------------- bench
+
+cmd_bench() {
+  cmd_build
+  say "Benchmarks"
+  wasm_size_report
+}
+
+case "${1:-build}" in
+  build) cmd_build ;;
+  test) cmd_test ;;
+  demo) cmd_demo ;;
+  bench) cmd_bench ;;
+  *) die "unknown command '$1' (use: build, test, demo, bench)" ;;
+esac

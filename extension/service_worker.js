@@ -1,0 +1,37 @@
+// Invite Desk service worker. Every listener is registered synchronously at the top level, as
+// MV3 requires, and waits on the one wasm init promise; the backend in Rust does the work. No
+// state lives here: the worker may be stopped at any moment.
+import init, * as backend from './pkg/invite_desk.js';
+
+const ready = init({ module_or_path: new URL('./pkg/invite_desk_bg.wasm', import.meta.url) });
+
+// Errors from the backend are {code, message, next_step} objects that never hold a key.
+function run(command, ...args) {
+  return ready.then(() => command(...args));
+}
+
+function report(error) {
+  console.warn('Invite Desk:', error?.code ?? 'error', error?.message ?? String(error));
+}
+
+chrome.runtime.onInstalled.addListener(() => run(backend.start).catch(report));
+chrome.runtime.onStartup.addListener(() => run(backend.start).catch(report));
+chrome.alarms.onAlarm.addListener((alarm) => run(backend.on_alarm, alarm.name).catch(report));
+
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'local') return;
+  if ('settings' in changes) run(backend.start).catch(report);
+  else if ('accounts' in changes) run(backend.refresh).catch(report);
+});
+
+// Intents come only from this extension's own pages, never from web pages or other extensions.
+chrome.runtime.onMessage.addListener((intent, sender, respond) => {
+  if (sender.id !== chrome.runtime.id || !sender.url?.startsWith(self.location.origin + '/')) {
+    return false;
+  }
+  run(backend.handle_intent, intent).then(
+    () => respond({ ok: true }),
+    (error) => respond({ ok: false, error }),
+  );
+  return true;
+});

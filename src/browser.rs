@@ -1,0 +1,87 @@
+//! Bindings to the chrome.* APIs the backend uses: storage.local, the action's badge and the
+//! alarms. Stored values cross as JSON text: the browser's own JSON.parse and JSON.stringify
+//! move a 5,000-invitation snapshot faster, and in less code, than building it field by field.
+
+use crate::error::{Error, ErrorKind};
+use js_sys::{Object, Reflect, JSON};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = get, catch)]
+    async fn storage_local_get(keys: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = set, catch)]
+    async fn storage_local_set(items: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setBadgeText, catch)]
+    async fn action_set_badge_text(details: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setBadgeBackgroundColor, catch)]
+    async fn action_set_badge_background_color(details: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setTitle, catch)]
+    async fn action_set_title(details: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create, catch)]
+    async fn alarms_create(name: &str, info: JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// The stored values of `keys` as the JSON text of one object (missing keys are absent).
+pub async fn storage_get(keys: &[&str]) -> Result<String, Error> {
+    let keys: js_sys::Array = keys.iter().map(|key| JsValue::from_str(key)).collect();
+    let stored = storage_local_get(keys.into())
+        .await
+        .map_err(browser_error)?;
+    let text = JSON::stringify(&stored).map_err(browser_error)?;
+    Ok(String::from(text))
+}
+
+pub async fn storage_set(key: &str, value: &impl Serialize) -> Result<(), Error> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| Error::new(ErrorKind::Browser).with_detail(&e.to_string()))?;
+    let parsed = JSON::parse(&text).map_err(browser_error)?;
+    storage_local_set(object(&[(key, parsed)])?)
+        .await
+        .map_err(browser_error)?;
+    Ok(())
+}
+
+pub async fn set_badge(text: &str, color: &str, title: &str) -> Result<(), Error> {
+    action_set_badge_text(object(&[("text", text.into())])?)
+        .await
+        .map_err(browser_error)?;
+    action_set_badge_background_color(object(&[("color", color.into())])?)
+        .await
+        .map_err(browser_error)?;
+    action_set_title(object(&[("title", title.into())])?)
+        .await
+        .map_err(browser_error)?;
+    Ok(())
+}
+
+/// Creates (or replaces) a repeating alarm; its first run is one period from now.
+pub async fn create_alarm(name: &str, period_minutes: f64) -> Result<(), Error> {
+    let info = object(&[("periodInMinutes", period_minutes.into())])?;
+    alarms_create(name, info).await.map_err(browser_error)?;
+    Ok(())
+}
+
+fn object(entries: &[(&str, JsValue)]) -> Result<JsValue, Error> {
+    let object = Object::new();
+    for (key, value) in entries {
+        Reflect::set(&object, &JsValue::from_str(key), value).map_err(browser_error)?;
+    }
+    Ok(object.into())
+}
+
+/// Chrome rejects with an `Error` (or, from some APIs, a plain string).
+fn browser_error(error: JsValue) -> Error {
+    let text = error.as_string().or_else(|| {
+        Reflect::get(&error, &JsValue::from_str("message"))
+            .ok()?
+            .as_string()
+    });
+    Error::new(ErrorKind::Browser).with_detail(&text.unwrap_or_default())
+}

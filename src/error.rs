@@ -1,0 +1,266 @@
+//! The one error type. Every failure, whatever its source, becomes a kind with a stable code, a
+//! message a person understands and the next step to take. It never holds an API key: provider
+//! text is redacted before it is kept.
+
+use serde::{Deserialize, Serialize};
+
+/// Stable codes: the popup, the badge and the tests match on these, never on message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    Unauthorized,
+    Forbidden,
+    OutOfCredits,
+    NotFound,
+    AlreadyDone,
+    LimitReached,
+    RateLimited,
+    InvalidInput,
+    Network,
+    Timeout,
+    ProviderUnavailable,
+    BadResponse,
+    /// The provider refused with a code we do not know; its own text is kept in `detail`.
+    ProviderError,
+    /// The browser refused a storage, badge or alarm call.
+    Browser,
+}
+
+/// Longest provider text kept in `detail`: enough to explain, too short to carry a page of HTML.
+const DETAIL_MAX_CHARS: usize = 300;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "ErrorRecord", from = "ErrorRecord")]
+pub struct Error {
+    pub kind: ErrorKind,
+    /// The provider's own words, when it gave any.
+    pub detail: Option<String>,
+    /// Seconds to wait, from the provider's `Retry-After`.
+    pub retry_after_s: Option<u32>,
+    /// The input field at fault, for `invalid_input`.
+    pub field: Option<String>,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind) -> Self {
+        Error {
+            kind,
+            detail: None,
+            retry_after_s: None,
+            field: None,
+        }
+    }
+
+    pub fn invalid_input(field: &str, detail: &str) -> Self {
+        Error {
+            field: Some(field.to_owned()),
+            ..Error::new(ErrorKind::InvalidInput).with_detail(detail)
+        }
+    }
+
+    pub fn with_detail(mut self, detail: &str) -> Self {
+        let detail = detail.trim();
+        self.detail = (!detail.is_empty()).then(|| detail.chars().take(DETAIL_MAX_CHARS).collect());
+        self
+    }
+
+    pub fn with_retry_after(mut self, seconds: Option<u32>) -> Self {
+        self.retry_after_s = seconds;
+        self
+    }
+
+    /// Removes every occurrence of `secret` from the provider's text, in case a provider echoes
+    /// the request back (some error pages print the headers they received).
+    pub fn redact(mut self, secret: &str) -> Self {
+        if let Some(detail) = &self.detail {
+            if !secret.is_empty() && detail.contains(secret) {
+                self.detail = Some(detail.replace(secret, "[API key]"));
+            }
+        }
+        self
+    }
+
+    /// What happened, in words for the person using the extension.
+    pub fn message(&self) -> String {
+        match self.kind {
+            ErrorKind::Unauthorized => "The API key was rejected.".into(),
+            ErrorKind::Forbidden => "The provider refused access to this LinkedIn account.".into(),
+            ErrorKind::OutOfCredits => "The provider account has run out of credits.".into(),
+            ErrorKind::NotFound => "The provider does not know this account or invitation.".into(),
+            ErrorKind::AlreadyDone => "This was already done.".into(),
+            ErrorKind::LimitReached => {
+                "LinkedIn's invitation limit is reached for this account.".into()
+            }
+            ErrorKind::RateLimited => "Too many requests were sent to the provider.".into(),
+            ErrorKind::InvalidInput => match &self.field {
+                Some(field) => format!("{} is not valid.", field),
+                None => "The provider found the request invalid.".into(),
+            },
+            ErrorKind::Network => "The provider could not be reached.".into(),
+            ErrorKind::Timeout => "The provider did not answer in time.".into(),
+            ErrorKind::ProviderUnavailable => "The provider is having problems right now.".into(),
+            ErrorKind::BadResponse => "The provider sent an answer Invite Desk cannot read.".into(),
+            ErrorKind::ProviderError => "The provider refused the request.".into(),
+            ErrorKind::Browser => "The browser refused to save Invite Desk's data.".into(),
+        }
+    }
+
+    /// What the person can do about it.
+    pub fn next_step(&self) -> String {
+        match self.kind {
+            ErrorKind::Unauthorized => {
+                "Check the API key in Options, or create a new key in your provider's dashboard."
+                    .into()
+            }
+            ErrorKind::Forbidden => {
+                "Reconnect the LinkedIn account in your provider's dashboard, then refresh.".into()
+            }
+            ErrorKind::OutOfCredits => {
+                "Add credits in your provider's dashboard, then refresh.".into()
+            }
+            ErrorKind::NotFound => {
+                "Check the Account ID in Options; if it is right, the invitation is already gone."
+                    .into()
+            }
+            ErrorKind::AlreadyDone => "Nothing to do: the list updates on the next refresh.".into(),
+            ErrorKind::LimitReached => {
+                "Wait until LinkedIn's weekly limit resets before sending more.".into()
+            }
+            ErrorKind::RateLimited => match self.retry_after_s {
+                Some(seconds) => format!("Wait {} and try again.", wait_text(seconds)),
+                None => "Wait a minute and try again.".into(),
+            },
+            ErrorKind::InvalidInput => "Correct it and try again.".into(),
+            ErrorKind::Network => {
+                "Check your internet connection and the Base URL in Options, then try again.".into()
+            }
+            ErrorKind::Timeout | ErrorKind::ProviderUnavailable => {
+                "Try again in a few minutes.".into()
+            }
+            ErrorKind::BadResponse => {
+                "Try again later; if it keeps happening, check the Base URL in Options.".into()
+            }
+            ErrorKind::ProviderError => "Read the provider's message, then try again later.".into(),
+            ErrorKind::Browser => {
+                "Free some disk space or restart the browser, then try again.".into()
+            }
+        }
+    }
+}
+
+fn wait_text(seconds: u32) -> String {
+    match seconds {
+        0..=1 => "a second".into(),
+        2..=119 => format!("{} seconds", seconds),
+        120..=7199 => format!("{} minutes", seconds.div_ceil(60)),
+        _ => format!("{} hours", seconds.div_ceil(3600)),
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.message(), self.next_step())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The stored and JS-facing form: the code plus the words derived from it, so the popup shows
+/// `message` and `next_step` without knowing any rule.
+#[derive(Serialize, Deserialize)]
+struct ErrorRecord {
+    code: ErrorKind,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    next_step: String,
+    #[serde(default)]
+    detail: Option<String>,
+    #[serde(default)]
+    retry_after_s: Option<u32>,
+    #[serde(default)]
+    field: Option<String>,
+}
+
+impl From<Error> for ErrorRecord {
+    fn from(error: Error) -> Self {
+        ErrorRecord {
+            code: error.kind,
+            message: error.message(),
+            next_step: error.next_step(),
+            detail: error.detail,
+            retry_after_s: error.retry_after_s,
+            field: error.field,
+        }
+    }
+}
+
+impl From<ErrorRecord> for Error {
+    fn from(record: ErrorRecord) -> Self {
+        Error {
+            kind: record.code,
+            detail: record.detail,
+            retry_after_s: record.retry_after_s,
+            field: record.field,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialized_error_carries_code_message_and_next_step() {
+        let error = Error::new(ErrorKind::RateLimited).with_retry_after(Some(90));
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json["code"], "rate_limited");
+        assert_eq!(
+            json["message"],
+            "Too many requests were sent to the provider."
+        );
+        assert_eq!(json["next_step"], "Wait 90 seconds and try again.");
+        let back: Error = serde_json::from_value(json).unwrap();
+        assert_eq!(back, error);
+    }
+
+    #[test]
+    fn redact_removes_the_key_from_provider_text() {
+        let error = Error::new(ErrorKind::ProviderError)
+            .with_detail("bad header x-api-key: sk_live_123 received")
+            .redact("sk_live_123");
+        assert_eq!(
+            error.detail.as_deref(),
+            Some("bad header x-api-key: [API key] received")
+        );
+        assert!(!error.to_string().contains("sk_live_123"));
+    }
+
+    #[test]
+    fn detail_is_trimmed_and_bounded() {
+        let long = "x".repeat(5000);
+        let error = Error::new(ErrorKind::ProviderError).with_detail(&long);
+        assert_eq!(error.detail.unwrap().chars().count(), DETAIL_MAX_CHARS);
+        assert_eq!(
+            Error::new(ErrorKind::ProviderError)
+                .with_detail("  ")
+                .detail,
+            None
+        );
+    }
+
+    #[test]
+    fn invalid_input_names_the_field() {
+        let error = Error::invalid_input("Note", "longer than 300 characters");
+        assert_eq!(error.message(), "Note is not valid.");
+        assert_eq!(error.field.as_deref(), Some("Note"));
+    }
+
+    #[test]
+    fn wait_text_reads_naturally() {
+        assert_eq!(wait_text(1), "a second");
+        assert_eq!(wait_text(45), "45 seconds");
+        assert_eq!(wait_text(600), "10 minutes");
+        assert_eq!(wait_text(43_200), "12 hours");
+    }
+}

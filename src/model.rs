@@ -1,0 +1,221 @@
+//! Provider-neutral data: accounts as the options page stores them, people, invitations and
+//! pages. Provider modules decode into these types; nothing else knows a provider's wire format.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderKind {
+    Linkup,
+    UnipileV2,
+    UnipileV1,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Plan {
+    #[default]
+    Free,
+    Premium,
+}
+
+/// An API key. It has no `Serialize` and its `Debug` is masked, so it cannot reach a snapshot,
+/// a log line or an error by accident; `expose` is called only to build the auth header.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn new(key: impl Into<String>) -> Self {
+        ApiKey(key.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(****)")
+    }
+}
+
+/// One configured LinkedIn account, as stored under `accounts` in `chrome.storage.local`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Account {
+    /// Our own id for the account, chosen by the options page.
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+    pub provider: ProviderKind,
+    pub api_key: ApiKey,
+    /// The provider's id for the LinkedIn account.
+    pub account_id: String,
+    /// Empty means the provider's public base URL.
+    #[serde(default)]
+    pub base_url: String,
+    #[serde(default)]
+    pub plan: Plan,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Received,
+    Sent,
+}
+
+/// The other person of an invitation. URLs are kept only when safe to open (see `safe_*_url`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Person {
+    pub name: String,
+    pub headline: Option<String>,
+    pub profile_url: Option<String>,
+    pub picture_url: Option<String>,
+    pub public_identifier: Option<String>,
+    pub provider_id: Option<String>,
+}
+
+/// The provider's own handles for an invitation, kept opaque: only the provider module that
+/// made them reads them back.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Handles {
+    pub entity_urn: Option<String>,
+    pub shared_secret: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Invitation {
+    /// The provider's invitation id, unique within the account.
+    pub id: String,
+    /// `Account::id` of the account it belongs to.
+    pub account: String,
+    pub direction: Direction,
+    pub person: Person,
+    pub note: Option<String>,
+    /// When it was sent, in epoch milliseconds; an estimate when `sent_at_exact` is false
+    /// (LinkUp only says "2w").
+    pub sent_at_ms: Option<f64>,
+    pub sent_at_exact: bool,
+    pub handles: Handles,
+}
+
+/// Where the next page starts: an offset (LinkUp, Unipile v2) or an opaque cursor (Unipile v1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cursor {
+    Offset(u64),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// How many exist in all, when the provider says.
+    pub total: Option<u64>,
+    pub next: Option<Cursor>,
+}
+
+/// User settings, as stored under `settings`; every field has a default.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub poll_minutes: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { poll_minutes: 15.0 }
+    }
+}
+
+impl Settings {
+    /// Chrome runs alarms at most every 30 s; more than a day apart, the badge is useless.
+    pub fn poll_minutes(&self) -> f64 {
+        if self.poll_minutes.is_finite() {
+            self.poll_minutes.clamp(1.0, 24.0 * 60.0)
+        } else {
+            Settings::default().poll_minutes
+        }
+    }
+}
+
+/// A profile link shown in the popup: only `https://www.linkedin.com/…`, so a provider can never
+/// make us link to another site or a `javascript:` URL.
+pub fn safe_profile_url(url: Option<&str>) -> Option<String> {
+    safe_url(url?, "https://www.linkedin.com/")
+}
+
+/// A picture shown in the popup: only over https.
+pub fn safe_picture_url(url: Option<&str>) -> Option<String> {
+    safe_url(url?, "https://")
+}
+
+/// `url` if it starts with `prefix` and the rest is plain URL text: no spaces, quotes or angle
+/// brackets that could break out of an attribute.
+fn safe_url(url: &str, prefix: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url.strip_prefix(prefix)?;
+    let plain = !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\'' | '<' | '>' | '\\'));
+    plain.then(|| url.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_links_only_go_to_linkedin_over_https() {
+        let ok = "https://www.linkedin.com/in/amara-okafor";
+        assert_eq!(safe_profile_url(Some(ok)).as_deref(), Some(ok));
+        for bad in [
+            "http://www.linkedin.com/in/x",
+            "https://www.linkedin.com.evil.example/in/x",
+            "https://evil.example/https://www.linkedin.com/",
+            "javascript:alert(1)",
+            "https://www.linkedin.com/in/x\"onmouseover=\"alert(1)",
+            "https://www.linkedin.com/in/a b",
+        ] {
+            assert_eq!(safe_profile_url(Some(bad)), None, "{bad}");
+        }
+        assert_eq!(safe_profile_url(None), None);
+    }
+
+    #[test]
+    fn pictures_only_load_over_https() {
+        assert!(safe_picture_url(Some("https://media.licdn.com/dms/image/a.jpg")).is_some());
+        assert_eq!(safe_picture_url(Some("http://media.licdn.com/a.jpg")), None);
+        assert_eq!(safe_picture_url(Some("data:image/png;base64,AAAA")), None);
+        assert_eq!(safe_picture_url(Some("https://")), None);
+    }
+
+    #[test]
+    fn api_key_never_shows_in_debug_output() {
+        let account: Account = serde_json::from_str(
+            r#"{"id":"a1","label":"Me","provider":"linkup","api_key":"sk_secret_42","account_id":"acc_1"}"#,
+        )
+        .unwrap();
+        assert_eq!(account.api_key.expose(), "sk_secret_42");
+        assert_eq!(account.plan, Plan::Free);
+        assert!(!format!("{account:?}").contains("sk_secret_42"));
+    }
+
+    #[test]
+    fn poll_interval_is_kept_within_what_alarms_allow() {
+        let settings = |minutes: f64| {
+            Settings {
+                poll_minutes: minutes,
+            }
+            .poll_minutes()
+        };
+        assert_eq!(settings(15.0), 15.0);
+        assert_eq!(settings(0.0), 1.0);
+        assert_eq!(settings(1e9), 1440.0);
+        assert_eq!(settings(f64::NAN), 15.0);
+        let stored: Settings = serde_json::from_str("{}").unwrap();
+        assert_eq!(stored.poll_minutes(), 15.0);
+    }
+}

@@ -1,0 +1,68 @@
+// Launches Debian's Chromium with the built extension loaded unpacked, in a fresh profile, and
+// gives the tests what a user touches: the service worker (for storage and the badge) and the
+// popup page.
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const POPUP_SIZE = { width: 380, height: 600 };
+
+export async function launchExtension(extensionDir = process.env.INVITE_DESK_EXTENSION) {
+  if (!extensionDir) throw new Error('INVITE_DESK_EXTENSION is not set: run the tests through ./build.sh test');
+  const profile = mkdtempSync(join(tmpdir(), 'invite-desk-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: POPUP_SIZE,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  const worker = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker');
+  const extensionId = new URL(worker.url()).host;
+  return {
+    context,
+    worker,
+    extensionId,
+    /** The popup, opened as a page of the popup's size. */
+    openPopup: async () => {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/popup.html`);
+      return page;
+    },
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until the toolbar badge shows `expected`, and returns it. */
+export async function waitForBadge(worker, expected, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  let text;
+  while (Date.now() < deadline) {
+    text = await worker.evaluate(() => chrome.action.getBadgeText({}));
+    if (text === expected) return text;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`badge is "${text}", expected "${expected}"`);
+}
+
+/** Saves a screenshot for people to look at, when the run asks for them. */
+export async function screenshot(page, name) {
+  const dir = process.env.INVITE_DESK_SCREENSHOTS;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,46 @@
+//! The virtual clock shared by every emulated API, and the wire format of its timestamps.
+
+use time::{format_description::well_known::Rfc3339, OffsetDateTime, UtcOffset};
+
+/// "Now" for the whole emulator. It is frozen when the scenario loads so that ages and
+/// timestamps are reproducible within a run; the control API will move it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VirtualClock {
+    now: OffsetDateTime,
+}
+
+impl VirtualClock {
+    /// A clock stopped at `now`, kept in UTC.
+    pub fn at(now: OffsetDateTime) -> Self {
+        Self {
+            now: now.checked_to_offset(UtcOffset::UTC).unwrap_or(now),
+        }
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        self.now
+    }
+}
+
+/// Parses an RFC 3339 timestamp into UTC. Errors name the input so scenario authors can find it.
+pub fn parse_rfc3339(text: &str) -> Result<OffsetDateTime, String> {
+    OffsetDateTime::parse(text, &Rfc3339)
+        .map_err(|e| format!("\"{text}\" is not an RFC 3339 timestamp ({e})"))?
+        .checked_to_offset(UtcOffset::UTC)
+        .ok_or_else(|| format!("\"{text}\" is out of range once converted to UTC"))
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`: UTC, no fractional seconds, as in every provider example.
+/// Written by hand because it cannot fail, unlike `time`'s formatter.
+pub fn iso_utc(t: OffsetDateTime) -> String {
+    let t = t.checked_to_offset(UtcOffset::UTC).unwrap_or(t);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
