@@ -265,10 +265,10 @@ EOF
     fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + "\n");
   ' "$DIST/demo-chrome/manifest.json"
   if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-    say "Opening Chromium with the demo extension; close the window to stop the demo"
+    say "Opening Chromium with the demo extension: click the Invite Desk icon in the toolbar"
+    say "(pin it from the puzzle-piece menu). Close the window to stop the demo."
     chromium --user-data-dir="$(mktemp -d)" --no-first-run \
-      --disable-extensions-except="$DIST/demo-chrome" --load-extension="$DIST/demo-chrome" \
-      "$EMULATOR_URL/__demo" || true
+      --disable-extensions-except="$DIST/demo-chrome" --load-extension="$DIST/demo-chrome" || true
   else
     say "No display: running headless and saving a screenshot of the popup"
     INVITE_DESK_EXTENSION="$DIST/demo-chrome" node tests/e2e/demo-screenshot.mjs "$DIST/demo-popup.png"

@@ -39,8 +39,8 @@ pub async fn storage_get(keys: &[&str]) -> Result<String, Error> {
 }
 
 pub async fn storage_set(key: &str, value: &impl Serialize) -> Result<(), Error> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| Error::new(ErrorKind::Browser).with_detail(&e.to_string()))?;
+    let text =
+        serde_json::to_string(value).map_err(|e| Error::unreadable_json(ErrorKind::Browser, &e))?;
     let parsed = JSON::parse(&text).map_err(browser_error)?;
     storage_local_set(object(&[(key, parsed)])?)
         .await

@@ -64,6 +64,19 @@ impl Error {
         self
     }
 
+    /// A JSON body that did not decode, described by where and how, not by serde's full text
+    /// (which would drag float formatting and its tables into the module).
+    pub fn unreadable_json(kind: ErrorKind, error: &serde_json::Error) -> Self {
+        let what = match error.classify() {
+            serde_json::error::Category::Eof => "the JSON ends too early",
+            serde_json::error::Category::Syntax => "the body is not JSON",
+            serde_json::error::Category::Data => "the JSON has an unexpected shape",
+            serde_json::error::Category::Io => "the body could not be read",
+        };
+        let detail = format!("{what} (line {}, column {})", error.line(), error.column());
+        Error::new(kind).with_detail(&detail)
+    }
+
     pub fn with_retry_after(mut self, seconds: Option<u32>) -> Self {
         self.retry_after_s = seconds;
         self
@@ -246,6 +259,22 @@ mod tests {
                 .with_detail("  ")
                 .detail,
             None
+        );
+    }
+
+    #[test]
+    fn unreadable_json_says_where() {
+        let truncated = serde_json::from_str::<serde_json::Value>("{\"a\": [1,").unwrap_err();
+        let error = Error::unreadable_json(ErrorKind::BadResponse, &truncated);
+        assert_eq!(
+            error.detail.as_deref(),
+            Some("the JSON ends too early (line 1, column 9)")
+        );
+        let html = serde_json::from_str::<serde_json::Value>("<html>").unwrap_err();
+        let error = Error::unreadable_json(ErrorKind::BadResponse, &html);
+        assert_eq!(
+            error.detail.as_deref(),
+            Some("the body is not JSON (line 1, column 1)")
         );
     }
 

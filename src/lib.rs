@@ -44,8 +44,12 @@ pub async fn on_alarm(name: String) -> Result<(), JsValue> {
 /// Service worker: an intent from one of the extension's own pages.
 #[wasm_bindgen]
 pub async fn handle_intent(intent: JsValue) -> Result<(), JsValue> {
-    let intent = serde_wasm_bindgen::from_value(intent)
-        .map_err(|e| to_js_error(Error::invalid_input("Intent", &e.to_string())))?;
+    let intent = serde_wasm_bindgen::from_value(intent).map_err(|_| {
+        to_js_error(Error::invalid_input(
+            "Intent",
+            "not an intent this version knows",
+        ))
+    })?;
     backend::handle_intent(intent).await.map_err(to_js_error)
 }
 

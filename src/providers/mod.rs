@@ -18,8 +18,7 @@ fn base_url<'a>(account: &'a Account, default: &'a str) -> &'a str {
 
 /// Decodes a JSON body; anything else (an HTML error page, a truncated body) is `bad_response`.
 fn parse_json<T: DeserializeOwned>(body: &str) -> Result<T, Error> {
-    serde_json::from_str(body)
-        .map_err(|e| Error::new(ErrorKind::BadResponse).with_detail(&e.to_string()))
+    serde_json::from_str(body).map_err(|e| Error::unreadable_json(ErrorKind::BadResponse, &e))
 }
 
 /// The error for a failed response whose body is not in the provider's error shape, going by
