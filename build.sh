@@ -63,7 +63,9 @@ ensure_npm_packages() {
 ensure_chromium() {
   local package missing=()
   for package in chromium chromium-driver fonts-droid-fallback; do
-    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    # "install ok installed": a removed package whose config files remain does not count.
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
+      missing+=("$package")
   done
   if [ ${#missing[@]} -gt 0 ]; then
     say "Installing Debian packages: ${missing[*]}"
