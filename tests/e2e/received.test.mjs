@@ -49,6 +49,8 @@ test('the badge counts the pending received invitations the provider holds', asy
   await waitForBadge(browser.worker, String(e2eAccount.received.length));
   const title = await browser.worker.evaluate(() => chrome.action.getTitle({}));
   assert.equal(title, `Invite Desk: ${e2eAccount.received.length} pending invitations`);
+  const alarm = await browser.worker.evaluate(() => chrome.alarms.get('refresh'));
+  assert.equal(alarm?.periodInMinutes, 15, 'the badge is kept fresh every 15 minutes by default');
 });
 
 test('the popup lists the same people, newest first, with headline and age', async () => {
