@@ -39,8 +39,10 @@ pub async fn storage_get(keys: &[&str]) -> Result<String, Error> {
 }
 
 pub async fn storage_set(key: &str, value: &impl Serialize) -> Result<(), Error> {
-    let text =
-        serde_json::to_string(value).map_err(|e| Error::unreadable_json(ErrorKind::Browser, &e))?;
+    // Our own types always serialize; this only guards against a future map with odd keys.
+    let text = serde_json::to_string(value).map_err(|_| {
+        Error::new(ErrorKind::Browser).with_detail("the data could not be written as JSON")
+    })?;
     let parsed = JSON::parse(&text).map_err(browser_error)?;
     storage_local_set(object(&[(key, parsed)])?)
         .await

@@ -64,8 +64,8 @@ impl Error {
         self
     }
 
-    /// A JSON body that did not decode, described by where and how, not by serde's full text
-    /// (which would drag float formatting and its tables into the module).
+    /// A JSON body that did not decode, described by where and how. serde's own text is not
+    /// kept: it quotes pieces of the body, which is provider content shown to the user.
     pub fn unreadable_json(kind: ErrorKind, error: &serde_json::Error) -> Self {
         let what = match error.classify() {
             serde_json::error::Category::Eof => "the JSON ends too early",
