@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
 pub mod clock;
+pub mod domain;
 mod linkup;
 pub mod scenario;
 pub mod state;

@@ -37,6 +37,8 @@ pub struct Scenario {
     pub clock: Option<Timestamp>,
     #[serde(default)]
     pub linkup: LinkupSettings,
+    #[serde(default)]
+    pub linkedin: LinkedinSettings,
     pub people: Vec<Person>,
     pub keys: Vec<Key>,
 }
@@ -55,6 +57,42 @@ impl Default for LinkupSettings {
             empty_page_credits: 1,
         }
     }
+}
+
+/// LinkedIn's own rules, shared by every API. The defaults come from unipile.md §8 and general
+/// LinkedIn behaviour; all are INFERRED, hence configurable.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LinkedinSettings {
+    /// Invitations per rolling 7 days, per plan.
+    pub weekly_invitations: PerPlan,
+    /// Invitations with a note per rolling 30 days on the free plan (premium has no cap).
+    pub monthly_notes_free: u32,
+    /// Longest note, in characters.
+    pub note_max_chars: usize,
+    /// Days after a withdrawal before the same person can be invited again.
+    pub resend_cooldown_days: u32,
+}
+
+impl Default for LinkedinSettings {
+    fn default() -> Self {
+        Self {
+            weekly_invitations: PerPlan {
+                free: 150,
+                premium: 250,
+            },
+            monthly_notes_free: 5,
+            note_max_chars: 300,
+            resend_cooldown_days: 21,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerPlan {
+    pub free: u32,
+    pub premium: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -122,7 +160,34 @@ pub struct Account {
     /// Public identifiers of people already connected to this account.
     #[serde(default)]
     pub connections: Vec<String>,
+    /// False: the LinkedIn session is gone (LinkUp `ACCOUNT_INACTIVE`).
+    #[serde(default = "yes")]
+    pub active: bool,
+    /// Invitations counted as sent just now, so tests reach the weekly cap quickly.
+    #[serde(default)]
+    pub invitations_sent_this_week: u32,
+    /// Invitations with a note counted as sent just now (free plan monthly quota).
+    #[serde(default)]
+    pub notes_sent_this_month: u32,
+    /// Synthetic invitations from generated people, for scale tests.
+    #[serde(default)]
+    pub generate: Generate,
 }
+
+fn yes() -> bool {
+    true
+}
+
+/// How many synthetic invitations to add in each direction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Generate {
+    pub received: u32,
+    pub sent: u32,
+}
+
+/// Keeps a typo (an extra zero) from eating the machine's memory.
+pub const MAX_GENERATED: u32 = 100_000;
 
 /// When an invitation was sent: relative to the clock at load, or absolute.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -322,6 +387,12 @@ fn validate_account(
     }
     for (n, person) in account.connections.iter().enumerate() {
         check_person(&format!("connections[{n}]"), person)?;
+    }
+    let Generate { received, sent } = account.generate;
+    if received > MAX_GENERATED || sent > MAX_GENERATED {
+        return Err(ScenarioError::new(format!(
+            "{at}.generate: at most {MAX_GENERATED} invitations per direction"
+        )));
     }
     Ok(())
 }

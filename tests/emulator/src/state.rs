@@ -1,14 +1,17 @@
 //! Runtime state of the emulator: built from a scenario, shared by every route, mutated by them.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use time::{Duration, OffsetDateTime};
 
 use crate::clock::VirtualClock;
+use crate::domain::{People, Person};
 use crate::scenario::{
-    self, LinkupSettings, Person, Plan, Provider, Scenario, ScenarioError, When,
+    self, LinkedinSettings, LinkupSettings, Provider, Scenario, ScenarioError, When,
 };
+
+pub use crate::domain::{Account, Invitation};
 
 /// Handlers hold the lock only for synchronous work, so a std mutex is enough.
 pub type SharedState = Arc<Mutex<State>>;
@@ -23,6 +26,9 @@ pub fn lock(state: &SharedState) -> MutexGuard<'_, State> {
 pub struct State {
     pub clock: VirtualClock,
     pub linkup: LinkupSettings,
+    pub linkedin: LinkedinSettings,
+    /// Scenario people and generated ones.
+    pub people: People,
     pub keys: Vec<ApiKey>,
 }
 
@@ -35,76 +41,46 @@ pub struct ApiKey {
     pub accounts: Vec<Account>,
 }
 
-#[derive(Debug, Clone)]
-pub struct Account {
-    pub account_id: String,
-    pub plan: Plan,
-    /// Pending invitations received, newest first.
-    pub received: Vec<Invitation>,
-    /// Pending invitations sent, newest first.
-    pub sent: Vec<Invitation>,
-    pub connections: Vec<Person>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Invitation {
-    pub id: String,
-    /// The other party, resolved at load so that routes never meet a dangling reference.
-    pub person: Person,
-    pub sent_at: OffsetDateTime,
-    pub note: Option<String>,
-    pub shared_secret: String,
-}
-
 impl State {
     /// Validates `scenario` and builds the state; without a scenario clock, "now" is the real
     /// time at this call.
     pub fn from_scenario(scenario: &Scenario) -> Result<Self, ScenarioError> {
         scenario.validate()?;
         let clock = VirtualClock::at(scenario.clock.map_or_else(OffsetDateTime::now_utc, |t| t.0));
-        let people: HashMap<&str, &Person> = scenario
-            .people
-            .iter()
-            .map(|p| (p.public_identifier.as_str(), p))
-            .collect();
-        let person = |id: &str| {
+        let mut people = People::default();
+        for p in &scenario.people {
             people
-                .get(id)
-                .map(|p| (*p).clone())
-                .ok_or_else(|| ScenarioError::new(format!("unknown person \"{id}\"")))
-        };
-        let keys = scenario
-            .keys
-            .iter()
-            .map(|key| {
-                let accounts = key
-                    .accounts
-                    .iter()
-                    .map(|account| {
-                        Ok(Account {
-                            account_id: account.account_id.clone(),
-                            plan: account.plan,
-                            received: invitations(&account.received, clock, &person)?,
-                            sent: invitations(&account.sent, clock, &person)?,
-                            connections: account
-                                .connections
-                                .iter()
-                                .map(|id| person(id))
-                                .collect::<Result<_, _>>()?,
-                        })
-                    })
-                    .collect::<Result<_, ScenarioError>>()?;
-                Ok(ApiKey {
-                    provider: key.provider,
-                    api_key: key.api_key.clone(),
-                    credits: key.credits.unwrap_or(0),
-                    accounts,
+                .insert(Person {
+                    provider_id: p
+                        .provider_id
+                        .clone()
+                        .unwrap_or_else(|| derived_provider_id(&p.public_identifier)),
+                    public_identifier: p.public_identifier.clone(),
+                    first_name: p.first_name.clone(),
+                    last_name: p.last_name.clone(),
+                    headline: p.headline.clone(),
+                    picture_url: p.picture_url.clone(),
                 })
-            })
-            .collect::<Result<_, ScenarioError>>()?;
+                .map_err(|e| ScenarioError::new(format!("people: {e}")))?;
+        }
+        let mut keys = Vec::with_capacity(scenario.keys.len());
+        for key in &scenario.keys {
+            let mut accounts = Vec::with_capacity(key.accounts.len());
+            for account in &key.accounts {
+                accounts.push(build_account(account, clock, &mut people)?);
+            }
+            keys.push(ApiKey {
+                provider: key.provider,
+                api_key: key.api_key.clone(),
+                credits: key.credits.unwrap_or(0),
+                accounts,
+            });
+        }
         Ok(Self {
             clock,
             linkup: scenario.linkup.clone(),
+            linkedin: scenario.linkedin.clone(),
+            people,
             keys,
         })
     }
@@ -122,56 +98,202 @@ impl State {
             .iter_mut()
             .find(|k| k.provider == provider && k.api_key == api_key)
     }
+
+    /// An account by id, whatever its key, with the key it belongs to.
+    pub fn account(&self, account_id: &str) -> Option<(&ApiKey, &Account)> {
+        self.keys.iter().find_map(|key| {
+            key.accounts
+                .iter()
+                .find(|a| a.account_id == account_id)
+                .map(|a| (key, a))
+        })
+    }
 }
 
-/// Resolves people and dates, then orders newest first; the sort is stable, so invitations sent
-/// at the same instant keep their scenario order.
-fn invitations(
-    list: &[scenario::Invitation],
+fn build_account(
+    account: &scenario::Account,
     clock: VirtualClock,
-    person: &dyn Fn(&str) -> Result<Person, ScenarioError>,
-) -> Result<Vec<Invitation>, ScenarioError> {
-    let mut out = list
-        .iter()
-        .map(|inv| {
-            let sent_at = match inv.when {
-                When::At(at) => at,
-                When::DaysAgo(days) => Duration::checked_seconds_f64(days * 86_400.0)
-                    .and_then(|ago| clock.now().checked_sub(ago))
-                    .ok_or_else(|| {
-                        ScenarioError::new(format!(
-                            "invitation \"{}\": days_ago {days} is out of range",
-                            inv.id
-                        ))
-                    })?,
-            };
-            Ok(Invitation {
+    people: &mut People,
+) -> Result<Account, ScenarioError> {
+    let at = |what: &str| format!("account \"{}\": {what}", account.account_id);
+    let known = |id: &str, people: &People| {
+        people
+            .by_public_identifier(id)
+            .cloned()
+            .ok_or_else(|| ScenarioError::new(at(&format!("unknown person \"{id}\""))))
+    };
+    let mut lists = [Vec::new(), Vec::new()];
+    for (list, given) in lists.iter_mut().zip([&account.received, &account.sent]) {
+        for inv in given {
+            list.push(Invitation {
                 id: inv.id.clone(),
-                person: person(&inv.person)?,
-                sent_at,
+                person: known(&inv.person, people)?,
+                sent_at: resolve_when(inv, clock)?,
                 note: inv.note.clone(),
                 shared_secret: inv
                     .shared_secret
                     .clone()
                     .unwrap_or_else(|| derived_secret(&inv.id)),
-            })
-        })
-        .collect::<Result<Vec<_>, ScenarioError>>()?;
-    out.sort_by_key(|inv| std::cmp::Reverse(inv.sent_at));
-    Ok(out)
+            });
+        }
+    }
+    let mut ids: HashSet<String> = lists.iter().flatten().map(|i| i.id.clone()).collect();
+    for (n, (list, count)) in lists
+        .iter_mut()
+        .zip([account.generate.received, account.generate.sent])
+        .enumerate()
+    {
+        for g in generated(&account.account_id, n, count, clock.now()) {
+            if !ids.insert(g.id.clone()) {
+                return Err(ScenarioError::new(at(&format!(
+                    "generated invitation id {} is already used",
+                    g.id
+                ))));
+            }
+            let person = people
+                .insert(g.person)
+                .map_err(|e| ScenarioError::new(at(&format!("generated people clash: {e}"))))?;
+            list.push(Invitation {
+                shared_secret: derived_secret(&g.id),
+                id: g.id,
+                person,
+                sent_at: g.sent_at,
+                note: g.note,
+            });
+        }
+    }
+    let connections = account
+        .connections
+        .iter()
+        .map(|id| known(id, people))
+        .collect::<Result<_, _>>()?;
+    let [received, sent] = lists;
+    Ok(Account::new(
+        account.account_id.clone(),
+        account.plan,
+        account.active,
+        received,
+        sent,
+        connections,
+        (
+            account.invitations_sent_this_week,
+            account.notes_sent_this_month,
+        ),
+        clock.now(),
+    ))
+}
+
+fn resolve_when(
+    inv: &scenario::Invitation,
+    clock: VirtualClock,
+) -> Result<OffsetDateTime, ScenarioError> {
+    match inv.when {
+        When::At(at) => Ok(at),
+        When::DaysAgo(days) => Duration::checked_seconds_f64(days * 86_400.0)
+            .and_then(|ago| clock.now().checked_sub(ago))
+            .ok_or_else(|| {
+                ScenarioError::new(format!(
+                    "invitation \"{}\": days_ago {days} is out of range",
+                    inv.id
+                ))
+            }),
+    }
+}
+
+/// A synthetic invitation and the person it comes from (not yet in the directory).
+struct Generated {
+    person: Person,
+    id: String,
+    sent_at: OffsetDateTime,
+    note: Option<String>,
+}
+
+const FIRST_NAMES: [&str; 16] = [
+    "Amara", "Ken", "Lina", "Mateo", "Sofia", "Yuki", "Omar", "Elena", "Jonas", "Priya", "Chloe",
+    "Tariq", "Mei", "Lucas", "Ingrid", "Kwame",
+];
+const LAST_NAMES: [&str; 16] = [
+    "Okafor", "Sato", "Haddad", "Garcia", "Rossi", "Tanaka", "Farouk", "Petrova", "Berg", "Sharma",
+    "Martin", "Aziz", "Chen", "Silva", "Larsen", "Mensah",
+];
+/// Generated ages run from one hour to this many days, evenly spread.
+const GENERATED_SPAN_DAYS: i64 = 180;
+/// Generated ids: this base, plus 100,000,000 for sent ones, plus the index.
+const GENERATED_ID_BASE: u64 = 7_400_000_000_100_000_000;
+
+/// `count` deterministic invitations for direction `n` (0 received, 1 sent) of `account_id`.
+fn generated(
+    account_id: &str,
+    n: usize,
+    count: u32,
+    now: OffsetDateTime,
+) -> impl Iterator<Item = Generated> + '_ {
+    let direction = ["r", "s"][n];
+    let span = Duration::days(GENERATED_SPAN_DAYS) - Duration::HOUR;
+    (0..count).map(move |i| {
+        let first = FIRST_NAMES[i as usize % FIRST_NAMES.len()];
+        let last = LAST_NAMES[(i as usize / FIRST_NAMES.len()) % LAST_NAMES.len()];
+        let tag = fnv1a(
+            FNV_OFFSET,
+            format!("{account_id}/{direction}/{i}").as_bytes(),
+        );
+        let public_identifier = format!(
+            "{}-{}-{direction}{i}-{:06x}",
+            first.to_lowercase(),
+            last.to_lowercase(),
+            tag & 0xff_ffff
+        );
+        let id = (GENERATED_ID_BASE + n as u64 * 100_000_000 + u64::from(i)).to_string();
+        let age = Duration::HOUR + span * (f64::from(i) / f64::from(count.max(1)));
+        let person = Person {
+            provider_id: derived_provider_id(&public_identifier),
+            public_identifier,
+            first_name: first.to_owned(),
+            last_name: format!("{last} {i}"),
+            headline: Some(format!("Generated contact {i} at Example Corp")),
+            picture_url: (i % 5 != 0)
+                .then(|| format!("https://media.licdn.com/dms/image/gen-{direction}{i}.jpg")),
+        };
+        Generated {
+            person,
+            id,
+            sent_at: now - age,
+            note: (i % 7 == 0).then(|| format!("Hello {first}, let us connect ({i}).")),
+        }
+    })
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a: stable across runs and platforms, unlike std's unspecified hasher.
+fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
+    const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+    bytes
+        .iter()
+        .fold(seed, |h, b| (h ^ u64::from(*b)).wrapping_mul(FNV_PRIME))
+}
+
+/// An `ACoAA…` member id (39 characters like LinkedIn's) derived from the public identifier,
+/// for scenario people without a `provider_id` and for generated people.
+pub fn derived_provider_id(public_identifier: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut id = String::from("ACoAA");
+    let mut h = fnv1a(FNV_OFFSET, public_identifier.as_bytes());
+    while id.len() < 39 {
+        id.push(char::from(ALPHABET[(h & 63) as usize]));
+        h >>= 6;
+        if h < 64 {
+            h = fnv1a(h ^ id.len() as u64, public_identifier.as_bytes());
+        }
+    }
+    id
 }
 
 /// A uuid-looking secret that depends only on the invitation id, so it is the same on every
 /// run and platform (hence FNV-1a rather than std's unspecified hasher).
 pub fn derived_secret(id: &str) -> String {
-    const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
-    let fnv = |seed: u64| {
-        id.bytes()
-            .fold(seed, |h, b| (h ^ u64::from(b)).wrapping_mul(FNV_PRIME))
-    };
-    let high = fnv(FNV_OFFSET);
-    let low = fnv(high ^ 0x9e37_79b9_7f4a_7c15);
+    let high = fnv1a(FNV_OFFSET, id.as_bytes());
+    let low = fnv1a(high ^ 0x9e37_79b9_7f4a_7c15, id.as_bytes());
     let hex = format!("{high:016x}{low:016x}");
     format!(
         "{}-{}-{}-{}-{}",
