@@ -44,6 +44,52 @@ pub fn parse_relative_ms(text: &str) -> Option<f64> {
     Some(number * unit_ms)
 }
 
+/// Epoch milliseconds of an RFC 3339 UTC time as Unipile sends it (`2026-05-01T13:32:38.772Z`,
+/// fractions optional, `Z` or `+00:00`); `None` for anything else. Hand-written: a date library
+/// would cost more of the module's size budget than this one format is worth.
+pub fn parse_iso_ms(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let body = text
+        .strip_suffix('Z')
+        .or_else(|| text.strip_suffix("+00:00"))?;
+    let (date, time) = body.split_once('T')?;
+    let mut date_parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (year, month, day) = (
+        date_parts.next()??,
+        date_parts.next()??,
+        date_parts.next()??,
+    );
+    let (clock, fraction) = time.split_once('.').unwrap_or((time, ""));
+    let mut clock_parts = clock.splitn(3, ':').map(|p| p.parse::<i64>().ok());
+    let (hour, minute, second) = (
+        clock_parts.next()??,
+        clock_parts.next()??,
+        clock_parts.next()??,
+    );
+    let valid = (1..=12).contains(&month)
+        && (1..=31).contains(&day)
+        && (0..24).contains(&hour)
+        && (0..60).contains(&minute)
+        && (0..=60).contains(&second)
+        && fraction.bytes().all(|b| b.is_ascii_digit());
+    if !valid {
+        return None;
+    }
+    let millis = format!("0.{fraction}").parse::<f64>().unwrap_or(0.0) * 1000.0;
+    let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+    Some(seconds as f64 * 1000.0 + millis.floor())
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
 /// The age shown next to an invitation.
 pub fn age_label(sent_at_ms: f64, now_ms: f64) -> String {
     let days = ((now_ms - sent_at_ms) / DAY_MS).max(0.0);
@@ -63,6 +109,30 @@ pub fn age_label(sent_at_ms: f64, now_ms: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_times_from_unipile_become_epoch_milliseconds() {
+        assert_eq!(parse_iso_ms("1970-01-01T00:00:00Z"), Some(0.0));
+        assert_eq!(
+            parse_iso_ms("2026-05-01T13:32:38.772Z"),
+            Some(1_777_642_358_772.0)
+        );
+        assert_eq!(
+            parse_iso_ms("2024-02-29T00:00:00+00:00"),
+            Some(1_709_164_800_000.0)
+        );
+        for bad in [
+            "",
+            "2026-05-01",
+            "2026-13-01T00:00:00Z",
+            "2026-05-01T25:00:00Z",
+            "2026-05-01T13:32:38+02:00",
+            "yesterday",
+            "2026-05-01T13:32:38.7x2Z",
+        ] {
+            assert_eq!(parse_iso_ms(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn reads_linkedin_short_forms() {

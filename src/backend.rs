@@ -5,7 +5,7 @@
 use crate::browser;
 use crate::client;
 use crate::error::{Error, ErrorKind};
-use crate::model::{Account, Invitation, ProviderKind, Settings};
+use crate::model::{Account, Direction, Invitation, ProviderKind, Settings};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -212,7 +212,11 @@ pub async fn refresh() -> Result<Snapshot, Error> {
     let now_ms = js_sys::Date::now();
     let mut results = Vec::with_capacity(accounts.len());
     for account in &accounts {
-        results.push(client::list_received(account, None, now_ms).await);
+        results.push(
+            client::Client::new(account, now_ms)
+                .list_all(Direction::Received)
+                .await,
+        );
     }
     let snapshot = next_snapshot(&previous, &accounts, results, unreadable, now_ms);
     browser::storage_set("snapshot", &snapshot).await?;

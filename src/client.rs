@@ -1,60 +1,295 @@
-//! Runs provider operations for an account: picks the account's provider, sends the requests it
-//! builds through `http.rs`, follows pages, and keeps the key out of every error.
+//! Runs invitation operations for an account: picks the account's provider, sends what it
+//! builds through `http.rs`, fetches pages (together once their number is known), resolves a
+//! profile before inviting when the API needs a member id, checks whether an action took effect
+//! when its answer was lost, and keeps the key out of every error.
 
 use crate::error::{Error, ErrorKind};
-use crate::http::{self, DEFAULT_TIMEOUT_MS};
-use crate::model::{Account, Cursor, Invitation, ProviderKind};
-use crate::providers::linkup;
+use crate::http::{self, HttpRequest, HttpResponse, DEFAULT_TIMEOUT_MS};
+use crate::input::{self, Target};
+use crate::model::{Account, Cursor, Direction, Invitation, Page, ProviderKind, Relationship};
+use crate::providers::{self, linkup, Action, Api};
+use futures_util::{stream, StreamExt, TryStreamExt};
+use serde::Serialize;
 use std::collections::HashSet;
 
 /// A bound on one listing, far above LinkedIn's own limits on pending invitations, so a provider
 /// that keeps saying "more" cannot keep us fetching forever.
 const MAX_LISTED: usize = 50_000;
+/// Pages fetched at once: fast, yet gentle enough not to trip a provider's rate limit.
+const CONCURRENT_PAGES: usize = 4;
 
-/// Every pending received invitation of `account`, all pages, in the provider's order.
-/// `page_size` `None` asks for the largest page the provider serves: the fewest calls.
-pub async fn list_received(
-    account: &Account,
-    page_size: Option<u32>,
-    now_ms: f64,
-) -> Result<Vec<Invitation>, Error> {
-    let page_size = page_size.unwrap_or(linkup::MAX_PAGE_SIZE);
-    list_all_linkup(account, page_size, now_ms)
-        .await
-        .map_err(|error| error.redact(account.api_key.expose()))
+/// An action that happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Done {
+    /// The new sent invitation, for a send whose answer or check described it.
+    pub invitation: Option<Invitation>,
+    /// True when the answer was lost and a fresh list showed that it took effect.
+    pub confirmed_by_check: bool,
 }
 
-async fn list_all_linkup(
-    account: &Account,
-    page_size: u32,
+/// Operations on one account. Public methods redact the key from every error they return.
+pub struct Client<'a> {
+    account: &'a Account,
+    api: &'static dyn Api,
+    /// When the operation started: turns relative ages ("2w") into dates.
     now_ms: f64,
-) -> Result<Vec<Invitation>, Error> {
-    if account.provider != ProviderKind::Linkup {
-        return Err(Error::invalid_input(
-            "Provider",
-            "this version of Invite Desk lists invitations from LinkUp accounts only",
-        ));
+    timeout_ms: u32,
+}
+
+impl<'a> Client<'a> {
+    pub fn new(account: &'a Account, now_ms: f64) -> Self {
+        Client {
+            account,
+            api: providers::api(account.provider),
+            now_ms,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+        }
     }
-    let mut invitations: Vec<Invitation> = Vec::new();
-    let mut seen = HashSet::new();
-    let mut offset = 0;
-    loop {
-        let request = linkup::list_received(account, offset, page_size);
-        let response = http::send(&request, DEFAULT_TIMEOUT_MS).await?;
-        let page = linkup::decode_list_received(&response, account, offset, now_ms)?;
-        // Offsets shift when an invitation is handled between two pages: skip what we have.
-        for invitation in page.items {
-            if seen.insert(invitation.id.clone()) {
-                invitations.push(invitation);
+
+    /// Each request gives up after `timeout_ms` instead of the default 20 s.
+    pub fn with_timeout(self, timeout_ms: u32) -> Self {
+        Client { timeout_ms, ..self }
+    }
+
+    /// One page of `direction`; `size` `None` asks for the largest page the API serves.
+    pub async fn list_page(
+        &self,
+        direction: Direction,
+        start: &Cursor,
+        size: Option<u32>,
+    ) -> Result<Page<Invitation>, Error> {
+        let size = size.unwrap_or_else(|| self.api.max_page_size(direction));
+        let page = self.fetch_page(direction, start.clone(), size).await;
+        page.map_err(|e| self.redact(e))
+    }
+
+    /// Every pending invitation of `direction`, all pages, in the provider's order, each once.
+    pub async fn list_all(&self, direction: Direction) -> Result<Vec<Invitation>, Error> {
+        self.list_everything(direction)
+            .await
+            .map_err(|e| self.redact(e))
+    }
+
+    /// How many invitations of `direction` are pending: one smallest-page call where the API
+    /// reports a total (LinkUp: 1 credit), else the whole list.
+    pub async fn pending_count(&self, direction: Direction) -> Result<u64, Error> {
+        let count = async {
+            if self.account.provider != ProviderKind::UnipileV1 {
+                let first = self.fetch_page(direction, Cursor::Offset(0), 1).await?;
+                match (first.total, first.next) {
+                    (Some(total), _) => return Ok(total),
+                    (None, None) => return Ok(first.items.len() as u64),
+                    (None, Some(_)) => {}
+                }
+            }
+            Ok(self.list_everything(direction).await?.len() as u64)
+        };
+        count.await.map_err(|e| self.redact(e))
+    }
+
+    pub async fn accept(&self, invitation: &Invitation) -> Result<Done, Error> {
+        self.act(Action::Accept(invitation)).await
+    }
+
+    pub async fn decline(&self, invitation: &Invitation) -> Result<Done, Error> {
+        self.act(Action::Decline(invitation)).await
+    }
+
+    pub async fn withdraw(&self, invitation: &Invitation) -> Result<Done, Error> {
+        self.act(Action::Withdraw(invitation)).await
+    }
+
+    /// Invites the person behind `profile` (a profile URL, vanity name or member id), with an
+    /// optional note. Both are checked before any call.
+    pub async fn send(&self, profile: &str, note: Option<&str>) -> Result<Done, Error> {
+        self.send_checked(profile, note)
+            .await
+            .map_err(|e| self.redact(e))
+    }
+
+    /// Where the account stands with the person behind `profile` (LinkUp's
+    /// `check_invitation`).
+    pub async fn invitation_status(&self, profile: &str) -> Result<Relationship, Error> {
+        let status = async {
+            if self.account.provider != ProviderKind::Linkup {
+                return Err(Error::invalid_input(
+                    "Provider",
+                    "only LinkUp tells the status of one invitation; the lists show it for Unipile",
+                ));
+            }
+            let request = linkup::check_invitation(self.account, &Target::parse(profile)?)?;
+            linkup::decode_check_invitation(&self.fetch(&request).await?)
+        };
+        status.await.map_err(|e| self.redact(e))
+    }
+
+    fn redact(&self, error: Error) -> Error {
+        error.redact(self.account.api_key.expose())
+    }
+
+    async fn fetch(&self, request: &HttpRequest) -> Result<HttpResponse, Error> {
+        http::send(request, self.timeout_ms).await
+    }
+
+    async fn send_checked(&self, profile: &str, note: Option<&str>) -> Result<Done, Error> {
+        let target = Target::parse(profile)?;
+        let note = input::note(note)?;
+        let (target, person) = match self.api.lookup(self.account, &target)? {
+            Some(request) => {
+                let person = self.api.decode_lookup(&self.fetch(&request).await?)?;
+                let Some(id) = person.provider_id.clone() else {
+                    return Err(Error::new(ErrorKind::BadResponse)
+                        .with_detail("the profile has no member id"));
+                };
+                (Target::ProviderId(id), Some(person))
+            }
+            None => (target, None),
+        };
+        let action = Action::Send {
+            target: &target,
+            note: note.as_deref(),
+        };
+        let mut done = self.perform(&action).await?;
+        // Unipile v1 answers with the id alone: the looked-up profile says who it is.
+        if let (Some(invitation), Some(person)) = (&mut done.invitation, person) {
+            if invitation.person.public_identifier.is_none() {
+                invitation.person = person;
             }
         }
-        match page.next {
-            Some(Cursor::Offset(next)) if invitations.len() < MAX_LISTED => offset = next,
-            Some(_) => {
+        Ok(done)
+    }
+
+    async fn act(&self, action: Action<'_>) -> Result<Done, Error> {
+        self.perform(&action).await.map_err(|e| self.redact(e))
+    }
+
+    /// Sends an action once. When its answer is lost (timeout, dropped connection) the action
+    /// may or may not have happened, so instead of sending it again the list it changes is
+    /// fetched to see.
+    async fn perform(&self, action: &Action<'_>) -> Result<Done, Error> {
+        let request = self.api.action(self.account, action)?;
+        match self.fetch(&request).await {
+            Ok(response) => Ok(Done {
+                invitation: self
+                    .api
+                    .decode_action(self.account, action, &response, self.now_ms)?,
+                confirmed_by_check: false,
+            }),
+            Err(lost) if matches!(lost.kind, ErrorKind::Timeout | ErrorKind::Network) => {
+                self.check_after_lost_answer(action, lost).await
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn check_after_lost_answer(
+        &self,
+        action: &Action<'_>,
+        lost: Error,
+    ) -> Result<Done, Error> {
+        let Ok(listed) = self.list_everything(action.direction()).await else {
+            return Err(lost.with_detail(
+                "The answer was lost and Invite Desk could not check whether it was done. \
+                 Refresh the list before trying again.",
+            ));
+        };
+        let outcome = match action {
+            Action::Accept(invitation)
+            | Action::Decline(invitation)
+            | Action::Withdraw(invitation) => {
+                (!listed.iter().any(|i| i.id == invitation.id)).then_some(None)
+            }
+            Action::Send { target, .. } => {
+                listed.into_iter().find(|i| is_target(target, i)).map(Some)
+            }
+        };
+        match outcome {
+            Some(invitation) => Ok(Done {
+                invitation,
+                confirmed_by_check: true,
+            }),
+            None => Err(lost.with_detail(
+                "The answer was lost; a fresh list shows it was not done. Try again.",
+            )),
+        }
+    }
+
+    async fn fetch_page(
+        &self,
+        direction: Direction,
+        start: Cursor,
+        size: u32,
+    ) -> Result<Page<Invitation>, Error> {
+        let request = self.api.list(self.account, direction, &start, size)?;
+        let response = self.fetch(&request).await?;
+        self.api
+            .decode_list(self.account, direction, &start, &response, self.now_ms)
+    }
+
+    /// The first page says how many there are; the other pages of an offset API are then
+    /// fetched together. Cursor APIs, and a list that grew meanwhile, are followed page by page.
+    async fn list_everything(&self, direction: Direction) -> Result<Vec<Invitation>, Error> {
+        let size = self.api.max_page_size(direction);
+        let first = self.fetch_page(direction, Cursor::Offset(0), size).await?;
+        // The provider may serve fewer than asked per page: its own page size is what it
+        // returned.
+        let step = first.items.len().max(1);
+        let mut collected = Collected::default();
+        let mut next = collected.add(first);
+        if let (Some(Cursor::Offset(from)), Some(total)) = (&next, collected.total) {
+            let starts = (*from..total.min(MAX_LISTED as u64))
+                .step_by(step)
+                .map(Cursor::Offset);
+            let pages: Vec<Page<Invitation>> = stream::iter(starts)
+                .map(|start| self.fetch_page(direction, start, size))
+                .buffered(CONCURRENT_PAGES)
+                .try_collect()
+                .await?;
+            next = None;
+            for page in pages {
+                next = collected.add(page);
+            }
+        }
+        while let Some(start) = next {
+            if collected.invitations.len() >= MAX_LISTED {
                 return Err(Error::new(ErrorKind::BadResponse)
-                    .with_detail("the provider never ended its list"))
+                    .with_detail("the provider never ended its list"));
             }
-            None => return Ok(invitations),
+            next = collected.add(self.fetch_page(direction, start, size).await?);
         }
+        Ok(collected.invitations)
+    }
+}
+
+fn is_target(target: &Target, invitation: &Invitation) -> bool {
+    let wanted = target.identifier();
+    let known = match target {
+        Target::ProviderId(_) => &invitation.person.provider_id,
+        Target::PublicIdentifier(_) => &invitation.person.public_identifier,
+    };
+    known
+        .as_deref()
+        .is_some_and(|known| known.eq_ignore_ascii_case(wanted))
+}
+
+/// Pages gathered into one list. Offsets shift when an invitation is handled between two
+/// pages, so an id already seen is skipped.
+#[derive(Default)]
+struct Collected {
+    invitations: Vec<Invitation>,
+    seen: HashSet<String>,
+    total: Option<u64>,
+}
+
+impl Collected {
+    /// Adds a page; returns where the next one starts.
+    fn add(&mut self, page: Page<Invitation>) -> Option<Cursor> {
+        self.total = self.total.or(page.total);
+        for invitation in page.items {
+            if self.seen.insert(invitation.id.clone()) {
+                self.invitations.push(invitation);
+            }
+        }
+        page.next
     }
 }

@@ -1,18 +1,28 @@
 //! The one place that does I/O. Providers describe a request as an `HttpRequest` value and read
-//! an `HttpResponse` value; `send` runs one over fetch, with a timeout on every request.
+//! an `HttpResponse` value; `send` runs one over fetch, with a timeout on every request and
+//! retries for reads only.
 
 use crate::error::{Error, ErrorKind};
 
 /// Every request gives up after this long, so a hung provider never hangs the badge.
 pub const DEFAULT_TIMEOUT_MS: u32 = 20_000;
+/// A read is tried at most this many times.
+pub const MAX_TRIES: u32 = 3;
+/// The first retry waits about this long; each next one twice as long.
+const BACKOFF_BASE_MS: f64 = 500.0;
+/// A read waits at most this long before its next try; a longer `Retry-After` is reported to
+/// the person instead of holding the popup.
+const MAX_RETRY_WAIT_MS: f64 = 10_000.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     Get,
     Post,
+    Delete,
 }
 
-/// A request as a plain value. It holds the API key in `headers`, so it has no `Debug`.
+/// A request as a plain value. It holds the API key in `headers`, so its `Debug` shows header
+/// names only.
 #[derive(Clone, PartialEq)]
 pub struct HttpRequest {
     pub method: Method,
@@ -20,6 +30,21 @@ pub struct HttpRequest {
     pub headers: Vec<(&'static str, String)>,
     /// A JSON body.
     pub body: Option<String>,
+    /// True for reads, which change nothing and may be sent again (LinkUp reads are POSTs, so
+    /// the method alone cannot say). Actions are never sent twice blindly.
+    pub retryable: bool,
+}
+
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &names)
+            .field("retryable", &self.retryable)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -30,14 +55,57 @@ pub struct HttpResponse {
     pub body: String,
 }
 
-/// Runs `request` over fetch. Fails only when no response arrived in `timeout_ms` (`timeout`)
-/// or none could be had (`network`); any HTTP status is a response for the provider to decode.
+/// Runs `request` over fetch; a read that meets a 429, a 5xx or a network failure is tried
+/// again (see `retry_delay_ms`). Fails only when no response arrived in `timeout_ms`
+/// (`timeout`) or none could be had (`network`); any HTTP status is a response for the provider
+/// to decode.
 pub async fn send(request: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, Error> {
+    let mut tries = 1;
+    loop {
+        let outcome = send_once(request, timeout_ms).await;
+        if !request.retryable || tries >= MAX_TRIES {
+            return outcome;
+        }
+        match retry_delay_ms(&outcome, tries, js_sys::Math::random()) {
+            Some(delay) => gloo_timers::future::TimeoutFuture::new(delay).await,
+            None => return outcome,
+        }
+        tries += 1;
+    }
+}
+
+/// How long to wait before trying a read again after try number `tries` (1-based) ended in
+/// `outcome`, or `None` when trying again cannot help. `random` in [0, 1) spreads clients
+/// apart: half the backoff is fixed, half is random. A timeout is not retried: three of them
+/// would hold the popup for a minute.
+pub fn retry_delay_ms(
+    outcome: &Result<HttpResponse, Error>,
+    tries: u32,
+    random: f64,
+) -> Option<u32> {
+    let retry_after_ms = match outcome {
+        Ok(response) if response.status == 429 || response.status >= 500 => response
+            .retry_after
+            .as_deref()
+            .and_then(|s| s.trim().parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map(|s| s * 1000.0),
+        Err(error) if error.kind == ErrorKind::Network => None,
+        _ => return None,
+    };
+    let backoff = BACKOFF_BASE_MS * f64::from(2u32.pow(tries.saturating_sub(1).min(10)));
+    let jittered = backoff / 2.0 + backoff / 2.0 * random.clamp(0.0, 1.0);
+    let delay = retry_after_ms.map_or(jittered, |after| after.max(jittered));
+    (delay <= MAX_RETRY_WAIT_MS).then_some(delay as u32)
+}
+
+async fn send_once(request: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, Error> {
     // One signal covers the whole exchange, body included, so a trickling body also times out.
     let signal = web_sys::AbortSignal::timeout_with_u32(timeout_ms);
     let mut builder = match request.method {
         Method::Get => gloo_net::http::Request::get(&request.url),
         Method::Post => gloo_net::http::Request::post(&request.url),
+        Method::Delete => gloo_net::http::Request::delete(&request.url),
     }
     .abort_signal(Some(&signal));
     for (name, value) in &request.headers {
@@ -72,5 +140,84 @@ fn fetch_error(error: gloo_net::Error) -> Error {
             Error::new(ErrorKind::Timeout)
         }
         _ => Error::new(ErrorKind::Network),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(status: u16, retry_after: Option<&str>) -> Result<HttpResponse, Error> {
+        Ok(HttpResponse {
+            status,
+            retry_after: retry_after.map(str::to_owned),
+            body: String::new(),
+        })
+    }
+
+    #[test]
+    fn transient_failures_are_retried_with_growing_jittered_backoff() {
+        for outcome in [
+            status(429, None),
+            status(502, None),
+            status(503, None),
+            Err(Error::new(ErrorKind::Network)),
+        ] {
+            assert_eq!(retry_delay_ms(&outcome, 1, 0.0), Some(250));
+            assert_eq!(retry_delay_ms(&outcome, 1, 0.999_999), Some(499));
+            assert_eq!(retry_delay_ms(&outcome, 2, 0.0), Some(500));
+            assert_eq!(retry_delay_ms(&outcome, 2, 0.5), Some(750));
+        }
+    }
+
+    #[test]
+    fn answers_that_a_retry_cannot_change_are_not_retried() {
+        for outcome in [
+            status(200, None),
+            status(400, None),
+            status(401, None),
+            status(404, None),
+            Err(Error::new(ErrorKind::Timeout)),
+            Err(Error::new(ErrorKind::BadResponse)),
+        ] {
+            assert_eq!(retry_delay_ms(&outcome, 1, 0.5), None);
+        }
+    }
+
+    #[test]
+    fn a_request_never_prints_its_key() {
+        let request = HttpRequest {
+            method: Method::Get,
+            url: "https://api.unipile.com/v2/acc/users/me/relation-requests".into(),
+            headers: vec![("x-api-key", "sk_live_secret".into())],
+            body: None,
+            retryable: true,
+        };
+        let printed = format!("{request:?}");
+        assert!(printed.contains("x-api-key") && !printed.contains("sk_live_secret"));
+    }
+
+    #[test]
+    fn retry_after_is_honoured_up_to_ten_seconds() {
+        assert_eq!(retry_delay_ms(&status(429, Some("2")), 1, 0.5), Some(2000));
+        assert_eq!(
+            retry_delay_ms(&status(503, Some(" 0 ")), 1, 0.0),
+            Some(250),
+            "never sooner than the backoff"
+        );
+        assert_eq!(
+            retry_delay_ms(&status(429, Some("10")), 1, 0.0),
+            Some(10_000)
+        );
+        assert_eq!(
+            retry_delay_ms(&status(429, Some("43200")), 1, 0.0),
+            None,
+            "twelve hours is reported, not waited for"
+        );
+        assert_eq!(
+            retry_delay_ms(&status(429, Some("soon")), 1, 0.0),
+            Some(250),
+            "an unreadable header falls back on the backoff"
+        );
     }
 }

@@ -8,6 +8,7 @@ pub mod browser;
 pub mod client;
 pub mod error;
 pub mod http;
+pub mod input;
 pub mod model;
 pub mod providers;
 

@@ -78,6 +78,43 @@ pub struct Person {
     pub provider_id: Option<String>,
 }
 
+impl Person {
+    /// The person as shown: URLs kept only when safe to open, blanks dropped, a name always
+    /// present, and the vanity name and the profile URL each filled in from the other.
+    pub fn sanitized(self) -> Person {
+        let text =
+            |value: Option<String>| value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let public_identifier = text(self.public_identifier);
+        let profile_url = safe_profile_url(self.profile_url.as_deref()).or_else(|| {
+            safe_profile_url(Some(&format!(
+                "https://www.linkedin.com/in/{}/",
+                public_identifier.as_deref()?
+            )))
+        });
+        let name = self.name.trim();
+        Person {
+            name: if name.is_empty() {
+                "LinkedIn member".into()
+            } else {
+                name.to_owned()
+            },
+            headline: text(self.headline),
+            public_identifier: public_identifier
+                .or_else(|| profile_url.as_deref().and_then(public_identifier_of)),
+            profile_url,
+            picture_url: safe_picture_url(self.picture_url.as_deref()),
+            provider_id: text(self.provider_id),
+        }
+    }
+}
+
+/// `jane-doe` from `https://www.linkedin.com/in/jane-doe/`.
+fn public_identifier_of(profile_url: &str) -> Option<String> {
+    let rest = profile_url.split("/in/").nth(1)?;
+    let identifier = rest.split(['/', '?', '#']).next()?;
+    (!identifier.is_empty()).then(|| identifier.to_owned())
+}
+
 /// The provider's own handles for an invitation, kept opaque: only the provider module that
 /// made them reads them back.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -102,10 +139,12 @@ pub struct Invitation {
     pub handles: Handles,
 }
 
-/// Where the next page starts: an offset (LinkUp, Unipile v2) or an opaque cursor (Unipile v1).
+/// Where a page starts: an offset (LinkUp, Unipile v2) or the provider's opaque cursor
+/// (Unipile v1), handed back untouched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cursor {
     Offset(u64),
+    Token(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +153,25 @@ pub struct Page<T> {
     /// How many exist in all, when the provider says.
     pub total: Option<u64>,
     pub next: Option<Cursor>,
+}
+
+/// Where an account stands with one person (LinkUp's `check_invitation`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Relationship {
+    pub state: RelationshipState,
+    /// The pending invitation's id, to withdraw it.
+    pub invitation_id: Option<String>,
+    /// 1 for a connection, 2 or 3 beyond.
+    pub member_distance: Option<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationshipState {
+    Connected,
+    PendingSent,
+    PendingReceived,
+    NoInvitation,
 }
 
 /// User settings, as stored under `settings`; every field has a default.
@@ -182,6 +240,44 @@ mod tests {
             assert_eq!(safe_profile_url(Some(bad)), None, "{bad}");
         }
         assert_eq!(safe_profile_url(None), None);
+    }
+
+    #[test]
+    fn people_are_sanitized_and_completed() {
+        let person = Person {
+            name: "  ".into(),
+            headline: Some(" <b>CTO</b> ".into()),
+            profile_url: Some("javascript:alert(1)".into()),
+            picture_url: Some("http://x/p.jpg".into()),
+            public_identifier: Some("jane-doe".into()),
+            provider_id: Some(" ".into()),
+        }
+        .sanitized();
+        assert_eq!(person.name, "LinkedIn member");
+        assert_eq!(
+            person.headline.as_deref(),
+            Some("<b>CTO</b>"),
+            "kept as text"
+        );
+        assert_eq!(
+            person.profile_url.as_deref(),
+            Some("https://www.linkedin.com/in/jane-doe/")
+        );
+        assert_eq!((person.picture_url, person.provider_id), (None, None));
+        let from_url = Person {
+            name: "Jane".into(),
+            profile_url: Some("https://www.linkedin.com/in/jane?x=1".into()),
+            ..Person::default()
+        }
+        .sanitized();
+        assert_eq!(from_url.public_identifier.as_deref(), Some("jane"));
+        let hostile = Person {
+            name: "x".into(),
+            public_identifier: Some("a\"><script>".into()),
+            ..Person::default()
+        }
+        .sanitized();
+        assert_eq!(hostile.profile_url, None, "no link built from unsafe text");
     }
 
     #[test]

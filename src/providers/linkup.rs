@@ -2,14 +2,18 @@
 //! `{account_id, action, params}`; answers come in a `{success, data | error, metadata}`
 //! envelope. Contract: shared/providers/linkup.md.
 
-use super::{base_url, error_from_status, parse_json, retry_after_seconds};
+use super::{
+    base_url, error_from_status, is_success, offset_of, parse_json, retry_after_seconds, Action,
+    Api,
+};
 use crate::age::{parse_relative_ms, DAY_MS};
 use crate::error::{Error, ErrorKind};
 use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::input::{self, Target};
 use crate::model::{
-    safe_picture_url, safe_profile_url, Account, Cursor, Direction, Handles, Invitation, Page,
-    Person,
+    Account, Cursor, Direction, Handles, Invitation, Page, Person, Relationship, RelationshipState,
 };
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -18,62 +22,184 @@ pub const DEFAULT_BASE_URL: &str = "https://api.linkupapi.com";
 /// page size, so the largest page costs the fewest calls and no extra credits.
 pub const MAX_PAGE_SIZE: u32 = 1000;
 
-/// One page of pending received invitations.
-pub fn list_received(account: &Account, offset: u64, count: u32) -> HttpRequest {
-    let params = json!({
-        "count": count.clamp(1, MAX_PAGE_SIZE),
-        "offset": offset,
-        "invitation_type": "CONNECTION",
-    });
-    network_request(account, "list_invitations", params)
-}
+pub struct Linkup;
 
-fn network_request(account: &Account, action: &str, params: serde_json::Value) -> HttpRequest {
-    let body = json!({ "account_id": account.account_id, "action": action, "params": params });
-    HttpRequest {
-        method: Method::Post,
-        url: format!("{}/v2/network", base_url(account, DEFAULT_BASE_URL)),
-        headers: vec![("x-api-key", account.api_key.expose().to_owned())],
-        body: Some(body.to_string()),
+impl Api for Linkup {
+    fn max_page_size(&self, _: Direction) -> u32 {
+        MAX_PAGE_SIZE
+    }
+
+    fn list(
+        &self,
+        account: &Account,
+        direction: Direction,
+        start: &Cursor,
+        size: u32,
+    ) -> Result<HttpRequest, Error> {
+        let action = match direction {
+            Direction::Received => "list_invitations",
+            Direction::Sent => "list_sent",
+        };
+        let params = json!({
+            "count": size.clamp(1, MAX_PAGE_SIZE),
+            "offset": offset_of(start),
+            "invitation_type": "CONNECTION",
+        });
+        let mut request = network_request(account, action, params)?;
+        request.retryable = true;
+        Ok(request)
+    }
+
+    fn decode_list(
+        &self,
+        account: &Account,
+        direction: Direction,
+        start: &Cursor,
+        response: &HttpResponse,
+        fetched_at_ms: f64,
+    ) -> Result<Page<Invitation>, Error> {
+        let offset = offset_of(start);
+        let data: ListData = decode_envelope(response)?;
+        let items = data
+            .invitations
+            .into_iter()
+            .map(|wire| wire.into_invitation(account, direction, fetched_at_ms))
+            .collect::<Result<Vec<_>, _>>()?;
+        let returned = items.len() as u64;
+        let pagination = data.pagination.unwrap_or_default();
+        let next_offset = pagination.next_offset.unwrap_or(offset + returned);
+        let has_more = pagination.has_more.unwrap_or_else(|| {
+            data.total_available_results
+                .is_some_and(|total| next_offset < total)
+        });
+        // An empty page or an offset that does not move forward ends the listing, whatever the
+        // flags say: a provider bug must not loop forever.
+        let next = (has_more && returned > 0 && next_offset > offset)
+            .then_some(Cursor::Offset(next_offset));
+        Ok(Page {
+            items,
+            total: data.total_available_results,
+            next,
+        })
+    }
+
+    /// LinkUp invites by profile URL or identifier directly.
+    fn lookup(&self, _: &Account, _: &Target) -> Result<Option<HttpRequest>, Error> {
+        Ok(None)
+    }
+
+    fn decode_lookup(&self, response: &HttpResponse) -> Result<Person, Error> {
+        Err(error_from_status(response))
+    }
+
+    fn action(&self, account: &Account, action: &Action) -> Result<HttpRequest, Error> {
+        let (name, params) = match action {
+            Action::Accept(invitation) => ("accept", handled_params(invitation)?),
+            Action::Decline(invitation) => ("decline", handled_params(invitation)?),
+            Action::Withdraw(invitation) => (
+                "withdraw",
+                json!({ "invitation_id": input::required(Some(&invitation.id), "id")? }),
+            ),
+            Action::Send { target, note } => {
+                let mut params = target_params(target);
+                if let Some(note) = note {
+                    params["message"] = json!(note);
+                }
+                ("invite", params)
+            }
+        };
+        network_request(account, name, params)
+    }
+
+    fn decode_action(
+        &self,
+        account: &Account,
+        action: &Action,
+        response: &HttpResponse,
+        now_ms: f64,
+    ) -> Result<Option<Invitation>, Error> {
+        match action {
+            Action::Accept(_) | Action::Decline(_) => {
+                decode_envelope::<IgnoredAny>(response).map(|_| None)
+            }
+            Action::Withdraw(_) => match decode_envelope::<Withdrawn>(response)?.withdrawn {
+                Some(false) => Err(Error::new(ErrorKind::ProviderError)
+                    .with_detail("LinkUp answered that the invitation was not withdrawn")),
+                _ => Ok(None),
+            },
+            Action::Send { note, .. } => {
+                let sent: Invited = decode_envelope(response)?;
+                Ok(sent.into_invitation(account, note.map(str::to_owned), now_ms))
+            }
+        }
     }
 }
 
-/// Decodes a `list_invitations` answer for the page that started at `offset`. `fetched_at_ms`
-/// turns LinkUp's relative ages ("2w") into estimated dates.
-pub fn decode_list_received(
-    response: &HttpResponse,
-    account: &Account,
-    offset: u64,
-    fetched_at_ms: f64,
-) -> Result<Page<Invitation>, Error> {
-    let data: ListData = decode_envelope(response)?;
-    let items = data
-        .invitations
-        .into_iter()
-        .map(|wire| wire.into_invitation(account, Direction::Received, fetched_at_ms))
-        .collect::<Result<Vec<_>, _>>()?;
-    let returned = items.len() as u64;
-    let pagination = data.pagination.unwrap_or_default();
-    let next_offset = pagination.next_offset.unwrap_or(offset + returned);
-    let has_more = pagination.has_more.unwrap_or_else(|| {
-        data.total_available_results
-            .is_some_and(|total| next_offset < total)
-    });
-    // An empty page or an offset that does not move forward ends the listing, whatever the
-    // flags say: a provider bug must not loop forever.
-    let next =
-        (has_more && returned > 0 && next_offset > offset).then_some(Cursor::Offset(next_offset));
-    Ok(Page {
-        items,
-        total: data.total_available_results,
-        next,
+/// `check_invitation`: where the account stands with one person (LinkUp only).
+pub fn check_invitation(account: &Account, target: &Target) -> Result<HttpRequest, Error> {
+    let mut request = network_request(account, "check_invitation", target_params(target))?;
+    request.retryable = true;
+    Ok(request)
+}
+
+pub fn decode_check_invitation(response: &HttpResponse) -> Result<Relationship, Error> {
+    let status: InvitationStatus = decode_envelope(response)?;
+    let state = match (
+        status.invitation_state.as_deref(),
+        status.invitation_type.as_deref(),
+    ) {
+        (Some("ACCEPTED"), _) | (_, Some("CONNECTED")) => RelationshipState::Connected,
+        (Some("PENDING"), Some("SENT")) => RelationshipState::PendingSent,
+        (Some("PENDING"), Some("RECEIVED")) => RelationshipState::PendingReceived,
+        (Some("NO_INVITATION"), _) => RelationshipState::NoInvitation,
+        _ => {
+            return Err(Error::new(ErrorKind::BadResponse)
+                .with_detail("LinkUp's invitation status is not one Invite Desk knows"))
+        }
+    };
+    Ok(Relationship {
+        state,
+        invitation_id: status.invitation_id.filter(|id| !id.is_empty()),
+        member_distance: status.member_distance,
     })
+}
+
+fn network_request(
+    account: &Account,
+    action: &str,
+    params: serde_json::Value,
+) -> Result<HttpRequest, Error> {
+    let body = json!({ "account_id": account.account_id, "action": action, "params": params });
+    Ok(HttpRequest {
+        method: Method::Post,
+        url: format!("{}/v2/network", base_url(account, DEFAULT_BASE_URL)?),
+        headers: vec![("x-api-key", account.api_key.expose().to_owned())],
+        body: Some(body.to_string()),
+        retryable: false,
+    })
+}
+
+/// Accepting and declining name the invitation by its URN and shared secret, both from the list.
+fn handled_params(invitation: &Invitation) -> Result<serde_json::Value, Error> {
+    let handles = &invitation.handles;
+    Ok(json!({
+        "entity_urn": input::required(handles.entity_urn.as_deref(), "entity URN")?,
+        "shared_secret": input::required(handles.shared_secret.as_deref(), "shared secret")?,
+    }))
+}
+
+/// A vanity name goes as the canonical profile URL; a member id as `identifier`.
+fn target_params(target: &Target) -> serde_json::Value {
+    match target.profile_url() {
+        Some(url) => json!({ "profile_url": url }),
+        None => json!({ "identifier": target.identifier() }),
+    }
 }
 
 /// The `data` of a success envelope, or the typed error of an error envelope. LinkUp may also
 /// answer HTTP 200 with `success: false`, so both the status and the flag are checked.
 fn decode_envelope<T: serde::de::DeserializeOwned>(response: &HttpResponse) -> Result<T, Error> {
-    let success = (200..300).contains(&response.status);
+    let success = is_success(response);
     let envelope: Envelope<T> = match parse_json(&response.body) {
         Ok(envelope) => envelope,
         Err(_) if !success => return Err(error_from_status(response)),
@@ -156,6 +282,35 @@ struct WirePerson {
     profile_picture_url: Option<String>,
 }
 
+#[derive(Deserialize)]
+struct Withdrawn {
+    withdrawn: Option<bool>,
+}
+
+/// `invite`'s answer: who was invited and the new invitation's URN.
+#[derive(Deserialize)]
+struct Invited {
+    invitation_urn: Option<String>,
+    profile_urn: Option<String>,
+    public_identifier: Option<String>,
+    #[serde(flatten)]
+    person: WirePerson,
+}
+
+#[derive(Deserialize)]
+struct InvitationStatus {
+    invitation_state: Option<String>,
+    invitation_type: Option<String>,
+    invitation_id: Option<String>,
+    member_distance: Option<u8>,
+}
+
+/// The id at the end of a URN: `urn:li:invitation:123` → `123`.
+fn urn_tail(urn: &str) -> Option<&str> {
+    let tail = urn.rsplit(':').next()?.trim();
+    (!tail.is_empty()).then_some(tail)
+}
+
 impl WireInvitation {
     fn into_invitation(
         self,
@@ -163,18 +318,11 @@ impl WireInvitation {
         direction: Direction,
         fetched_at_ms: f64,
     ) -> Result<Invitation, Error> {
-        // The invitation id is the tail of the entity URN (`urn:li:invitation:123` → `123`).
-        let id = self
-            .entity_urn
-            .rsplit(':')
-            .next()
-            .unwrap_or_default()
-            .trim();
-        if id.is_empty() {
+        let Some(id) = urn_tail(&self.entity_urn) else {
             return Err(
                 Error::new(ErrorKind::BadResponse).with_detail("an invitation has no entity_urn")
             );
-        }
+        };
         // The text can be finer than whole days ("3h"), so it is preferred.
         let ago_ms = self
             .sent_time
@@ -189,7 +337,7 @@ impl WireInvitation {
             id: id.to_owned(),
             account: account.id.clone(),
             direction,
-            person: self.sender.unwrap_or_default().into_person(),
+            person: self.sender.unwrap_or_default().into_person(None, None),
             note: None,
             sent_at_ms: ago_ms.map(|ago| fetched_at_ms - ago),
             sent_at_exact: false,
@@ -201,8 +349,38 @@ impl WireInvitation {
     }
 }
 
+impl Invited {
+    fn into_invitation(
+        self,
+        account: &Account,
+        note: Option<String>,
+        now_ms: f64,
+    ) -> Option<Invitation> {
+        let urn = self.invitation_urn?;
+        let id = urn_tail(&urn)?.to_owned();
+        let provider_id = self
+            .profile_urn
+            .as_deref()
+            .and_then(urn_tail)
+            .map(str::to_owned);
+        Some(Invitation {
+            id,
+            account: account.id.clone(),
+            direction: Direction::Sent,
+            person: self.person.into_person(self.public_identifier, provider_id),
+            note,
+            sent_at_ms: Some(now_ms),
+            sent_at_exact: true,
+            handles: Handles {
+                entity_urn: Some(urn),
+                shared_secret: None,
+            },
+        })
+    }
+}
+
 impl WirePerson {
-    fn into_person(self) -> Person {
+    fn into_person(self, public_identifier: Option<String>, provider_id: Option<String>) -> Person {
         let name = [self.first_name, self.last_name]
             .into_iter()
             .flatten()
@@ -210,81 +388,76 @@ impl WirePerson {
             .filter(|part| !part.is_empty())
             .collect::<Vec<_>>()
             .join(" ");
-        let profile_url = safe_profile_url(self.linkedin_url.as_deref());
         Person {
-            name: if name.is_empty() {
-                "LinkedIn member".into()
-            } else {
-                name
-            },
-            headline: self.headline.filter(|h| !h.trim().is_empty()),
-            public_identifier: profile_url.as_deref().and_then(public_identifier),
-            profile_url,
-            picture_url: safe_picture_url(self.profile_picture_url.as_deref()),
-            provider_id: None,
+            name,
+            headline: self.headline,
+            profile_url: self.linkedin_url,
+            picture_url: self.profile_picture_url,
+            public_identifier,
+            provider_id,
         }
+        .sanitized()
     }
-}
-
-/// `jane-doe` from `https://www.linkedin.com/in/jane-doe/`.
-fn public_identifier(profile_url: &str) -> Option<String> {
-    let rest = profile_url.split("/in/").nth(1)?;
-    let identifier = rest.split(['/', '?', '#']).next()?;
-    (!identifier.is_empty()).then(|| identifier.to_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ApiKey, Plan, ProviderKind};
-
-    const NOW: f64 = 1_800_000_000_000.0;
+    use crate::model::ProviderKind;
+    use crate::providers::test_support::{self, fixture, response, NOW};
 
     fn account() -> Account {
-        Account {
-            id: "work".into(),
-            label: "Work".into(),
-            provider: ProviderKind::Linkup,
-            api_key: ApiKey::new("lk_secret"),
-            account_id: "acc_123".into(),
-            base_url: String::new(),
-            plan: Plan::Free,
-        }
+        test_support::account(ProviderKind::Linkup)
     }
 
-    fn response(status: u16, body: &str) -> HttpResponse {
-        HttpResponse {
-            status,
-            retry_after: None,
-            body: body.into(),
-        }
+    fn decode(direction: Direction, status: u16, body: &str) -> Result<Page<Invitation>, Error> {
+        Linkup.decode_list(
+            &account(),
+            direction,
+            &Cursor::Offset(0),
+            &response(status, body),
+            NOW,
+        )
     }
 
-    fn fixture(name: &str) -> String {
-        let path = format!(
-            "{}/tests/fixtures/linkup/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read_to_string(path).unwrap()
+    fn received(status: u16, body: &str) -> Result<Page<Invitation>, Error> {
+        decode(Direction::Received, status, body)
     }
 
-    fn decode(status: u16, body: &str) -> Result<Page<Invitation>, Error> {
-        decode_list_received(&response(status, body), &account(), 0, NOW)
+    fn body_of(request: &HttpRequest) -> serde_json::Value {
+        serde_json::from_str(request.body.as_deref().unwrap()).unwrap()
+    }
+
+    fn listed(direction: Direction) -> Invitation {
+        let name = match direction {
+            Direction::Received => "linkup/list_invitations.json",
+            Direction::Sent => "linkup/list_sent.json",
+        };
+        decode(direction, 200, &fixture(name))
+            .unwrap()
+            .items
+            .remove(0)
     }
 
     #[test]
-    fn request_follows_the_v2_network_contract() {
-        let request = list_received(&account(), 40, 5000);
+    fn list_requests_follow_the_v2_network_contract() {
+        let request = Linkup
+            .list(&account(), Direction::Received, &Cursor::Offset(40), 5000)
+            .unwrap();
         assert_eq!(request.method, Method::Post);
         assert_eq!(request.url, "https://api.linkupapi.com/v2/network");
-        assert_eq!(request.headers, vec![("x-api-key", "lk_secret".to_owned())]);
-        let body: serde_json::Value =
-            serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        assert_eq!(request.headers, vec![("x-api-key", "sk_secret".to_owned())]);
+        assert!(request.retryable, "a list changes nothing");
         assert_eq!(
-            body,
+            body_of(&request),
             json!({"account_id": "acc_123", "action": "list_invitations",
                    "params": {"count": 1000, "offset": 40, "invitation_type": "CONNECTION"}})
         );
+        let sent = Linkup
+            .list(&account(), Direction::Sent, &Cursor::Offset(0), 1)
+            .unwrap();
+        assert_eq!(body_of(&sent)["action"], "list_sent");
+        assert_eq!(body_of(&sent)["params"]["count"], 1);
     }
 
     #[test]
@@ -293,15 +466,15 @@ mod tests {
             base_url: "http://127.0.0.1:4010/".into(),
             ..account()
         };
-        assert_eq!(
-            list_received(&account, 0, 10).url,
-            "http://127.0.0.1:4010/v2/network"
-        );
+        let request = Linkup
+            .list(&account, Direction::Received, &Cursor::Offset(0), 10)
+            .unwrap();
+        assert_eq!(request.url, "http://127.0.0.1:4010/v2/network");
     }
 
     #[test]
-    fn decodes_the_documented_example() {
-        let page = decode(200, &fixture("list_invitations.json")).unwrap();
+    fn decodes_the_documented_received_example() {
+        let page = received(200, &fixture("linkup/list_invitations.json")).unwrap();
         assert_eq!(page.total, Some(26));
         assert_eq!(page.next, Some(Cursor::Offset(1)));
         let invitation = &page.items[0];
@@ -338,10 +511,26 @@ mod tests {
     }
 
     #[test]
+    fn decodes_the_documented_sent_example_with_its_other_picture_field() {
+        let page = decode(Direction::Sent, 200, &fixture("linkup/list_sent.json")).unwrap();
+        assert_eq!(page.total, Some(145));
+        let invitation = &page.items[0];
+        assert_eq!(invitation.id, "987654321");
+        assert_eq!(invitation.direction, Direction::Sent);
+        assert_eq!(invitation.person.name, "Jane Smith");
+        assert_eq!(
+            invitation.person.picture_url.as_deref(),
+            Some("https://media.licdn.com/dms/image/example2.jpg")
+        );
+        assert_eq!(invitation.sent_at_ms, Some(NOW - 5.0 * DAY_MS));
+        assert_eq!(invitation.handles.shared_secret, None);
+    }
+
+    #[test]
     fn last_page_has_no_next() {
         let body = json!({"success": true, "data": {"invitations": [], "total_available_results": 26,
             "pagination": {"offset": 26, "count": 0, "next_offset": 26, "has_more": false}}});
-        let page = decode(200, &body.to_string()).unwrap();
+        let page = received(200, &body.to_string()).unwrap();
         assert!(page.items.is_empty());
         assert_eq!(page.next, None);
     }
@@ -350,7 +539,7 @@ mod tests {
     fn a_page_that_does_not_advance_ends_the_listing() {
         let body = json!({"success": true, "data": {"invitations": [{"entity_urn": "urn:li:invitation:1"}],
             "pagination": {"next_offset": 0, "has_more": true}}});
-        assert_eq!(decode(200, &body.to_string()).unwrap().next, None);
+        assert_eq!(received(200, &body.to_string()).unwrap().next, None);
     }
 
     #[test]
@@ -358,7 +547,7 @@ mod tests {
         let body = json!({"success": true, "data": {"total_available_results": 3,
             "invitations": [{"entity_urn": "urn:li:invitation:1"}, {"entity_urn": "urn:li:invitation:2"}]}});
         assert_eq!(
-            decode(200, &body.to_string()).unwrap().next,
+            received(200, &body.to_string()).unwrap().next,
             Some(Cursor::Offset(2))
         );
     }
@@ -369,7 +558,7 @@ mod tests {
             "entity_urn": "urn:li:invitation:77", "surprise": {"nested": [1, 2]},
             "sender": {"first_name": "Ада", "profile_picture": "https://media.licdn.com/p.jpg"},
             "sent_time": "3h"}]}});
-        let page = decode(200, &body.to_string()).unwrap();
+        let page = received(200, &body.to_string()).unwrap();
         let person = &page.items[0].person;
         assert_eq!(person.name, "Ада");
         assert_eq!(person.headline, None);
@@ -379,8 +568,7 @@ mod tests {
             Some("https://media.licdn.com/p.jpg")
         );
         assert_eq!(page.items[0].sent_at_ms, Some(NOW - 3.0 * 3_600_000.0));
-        assert_eq!(page.total, None);
-        assert_eq!(page.next, None);
+        assert_eq!((page.total, page.next), (None, None));
     }
 
     #[test]
@@ -389,7 +577,7 @@ mod tests {
             "entity_urn": "urn:li:invitation:5",
             "sender": {"first_name": " ", "headline": "<img src=x onerror=alert(1)>",
                        "linkedin_url": "javascript:alert(1)", "profile_picture_url": "http://x/p.jpg"}}]}});
-        let person = &decode(200, &body.to_string()).unwrap().items[0].person;
+        let person = &received(200, &body.to_string()).unwrap().items[0].person;
         assert_eq!(person.name, "LinkedIn member");
         assert_eq!(
             person.headline.as_deref(),
@@ -403,9 +591,174 @@ mod tests {
     }
 
     #[test]
-    fn documented_invalid_key_error_is_unauthorized() {
-        let error = decode(403, &fixture("error_invalid_api_key.json")).unwrap_err();
-        assert_eq!(error.kind, ErrorKind::Unauthorized);
+    fn accept_and_decline_send_the_urn_and_secret_from_the_list() {
+        let invitation = listed(Direction::Received);
+        for (action, name) in [
+            (Action::Accept(&invitation), "accept"),
+            (Action::Decline(&invitation), "decline"),
+        ] {
+            let request = Linkup.action(&account(), &action).unwrap();
+            assert!(!request.retryable, "an action is never repeated blindly");
+            assert_eq!(
+                body_of(&request),
+                json!({"account_id": "acc_123", "action": name, "params": {
+                    "entity_urn": "urn:li:invitation:123456789",
+                    "shared_secret": "abcdef12-3456-7890-abcd-ef1234567890"}})
+            );
+        }
+        let decoded = Linkup.decode_action(
+            &account(),
+            &Action::Accept(&invitation),
+            &response(200, &fixture("linkup/accept.json")),
+            NOW,
+        );
+        assert_eq!(decoded, Ok(None));
+    }
+
+    #[test]
+    fn accepting_without_the_secret_is_refused_before_any_call() {
+        let mut invitation = listed(Direction::Received);
+        invitation.handles.shared_secret = None;
+        let error = Linkup
+            .action(&account(), &Action::Accept(&invitation))
+            .unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("Invitation"));
+    }
+
+    #[test]
+    fn withdraw_names_the_invitation_id_and_reads_the_answer() {
+        let invitation = listed(Direction::Sent);
+        let action = Action::Withdraw(&invitation);
+        let request = Linkup.action(&account(), &action).unwrap();
+        assert_eq!(
+            body_of(&request)["params"],
+            json!({"invitation_id": "987654321"})
+        );
+        let ok = response(200, &fixture("linkup/withdraw.json"));
+        assert_eq!(
+            Linkup.decode_action(&account(), &action, &ok, NOW),
+            Ok(None)
+        );
+        let refused = json!({"success": true, "data": {"withdrawn": false}});
+        let error = Linkup
+            .decode_action(
+                &account(),
+                &action,
+                &response(200, &refused.to_string()),
+                NOW,
+            )
+            .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::ProviderError);
+    }
+
+    #[test]
+    fn invite_by_profile_url_or_member_id_with_an_optional_note() {
+        let by_url = Target::parse("linkedin.com/in/johndoe").unwrap();
+        let action = Action::Send {
+            target: &by_url,
+            note: Some("Hello John"),
+        };
+        let request = Linkup.action(&account(), &action).unwrap();
+        assert_eq!(
+            body_of(&request)["params"],
+            json!({"profile_url": "https://www.linkedin.com/in/johndoe/", "message": "Hello John"})
+        );
+        let by_id = Target::parse("ACoAABxxxxxxx").unwrap();
+        let request = Linkup
+            .action(
+                &account(),
+                &Action::Send {
+                    target: &by_id,
+                    note: None,
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            body_of(&request)["params"],
+            json!({"identifier": "ACoAABxxxxxxx"})
+        );
+
+        let sent = Linkup
+            .decode_action(
+                &account(),
+                &action,
+                &response(200, &fixture("linkup/invite.json")),
+                NOW,
+            )
+            .unwrap()
+            .unwrap();
+        assert_eq!(sent.id, "123456789");
+        assert_eq!(sent.direction, Direction::Sent);
+        assert_eq!(sent.note.as_deref(), Some("Hello John"));
+        assert_eq!((sent.sent_at_ms, sent.sent_at_exact), (Some(NOW), true));
+        assert_eq!(sent.person.name, "John Doe");
+        assert_eq!(sent.person.public_identifier.as_deref(), Some("johndoe"));
+        assert_eq!(sent.person.provider_id.as_deref(), Some("ACoAABxxxxxxx"));
+        assert_eq!(
+            sent.person.profile_url.as_deref(),
+            Some("https://www.linkedin.com/in/johndoe/")
+        );
+    }
+
+    #[test]
+    fn check_invitation_reads_every_documented_state() {
+        let request = check_invitation(&account(), &Target::parse("johndoe").unwrap()).unwrap();
+        assert_eq!(body_of(&request)["action"], "check_invitation");
+        let status =
+            decode_check_invitation(&response(200, &fixture("linkup/check_invitation.json")))
+                .unwrap();
+        assert_eq!(status.state, RelationshipState::PendingSent);
+        assert_eq!(status.invitation_id.as_deref(), Some("7453486530700017665"));
+        assert_eq!(status.member_distance, Some(2));
+        for (state, kind, expected) in [
+            ("ACCEPTED", json!("CONNECTED"), RelationshipState::Connected),
+            (
+                "PENDING",
+                json!("RECEIVED"),
+                RelationshipState::PendingReceived,
+            ),
+            (
+                "NO_INVITATION",
+                json!(null),
+                RelationshipState::NoInvitation,
+            ),
+        ] {
+            let body = json!({"success": true, "data": {"invitation_state": state,
+                "invitation_type": kind, "invitation_id": null, "member_distance": 3, "message": "m"}});
+            let status = decode_check_invitation(&response(200, &body.to_string())).unwrap();
+            assert_eq!(status.state, expected, "{state}");
+        }
+        let odd = json!({"success": true, "data": {"invitation_state": "MAYBE"}});
+        assert_eq!(
+            decode_check_invitation(&response(200, &odd.to_string()))
+                .unwrap_err()
+                .kind,
+            ErrorKind::BadResponse
+        );
+    }
+
+    #[test]
+    fn every_documented_error_body_maps_to_its_kind() {
+        let cases = [
+            (403, "error_invalid_api_key.json", ErrorKind::Unauthorized),
+            (404, "error_invalid_account.json", ErrorKind::NotFound),
+            (403, "error_account_inactive.json", ErrorKind::Forbidden),
+            (400, "error_invalid_action.json", ErrorKind::ProviderError),
+            (400, "error_invalid_params.json", ErrorKind::InvalidInput),
+            (429, "error_rate_limited.json", ErrorKind::RateLimited),
+            (
+                402,
+                "error_insufficient_credits.json",
+                ErrorKind::OutOfCredits,
+            ),
+        ];
+        for (status, name, kind) in cases {
+            let body = fixture(&format!("linkup/{name}"));
+            let error = received(status, &body).unwrap_err();
+            assert_eq!(error.kind, kind, "{name}");
+            assert!(error.detail.is_some(), "{name} keeps LinkUp's words");
+        }
+        let error = received(403, &fixture("linkup/error_invalid_api_key.json")).unwrap_err();
         assert_eq!(
             error.detail.as_deref(),
             Some("The provided API key is invalid or missing")
@@ -413,23 +766,15 @@ mod tests {
     }
 
     #[test]
-    fn every_documented_error_code_maps_to_its_kind() {
-        let cases = [
-            (403, "INVALID_API_KEY", ErrorKind::Unauthorized),
-            (404, "INVALID_ACCOUNT", ErrorKind::NotFound),
-            (403, "ACCOUNT_INACTIVE", ErrorKind::Forbidden),
-            (400, "INVALID_ACTION", ErrorKind::ProviderError),
-            (400, "INVALID_PARAMS", ErrorKind::InvalidInput),
-            (429, "RATE_LIMITED", ErrorKind::RateLimited),
-            (402, "INSUFFICIENT_CREDITS", ErrorKind::OutOfCredits),
+    fn unknown_codes_keep_linkups_text_under_a_generic_kind() {
+        for (status, code, kind) in [
             (500, "INTERNAL_ERROR", ErrorKind::ProviderUnavailable),
             (400, "CHANNEL_ERROR", ErrorKind::ProviderError),
             (200, "SOMETHING_NEW", ErrorKind::ProviderError),
-        ];
-        for (status, code, kind) in cases {
+        ] {
             let body = json!({"success": false, "error": {"code": code, "message": format!("{code} happened")},
                 "metadata": {"action": "list_invitations", "credits_consumed": 0, "timestamp": "2026-03-24T12:00:00Z"}});
-            let error = decode(status, &body.to_string()).unwrap_err();
+            let error = received(status, &body.to_string()).unwrap_err();
             assert_eq!(error.kind, kind, "{code}");
             assert_eq!(error.detail, Some(format!("{code} happened")), "{code}");
         }
@@ -443,7 +788,15 @@ mod tests {
             retry_after: Some("30".into()),
             ..response(429, &body.to_string())
         };
-        let error = decode_list_received(&response, &account(), 0, NOW).unwrap_err();
+        let error = Linkup
+            .decode_list(
+                &account(),
+                Direction::Received,
+                &Cursor::Offset(0),
+                &response,
+                NOW,
+            )
+            .unwrap_err();
         assert_eq!(
             (error.kind, error.retry_after_s),
             (ErrorKind::RateLimited, Some(30))
@@ -454,88 +807,32 @@ mod tests {
     fn html_and_broken_bodies_become_typed_errors() {
         let html = "<html><head><title>502 Bad Gateway</title></head></html>";
         assert_eq!(
-            decode(502, html).unwrap_err().kind,
+            received(502, html).unwrap_err().kind,
             ErrorKind::ProviderUnavailable
         );
-        assert_eq!(decode(200, html).unwrap_err().kind, ErrorKind::BadResponse);
         assert_eq!(
-            decode(200, r#"{"success": true, "data": {"invitati"#)
+            received(200, html).unwrap_err().kind,
+            ErrorKind::BadResponse
+        );
+        assert_eq!(
+            received(200, r#"{"success": true, "data": {"invitati"#)
                 .unwrap_err()
                 .kind,
             ErrorKind::BadResponse
         );
         assert_eq!(
-            decode(200, r#"{"success": true}"#).unwrap_err().kind,
+            received(200, r#"{"success": true}"#).unwrap_err().kind,
             ErrorKind::BadResponse
         );
         assert_eq!(
-            decode(200, r#"{"success": false}"#).unwrap_err().kind,
+            received(200, r#"{"success": false}"#).unwrap_err().kind,
             ErrorKind::ProviderError
         );
-        assert_eq!(decode(403, "").unwrap_err().kind, ErrorKind::Forbidden);
+        assert_eq!(received(403, "").unwrap_err().kind, ErrorKind::Forbidden);
         let no_urn = json!({"success": true, "data": {"invitations": [{"entity_urn": ""}]}});
         assert_eq!(
-            decode(200, &no_urn.to_string()).unwrap_err().kind,
+            received(200, &no_urn.to_string()).unwrap_err().kind,
             ErrorKind::BadResponse
         );
-    }
-
-    #[test]
-    fn public_identifier_comes_from_the_profile_path() {
-        assert_eq!(
-            public_identifier("https://www.linkedin.com/in/jane-doe/").as_deref(),
-            Some("jane-doe")
-        );
-        assert_eq!(
-            public_identifier("https://www.linkedin.com/in/jane?x=1").as_deref(),
-            Some("jane")
-        );
-        assert_eq!(
-            public_identifier("https://www.linkedin.com/company/acme"),
-            None
-        );
-        assert_eq!(public_identifier("https://www.linkedin.com/in/"), None);
-    }
-}
-
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod fuzz {
-    //! Arbitrary bytes and mutated valid bodies never make a decoder panic.
-    use super::*;
-    use crate::model::{ApiKey, Plan, ProviderKind};
-    use proptest::prelude::*;
-
-    fn decode_anything(status: u16, body: String) {
-        let account = Account {
-            id: "a".into(),
-            label: String::new(),
-            provider: ProviderKind::Linkup,
-            api_key: ApiKey::new("k"),
-            account_id: "acc".into(),
-            base_url: String::new(),
-            plan: Plan::Free,
-        };
-        let response = HttpResponse {
-            status,
-            retry_after: None,
-            body,
-        };
-        let _ = decode_list_received(&response, &account, 0, 0.0);
-    }
-
-    proptest! {
-        #[test]
-        fn arbitrary_bodies_never_panic(status in 100u16..600, body in ".*") {
-            decode_anything(status, body);
-        }
-
-        #[test]
-        fn mutated_documented_bodies_never_panic(cut in 0usize..2000, byte in any::<u8>(), at in 0usize..2000) {
-            let path = format!("{}/tests/fixtures/linkup/list_invitations.json", env!("CARGO_MANIFEST_DIR"));
-            let mut body = std::fs::read(path).unwrap();
-            if at < body.len() { body[at] = byte; }
-            body.truncate(cut.min(body.len()));
-            decode_anything(200, String::from_utf8_lossy(&body).into_owned());
-        }
     }
 }

@@ -1,18 +1,141 @@
-//! The provider APIs, one module each, as pure functions: an operation becomes an
-//! `HttpRequest`, an `HttpResponse` becomes a typed result. No I/O here (see `http.rs`).
+//! The provider APIs, one module each, as pure values: an operation becomes an `HttpRequest`,
+//! an `HttpResponse` becomes a typed result. No I/O here: `client.rs` runs them through
+//! `http.rs`.
 
 pub mod linkup;
+mod unipile_error;
+pub mod unipile_v1;
+pub mod unipile_v2;
 
 use crate::error::{Error, ErrorKind};
-use crate::http::HttpResponse;
-use crate::model::Account;
+use crate::http::{HttpRequest, HttpResponse};
+use crate::input::Target;
+use crate::model::{Account, Cursor, Direction, Invitation, Page, Person, ProviderKind};
 use serde::de::DeserializeOwned;
 
-/// The account's base URL without a trailing slash, or the provider's public one.
-fn base_url<'a>(account: &'a Account, default: &'a str) -> &'a str {
-    match account.base_url.trim().trim_end_matches('/') {
-        "" => default,
-        custom => custom,
+/// An operation that changes something at the provider; never sent twice blindly.
+#[derive(Debug, Clone, Copy)]
+pub enum Action<'a> {
+    Accept(&'a Invitation),
+    Decline(&'a Invitation),
+    Withdraw(&'a Invitation),
+    /// Unipile invites by member id only; `client` resolves a vanity name first.
+    Send {
+        target: &'a Target,
+        note: Option<&'a str>,
+    },
+}
+
+impl Action<'_> {
+    /// The list an action removes from or adds to: where to look to learn whether it happened.
+    pub fn direction(&self) -> Direction {
+        match self {
+            Action::Accept(_) | Action::Decline(_) => Direction::Received,
+            Action::Withdraw(_) | Action::Send { .. } => Direction::Sent,
+        }
+    }
+}
+
+/// What every provider module offers; `client.rs` drives it without knowing which API it is.
+pub trait Api {
+    /// The largest page the API serves for `direction`: listing then costs the fewest calls.
+    fn max_page_size(&self, direction: Direction) -> u32;
+
+    /// The page of `direction` starting at `start`, at most `size` items.
+    fn list(
+        &self,
+        account: &Account,
+        direction: Direction,
+        start: &Cursor,
+        size: u32,
+    ) -> Result<HttpRequest, Error>;
+
+    /// `fetched_at_ms` turns relative ages ("2w") into dates.
+    fn decode_list(
+        &self,
+        account: &Account,
+        direction: Direction,
+        start: &Cursor,
+        response: &HttpResponse,
+        fetched_at_ms: f64,
+    ) -> Result<Page<Invitation>, Error>;
+
+    /// The profile lookup that turns a vanity name into a member id, when this API needs one
+    /// to invite (`None`: it takes `target` as it is).
+    fn lookup(&self, account: &Account, target: &Target) -> Result<Option<HttpRequest>, Error>;
+
+    /// The person found by `lookup`, with `provider_id` set.
+    fn decode_lookup(&self, response: &HttpResponse) -> Result<Person, Error>;
+
+    fn action(&self, account: &Account, action: &Action) -> Result<HttpRequest, Error>;
+
+    /// `Some` with the new sent invitation when a send's answer describes it.
+    fn decode_action(
+        &self,
+        account: &Account,
+        action: &Action,
+        response: &HttpResponse,
+        now_ms: f64,
+    ) -> Result<Option<Invitation>, Error>;
+}
+
+/// The module that speaks `kind`'s API.
+pub fn api(kind: ProviderKind) -> &'static dyn Api {
+    match kind {
+        ProviderKind::Linkup => &linkup::Linkup,
+        ProviderKind::UnipileV2 => &unipile_v2::UnipileV2,
+        ProviderKind::UnipileV1 => &unipile_v1::UnipileV1,
+    }
+}
+
+pub const BASE_URL_FIELD: &str = "Base URL";
+
+/// The account's base URL without a trailing slash, or the provider's public one. Keys travel
+/// only over https; plain http is allowed for loopback, where tests run the emulator.
+fn base_url(account: &Account, default: &str) -> Result<String, Error> {
+    let custom = account.base_url.trim().trim_end_matches('/');
+    if custom.is_empty() {
+        return Ok(default.to_owned());
+    }
+    let loopback = ["http://127.0.0.1", "http://localhost"].iter().any(|host| {
+        custom
+            .strip_prefix(host)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
+    });
+    let https = custom
+        .strip_prefix("https://")
+        .is_some_and(|rest| !rest.is_empty());
+    let plain = custom
+        .chars()
+        .all(|c| c.is_ascii_graphic() && !matches!(c, '?' | '#' | '"' | '\\'));
+    if !(https || loopback) || !plain {
+        return Err(Error::invalid_input(
+            BASE_URL_FIELD,
+            "use an https:// address (http:// only for 127.0.0.1 or localhost)",
+        ));
+    }
+    Ok(custom.to_owned())
+}
+
+/// `text` made safe for a URL path segment or query value: every byte outside the unreserved
+/// set is percent-encoded (a base64 cursor's `=` and `/`, a vanity name's accents).
+fn url_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The offset a page starts at; an API that pages by offset never hands out cursors.
+fn offset_of(start: &Cursor) -> u64 {
+    match start {
+        Cursor::Offset(offset) => *offset,
+        Cursor::Token(_) => 0,
     }
 }
 
@@ -41,8 +164,47 @@ fn retry_after_seconds(response: &HttpResponse) -> Option<u32> {
     response.retry_after.as_deref()?.trim().parse().ok()
 }
 
+fn is_success(response: &HttpResponse) -> bool {
+    (200..300).contains(&response.status)
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Accounts, responses and fixtures shared by the provider modules' tests.
+    use crate::http::HttpResponse;
+    use crate::model::{Account, ApiKey, Plan, ProviderKind};
+
+    pub const NOW: f64 = 1_800_000_000_000.0;
+
+    pub fn account(provider: ProviderKind) -> Account {
+        Account {
+            id: "work".into(),
+            label: "Work".into(),
+            provider,
+            api_key: ApiKey::new("sk_secret"),
+            account_id: "acc_123".into(),
+            base_url: String::new(),
+            plan: Plan::Free,
+        }
+    }
+
+    pub fn response(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            retry_after: None,
+            body: body.into(),
+        }
+    }
+
+    pub fn fixture(path: &str) -> String {
+        let path = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path).unwrap()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_support::*;
     use super::*;
 
     fn response(status: u16, retry_after: Option<&str>) -> HttpResponse {
@@ -81,5 +243,170 @@ mod tests {
         let error = parse_json::<serde_json::Value>("<html><body>502 Bad Gateway</body></html>")
             .unwrap_err();
         assert_eq!(error.kind, ErrorKind::BadResponse);
+    }
+
+    #[test]
+    fn keys_only_travel_over_https_or_to_loopback() {
+        let with_base = |base: &str| Account {
+            base_url: base.into(),
+            ..account(ProviderKind::Linkup)
+        };
+        let ok = |base: &str| base_url(&with_base(base), "https://default.example").unwrap();
+        assert_eq!(ok(""), "https://default.example");
+        assert_eq!(
+            ok(" https://api1.unipile.com:13111/ "),
+            "https://api1.unipile.com:13111"
+        );
+        assert_eq!(ok("http://127.0.0.1:4010"), "http://127.0.0.1:4010");
+        assert_eq!(ok("http://localhost"), "http://localhost");
+        for bad in [
+            "http://api.linkupapi.com",
+            "http://127.0.0.1.evil.example",
+            "ftp://x",
+            "https://",
+            "api.linkupapi.com",
+            "https://x.example/?q=1",
+            "https://x .example",
+        ] {
+            let error = base_url(&with_base(bad), "https://d").unwrap_err();
+            assert_eq!(error.field.as_deref(), Some("Base URL"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn url_parts_are_percent_encoded() {
+        assert_eq!(url_encode("eyJsaW1pdCI6MTB9=="), "eyJsaW1pdCI6MTB9%3D%3D");
+        assert_eq!(url_encode("a/b+c"), "a%2Fb%2Bc");
+        assert_eq!(url_encode("jérôme"), "j%C3%A9r%C3%B4me");
+        assert_eq!(url_encode("jane-doe_1.x~"), "jane-doe_1.x~");
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod fuzz {
+    //! Arbitrary bytes and mutated documented bodies never make any decoder of any API panic.
+    use super::test_support::*;
+    use super::*;
+    use crate::model::Handles;
+    use proptest::prelude::*;
+
+    const DOCUMENTED: &[&str] = &[
+        "linkup/list_invitations.json",
+        "linkup/list_sent.json",
+        "linkup/invite.json",
+        "linkup/withdraw.json",
+        "linkup/check_invitation.json",
+        "linkup/error_invalid_api_key.json",
+        "unipile_v2/relation_requests_list.json",
+        "unipile_v2/relation_request.json",
+        "unipile_v2/user.json",
+        "unipile_v2/error_too_many_requests.json",
+        "unipile_v1/invitations_sent.json",
+        "unipile_v1/invitations_received.json",
+        "unipile_v1/invite_sent.json",
+        "unipile_v1/user_profile.json",
+        "unipile_v1/error_already_invited_recently.json",
+    ];
+
+    /// Runs every decoder of every API on one response.
+    fn decode_everything(status: u16, body: String) {
+        let response = HttpResponse {
+            status,
+            retry_after: Some("7".into()),
+            body,
+        };
+        let invitation = Invitation {
+            id: "1".into(),
+            account: "a".into(),
+            direction: Direction::Received,
+            person: Person::default(),
+            note: None,
+            sent_at_ms: None,
+            sent_at_exact: false,
+            handles: Handles::default(),
+        };
+        let target = Target::ProviderId("ACoAAB1x2y3z".into());
+        let actions = [
+            Action::Accept(&invitation),
+            Action::Decline(&invitation),
+            Action::Withdraw(&invitation),
+            Action::Send {
+                target: &target,
+                note: None,
+            },
+        ];
+        for kind in [
+            ProviderKind::Linkup,
+            ProviderKind::UnipileV2,
+            ProviderKind::UnipileV1,
+        ] {
+            let api = api(kind);
+            let account = account(kind);
+            for direction in [Direction::Received, Direction::Sent] {
+                for start in [Cursor::Offset(3), Cursor::Token("c".into())] {
+                    let _ = api.decode_list(&account, direction, &start, &response, NOW);
+                }
+            }
+            let _ = api.decode_lookup(&response);
+            for action in &actions {
+                let _ = api.decode_action(&account, action, &response, NOW);
+            }
+        }
+        let _ = linkup::decode_check_invitation(&response);
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bodies_never_panic(status in 100u16..600, body in ".*") {
+            decode_everything(status, body);
+        }
+
+        #[test]
+        fn mutated_documented_bodies_never_panic(
+            which in 0..DOCUMENTED.len(),
+            status in prop::sample::select(vec![200u16, 201, 400, 401, 422, 429, 502]),
+            cut in 0usize..2000,
+            byte in any::<u8>(),
+            at in 0usize..2000,
+        ) {
+            let mut body = fixture(DOCUMENTED[which]).into_bytes();
+            if at < body.len() { body[at] = byte; }
+            body.truncate(cut.min(body.len()));
+            decode_everything(status, String::from_utf8_lossy(&body).into_owned());
+        }
+
+        #[test]
+        fn documented_bodies_with_values_swapped_never_panic(
+            which in 0..DOCUMENTED.len(),
+            replacement in prop::sample::select(vec!["null", "0", "-1", "1e308", "\"\"", "[]", "{}", "true", "\"<b>x</b>\""]),
+            nth in 0usize..40,
+        ) {
+            // Swap the nth JSON value for one of another type: shapes real APIs drift into.
+            let mut value: serde_json::Value = serde_json::from_str(&fixture(DOCUMENTED[which])).unwrap();
+            let mut counter = 0;
+            swap_nth(&mut value, nth, &mut counter, &serde_json::from_str(replacement).unwrap());
+            decode_everything(200, value.to_string());
+        }
+    }
+
+    fn swap_nth(
+        value: &mut serde_json::Value,
+        nth: usize,
+        counter: &mut usize,
+        with: &serde_json::Value,
+    ) {
+        if *counter == nth {
+            *value = with.clone();
+        }
+        *counter += 1;
+        match value {
+            serde_json::Value::Object(map) => map
+                .values_mut()
+                .for_each(|v| swap_nth(v, nth, counter, with)),
+            serde_json::Value::Array(items) => items
+                .iter_mut()
+                .for_each(|v| swap_nth(v, nth, counter, with)),
+            _ => {}
+        }
     }
 }
