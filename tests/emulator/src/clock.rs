@@ -20,6 +20,12 @@ impl VirtualClock {
     pub fn now(&self) -> OffsetDateTime {
         self.now
     }
+
+    /// Moves the clock by `by` (negative goes back); `None` when out of range.
+    pub fn advance(&mut self, by: time::Duration) -> Option<OffsetDateTime> {
+        self.now = self.now.checked_add(by)?;
+        Some(self.now)
+    }
 }
 
 /// Parses an RFC 3339 timestamp into UTC. Errors name the input so scenario authors can find it.

@@ -13,6 +13,7 @@ use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 pub mod clock;
 pub mod domain;
 mod linkup;
+pub mod ratelimit;
 pub mod scenario;
 pub mod state;
 

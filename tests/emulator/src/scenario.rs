@@ -49,14 +49,40 @@ pub struct Scenario {
 pub struct LinkupSettings {
     /// Credits charged by a list action that returns nothing (unknown upstream; 1 by default).
     pub empty_page_credits: u64,
+    /// The error for LinkedIn's limits (weekly cap, note quota, re-invite cooldown):
+    /// linkup.md open question 6 leaves it open.
+    pub limit_refusal: ErrorChoice,
+    /// LinkUp's own request rate limit per API key; absent means none.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl Default for LinkupSettings {
     fn default() -> Self {
         Self {
             empty_page_credits: 1,
+            limit_refusal: ErrorChoice {
+                status: 400,
+                code: "INVALID_PARAMS".to_owned(),
+            },
+            rate_limit: None,
         }
     }
+}
+
+/// An HTTP status and a provider error code, for refusals whose wire form is unknown.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorChoice {
+    pub status: u16,
+    pub code: String,
+}
+
+/// A token bucket on the virtual clock: `requests` at most, refilled evenly over `per_seconds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    pub requests: u32,
+    pub per_seconds: u32,
 }
 
 /// LinkedIn's own rules, shared by every API. The defaults come from unipile.md §8 and general
@@ -300,6 +326,20 @@ impl Scenario {
                 return Err(ScenarioError::new(format!(
                     "people[{i}]: duplicate public_identifier \"{id}\""
                 )));
+            }
+        }
+
+        let refusal = &self.linkup.limit_refusal;
+        if !(400..=599).contains(&refusal.status) || refusal.code.trim().is_empty() {
+            return Err(ScenarioError::new(
+                "linkup.limit_refusal: status must be 400-599 and code non-empty",
+            ));
+        }
+        if let Some(limit) = self.linkup.rate_limit {
+            if limit.requests == 0 || limit.per_seconds == 0 {
+                return Err(ScenarioError::new(
+                    "linkup.rate_limit: requests and per_seconds must be at least 1",
+                ));
             }
         }
 

@@ -1,14 +1,15 @@
 //! Runtime state of the emulator: built from a scenario, shared by every route, mutated by them.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use time::{Duration, OffsetDateTime};
 
 use crate::clock::VirtualClock;
 use crate::domain::{People, Person};
+use crate::ratelimit::TokenBucket;
 use crate::scenario::{
-    self, LinkedinSettings, LinkupSettings, Provider, Scenario, ScenarioError, When,
+    self, LinkedinSettings, LinkupSettings, Provider, RateLimit, Scenario, ScenarioError, When,
 };
 
 pub use crate::domain::{Account, Invitation};
@@ -30,6 +31,8 @@ pub struct State {
     /// Scenario people and generated ones.
     pub people: People,
     pub keys: Vec<ApiKey>,
+    /// Rate-limit buckets by a name each API chooses (e.g. per key or per account).
+    buckets: HashMap<String, TokenBucket>,
 }
 
 #[derive(Debug, Clone)]
@@ -82,7 +85,18 @@ impl State {
             linkedin: scenario.linkedin.clone(),
             people,
             keys,
+            buckets: HashMap::new(),
         })
+    }
+
+    /// Takes a token from the bucket `name` (created full on first use), or says how long
+    /// until one is free.
+    pub fn take_token(&mut self, name: &str, limit: RateLimit) -> Result<(), Duration> {
+        let now = self.clock.now();
+        self.buckets
+            .entry(name.to_owned())
+            .or_insert_with(|| TokenBucket::full(limit, now))
+            .take(limit, now)
     }
 
     /// The credit balance of a LinkUp key.
@@ -93,10 +107,16 @@ impl State {
             .map(|k| k.credits)
     }
 
-    pub(crate) fn key_mut(&mut self, provider: Provider, api_key: &str) -> Option<&mut ApiKey> {
+    /// The position in `keys` of `api_key` for `provider`.
+    pub fn key_index(&self, provider: Provider, api_key: &str) -> Option<usize> {
         self.keys
-            .iter_mut()
-            .find(|k| k.provider == provider && k.api_key == api_key)
+            .iter()
+            .position(|k| k.provider == provider && k.api_key == api_key)
+    }
+
+    pub fn key_mut(&mut self, provider: Provider, api_key: &str) -> Option<&mut ApiKey> {
+        let index = self.key_index(provider, api_key)?;
+        self.keys.get_mut(index)
     }
 
     /// An account by id, whatever its key, with the key it belongs to.
