@@ -197,7 +197,7 @@ wasm_suites() {
     suite=$(basename "$suite" .rs)
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$TOOLS/bin/wasm-bindgen-test-runner \
     WASM_BINDGEN_TEST_WEBDRIVER_JSON=$ROOT/tests/webdriver.json \
-    WASM_BINDGEN_TEST_TIMEOUT=60 \
+    WASM_BINDGEN_TEST_TIMEOUT=600 \
     CHROMEDRIVER=$(command -v chromedriver) \
     INVITE_DESK_EMULATOR_URL=$EMULATOR_URL \
       cargo test --target "$WASM_TARGET" -p invite-desk --test "$suite" || status=$?

@@ -1,0 +1,550 @@
+//! Every invitation operation of every API over real fetch, in headless Chromium, against the
+//! emulator; error paths driven by its fault injection. Each test runs on LinkUp v2, Unipile v2
+//! and Unipile v1 in turn, from a fresh `tests/scenarios/clients.json`.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::{Api, ALL, LINKUP, UNIPILE_V1, UNIPILE_V2};
+use invite_desk::client::Client;
+use invite_desk::error::ErrorKind;
+use invite_desk::model::{Cursor, Direction, Invitation, ProviderKind, RelationshipState};
+use invite_desk::providers;
+use serde_json::json;
+use std::collections::HashSet;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const AMARA: &str = "7400000000000000001";
+const PRIYA_SENT: &str = "7400000000000000101";
+
+async fn listed(api: Api, direction: Direction) -> Vec<Invitation> {
+    Client::new(&api.account(), js_sys::Date::now())
+        .list_all(direction)
+        .await
+        .unwrap_or_else(|e| panic!("{api:?}: {e:?}"))
+}
+
+async fn find(api: Api, direction: Direction, id: &str) -> Invitation {
+    listed(api, direction)
+        .await
+        .into_iter()
+        .find(|i| i.id == id)
+        .unwrap_or_else(|| panic!("{api:?}: {id} is not listed"))
+}
+
+fn calls_for(api: Api, direction: Direction, count: usize) -> usize {
+    let page = providers::api(api.provider).max_page_size(direction) as usize;
+    count.div_ceil(page)
+}
+
+#[wasm_bindgen_test]
+async fn lists_every_invitation_each_way_in_ceil_n_over_page_calls() {
+    for api in ALL {
+        common::reset().await;
+        for (direction, expected) in [
+            (Direction::Received, api.received),
+            (Direction::Sent, api.sent),
+        ] {
+            common::clear_requests().await;
+            let invitations = listed(api, direction).await;
+            assert_eq!(invitations.len(), expected, "{api:?} {direction:?}");
+            let ids: HashSet<&str> = invitations.iter().map(|i| i.id.as_str()).collect();
+            assert_eq!(ids.len(), expected, "{api:?}: no invitation twice");
+            assert!(invitations.iter().all(|i| i.direction == direction));
+            assert!(
+                invitations.iter().all(|i| i.sent_at_ms.is_some()),
+                "{api:?}: ages"
+            );
+            let log = common::requests().await;
+            assert_eq!(
+                log.len(),
+                calls_for(api, direction, expected),
+                "{api:?} {direction:?}"
+            );
+            let text = serde_json::to_string(&log).unwrap();
+            assert!(
+                !text.contains(api.key),
+                "the log holds fingerprints, never keys"
+            );
+        }
+        let amara = find(api, Direction::Received, AMARA).await;
+        assert_eq!(amara.person.name, "Amara Okafor");
+        let link = amara.person.profile_url.unwrap_or_default();
+        assert!(
+            link.starts_with("https://www.linkedin.com/in/amara-okafor"),
+            "{api:?}: {link}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn counts_pending_with_one_call_where_the_api_gives_a_total() {
+    for api in ALL {
+        common::reset().await;
+        let credits_before = common::account_state(api.account_id).await["credits"].as_u64();
+        common::clear_requests().await;
+        let account = api.account();
+        let client = Client::new(&account, 0.0);
+        let count = client.pending_count(Direction::Received).await.unwrap();
+        assert_eq!(count, api.received as u64, "{api:?}");
+        let calls = common::requests().await.len();
+        let credits_after = common::account_state(api.account_id).await["credits"].as_u64();
+        if api.provider == ProviderKind::UnipileV1 {
+            // v1 reports no total: the count is the list's length.
+            assert_eq!(calls, calls_for(api, Direction::Received, api.received));
+        } else {
+            assert_eq!(calls, 1, "{api:?}");
+        }
+        if let (Some(before), Some(after)) = (credits_before, credits_after) {
+            assert_eq!(before - after, 1, "LinkUp: counting costs one credit");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn pages_one_at_a_time_from_where_the_last_ended() {
+    for api in ALL {
+        common::reset().await;
+        let account = api.account();
+        let client = Client::new(&account, 0.0);
+        let first = client
+            .list_page(Direction::Sent, &Cursor::Offset(0), Some(2))
+            .await
+            .unwrap();
+        assert_eq!(first.items.len(), 2, "{api:?}");
+        let next = first.next.expect("more pages follow");
+        let second = client
+            .list_page(Direction::Sent, &next, Some(2))
+            .await
+            .unwrap();
+        assert_eq!(second.items.len(), 2, "{api:?}");
+        assert!(
+            second
+                .items
+                .iter()
+                .all(|i| first.items.iter().all(|f| f.id != i.id)),
+            "{api:?}: the second page goes on from the first"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn accepting_connects_and_leaves_the_received_list() {
+    for api in ALL {
+        common::reset().await;
+        let amara = find(api, Direction::Received, AMARA).await;
+        let connections = common::account_state(api.account_id).await["connections"].as_u64();
+        let done = Client::new(&api.account(), 0.0).accept(&amara).await;
+        assert_eq!(done.map(|d| d.confirmed_by_check), Ok(false), "{api:?}");
+        assert!(listed(api, Direction::Received)
+            .await
+            .iter()
+            .all(|i| i.id != AMARA));
+        let state = common::account_state(api.account_id).await;
+        assert_eq!(
+            state["connections"].as_u64(),
+            connections.map(|c| c + 1),
+            "{api:?}"
+        );
+        let again = Client::new(&api.account(), 0.0)
+            .accept(&amara)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                again.kind,
+                ErrorKind::NotFound | ErrorKind::InvalidInput | ErrorKind::AlreadyDone
+            ),
+            "{api:?}: accepting twice is refused, got {again:?}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn declining_leaves_the_received_list_without_connecting() {
+    for api in ALL {
+        common::reset().await;
+        let amara = find(api, Direction::Received, AMARA).await;
+        let connections = common::account_state(api.account_id).await["connections"].clone();
+        Client::new(&api.account(), 0.0)
+            .decline(&amara)
+            .await
+            .unwrap();
+        assert!(listed(api, Direction::Received)
+            .await
+            .iter()
+            .all(|i| i.id != AMARA));
+        let state = common::account_state(api.account_id).await;
+        assert_eq!(state["connections"], connections, "{api:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn withdrawing_leaves_the_sent_list_and_blocks_reinviting() {
+    for api in ALL {
+        common::reset().await;
+        let priya = find(api, Direction::Sent, PRIYA_SENT).await;
+        Client::new(&api.account(), 0.0)
+            .withdraw(&priya)
+            .await
+            .unwrap();
+        assert!(listed(api, Direction::Sent)
+            .await
+            .iter()
+            .all(|i| i.id != PRIYA_SENT));
+        let again = Client::new(&api.account(), 0.0)
+            .send("https://www.linkedin.com/in/priya-raman/", None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(again.kind, ErrorKind::LimitReached | ErrorKind::AlreadyDone),
+            "{api:?}: LinkedIn's cooldown after a withdrawal, got {again:?}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn sends_from_a_profile_url_with_a_note() {
+    for api in ALL {
+        common::reset().await;
+        common::clear_requests().await;
+        let done = Client::new(&api.account(), 0.0)
+            .send(
+                "linkedin.com/in/noah-berg?trk=x",
+                Some("  Hello Noah, let's talk fjords.  "),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{api:?}: {e:?}"));
+        assert!(!done.confirmed_by_check);
+        let log = common::requests().await;
+        let methods: Vec<&str> = log.iter().map(|r| r["method"].as_str().unwrap()).collect();
+        match api.provider {
+            ProviderKind::Linkup => assert_eq!(methods, ["POST"]),
+            _ => assert_eq!(
+                methods,
+                ["GET", "POST"],
+                "{api:?}: profile lookup, then invite"
+            ),
+        }
+        let sent = listed(api, Direction::Sent).await;
+        let noah = sent
+            .iter()
+            .find(|i| i.person.public_identifier.as_deref() == Some("noah-berg"))
+            .unwrap_or_else(|| panic!("{api:?}: the new invitation is listed"));
+        assert_eq!(noah.person.name, "Noah Berg");
+        if api.provider != ProviderKind::Linkup {
+            // LinkUp's v2 lists carry no note.
+            assert_eq!(noah.note.as_deref(), Some("Hello Noah, let's talk fjords."));
+        }
+        if let Some(invitation) = done.invitation {
+            assert_eq!(
+                invitation.id, noah.id,
+                "{api:?}: the answer names the listed invitation"
+            );
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn bad_input_is_refused_before_any_call_naming_the_field() {
+    for api in ALL {
+        common::reset().await;
+        common::clear_requests().await;
+        let account = api.account();
+        let client = Client::new(&account, 0.0);
+        let long_note = "é".repeat(301);
+        let error = client
+            .send("https://www.linkedin.com/in/noah-berg/", Some(&long_note))
+            .await
+            .unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("Note"));
+        let error = client
+            .send("https://evil.example/in/noah-berg", None)
+            .await
+            .unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("Profile URL"));
+        let mut nameless = find(api, Direction::Received, AMARA).await;
+        common::clear_requests().await;
+        nameless.id = " ".into();
+        let error = client.accept(&nameless).await.unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("Invitation"), "{api:?}");
+        assert!(
+            common::requests().await.is_empty(),
+            "{api:?}: nothing was sent"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn inviting_a_connection_is_already_done() {
+    for api in ALL {
+        common::reset().await;
+        let error = Client::new(&api.account(), 0.0)
+            .send("https://www.linkedin.com/in/ines-costa/", None)
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::AlreadyDone, "{api:?}: {error:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_key_or_account_is_named_and_the_key_never_shows() {
+    for api in ALL {
+        common::reset().await;
+        let wrong_key = "sk_wrong_key_4242";
+        let error = Client::new(&api.account_with(wrong_key, api.account_id), 0.0)
+            .list_all(Direction::Received)
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Unauthorized, "{api:?}");
+        assert!(!format!("{error:?} {error}").contains(wrong_key));
+        let error = Client::new(&api.account_with(api.key, "acc_nobody"), 0.0)
+            .list_all(Direction::Received)
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::NotFound, "{api:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn linkup_without_credits_says_so() {
+    common::reset().await;
+    let error = Client::new(
+        &LINKUP.account_with("lk_broke_key", "acc_client_broke"),
+        0.0,
+    )
+    .list_all(Direction::Received)
+    .await
+    .unwrap_err();
+    assert_eq!(error.kind, ErrorKind::OutOfCredits);
+}
+
+#[wasm_bindgen_test]
+async fn linkup_tells_where_the_account_stands_with_one_person() {
+    common::reset().await;
+    let account = LINKUP.account();
+    let client = Client::new(&account, 0.0);
+    let priya = client
+        .invitation_status("https://www.linkedin.com/in/priya-raman/")
+        .await
+        .unwrap();
+    assert_eq!(priya.state, RelationshipState::PendingSent);
+    assert_eq!(priya.invitation_id.as_deref(), Some(PRIYA_SENT));
+    let ines = client.invitation_status("ines-costa").await.unwrap();
+    assert_eq!(ines.state, RelationshipState::Connected);
+    let noah = client.invitation_status("noah-berg").await.unwrap();
+    assert_eq!(noah.state, RelationshipState::NoInvitation);
+    let unipile = Client::new(&UNIPILE_V2.account(), 0.0)
+        .invitation_status("noah-berg")
+        .await
+        .unwrap_err();
+    assert_eq!(unipile.field.as_deref(), Some("Provider"));
+}
+
+#[wasm_bindgen_test]
+async fn reads_are_retried_through_transient_failures() {
+    for api in ALL {
+        common::reset().await;
+        common::fault(
+            api.list_route("received"),
+            json!({"times": 1, "response": {"status": 503, "body": "busy"}}),
+        )
+        .await;
+        common::fault(
+            api.list_route("received"),
+            json!({"times": 1, "response": {"status": 429,
+            "body": {"error": "slow down"}, "headers": {"Retry-After": "1"}}}),
+        )
+        .await;
+        common::clear_requests().await;
+        let page = Client::new(&api.account(), 0.0)
+            .list_page(Direction::Received, &Cursor::Offset(0), Some(5))
+            .await
+            .unwrap_or_else(|e| panic!("{api:?}: {e:?}"));
+        assert_eq!(page.items.len(), 5);
+        let statuses: Vec<u64> = common::requests()
+            .await
+            .iter()
+            .map(|r| r["status"].as_u64().unwrap())
+            .collect();
+        assert_eq!(statuses, [503, 429, 200], "{api:?}: three tries");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn reads_give_up_after_three_tries_with_a_typed_error() {
+    for api in ALL {
+        common::reset().await;
+        common::fault(
+            api.list_route("received"),
+            json!({"times": 3, "kind": "html_502"}),
+        )
+        .await;
+        common::clear_requests().await;
+        let error = Client::new(&api.account(), 0.0)
+            .list_all(Direction::Received)
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::ProviderUnavailable, "{api:?}");
+        assert_eq!(common::requests().await.len(), 3, "{api:?}");
+
+        common::fault(
+            api.list_route("received"),
+            json!({"times": 3, "kind": "drop"}),
+        )
+        .await;
+        let error = Client::new(&api.account(), 0.0)
+            .list_all(Direction::Received)
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Network, "{api:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn unreadable_bodies_are_bad_responses_not_crashes() {
+    for api in ALL {
+        for kind in ["malformed_json", "truncated"] {
+            common::reset().await;
+            common::fault(api.list_route("sent"), json!({"times": 1, "kind": kind})).await;
+            common::clear_requests().await;
+            let error = Client::new(&api.account(), 0.0)
+                .list_all(Direction::Sent)
+                .await
+                .unwrap_err();
+            assert_eq!(error.kind, ErrorKind::BadResponse, "{api:?} {kind}");
+            assert_eq!(
+                common::requests().await.len(),
+                1,
+                "{api:?}: a 200 is not retried"
+            );
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_long_retry_after_is_reported_not_waited_for() {
+    for api in [UNIPILE_V2, LINKUP] {
+        common::reset().await;
+        let body = match api.provider {
+            ProviderKind::Linkup => json!({"success": false,
+                "error": {"code": "RATE_LIMITED", "message": "Too many requests"},
+                "metadata": {"action": "list_invitations", "credits_consumed": 0, "timestamp": "2026-11-22T09:00:00Z"}}),
+            _ => json!({"object": "Error", "status": 429, "type": "api/too_many_requests",
+                "title": "Too many requests", "detail": "Retry in 1 minute.", "req_id": "r1"}),
+        };
+        common::fault(
+            api.list_route("received"),
+            json!({"times": 1,
+            "response": {"status": 429, "body": body, "headers": {"Retry-After": "60"}}}),
+        )
+        .await;
+        let error = Client::new(&api.account(), 0.0)
+            .list_all(Direction::Received)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (error.kind, error.retry_after_s),
+            (ErrorKind::RateLimited, Some(60)),
+            "{api:?}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_action_is_never_sent_twice() {
+    for api in ALL {
+        common::reset().await;
+        let amara = find(api, Direction::Received, AMARA).await;
+        common::fault(
+            api.accept_route(AMARA),
+            json!({"times": 1, "response": {"status": 503, "body": "busy"}}),
+        )
+        .await;
+        common::clear_requests().await;
+        let error = Client::new(&api.account(), 0.0)
+            .accept(&amara)
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::ProviderUnavailable, "{api:?}");
+        assert_eq!(common::requests().await.len(), 1, "{api:?}: no blind retry");
+        assert!(
+            listed(api, Direction::Received)
+                .await
+                .iter()
+                .any(|i| i.id == AMARA),
+            "still pending"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_lost_answer_is_checked_by_listing_again() {
+    for api in ALL {
+        common::reset().await;
+        let amara = find(api, Direction::Received, AMARA).await;
+        let account = api.account();
+        let client = Client::new(&account, 0.0).with_timeout(500);
+
+        common::fault(
+            api.accept_route(AMARA),
+            json!({"kind": "slow", "slow_ms": 1500, "apply": false}),
+        )
+        .await;
+        let error = client.accept(&amara).await.unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Timeout, "{api:?}");
+        assert!(
+            error.detail.unwrap_or_default().contains("not done"),
+            "{api:?}: says it was not done"
+        );
+
+        common::fault(
+            api.accept_route(AMARA),
+            json!({"kind": "slow", "slow_ms": 1500, "apply": true}),
+        )
+        .await;
+        let done = client
+            .accept(&amara)
+            .await
+            .unwrap_or_else(|e| panic!("{api:?}: {e:?}"));
+        assert!(
+            done.confirmed_by_check,
+            "{api:?}: the fresh list shows it happened"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_dropped_connection_after_an_invite_is_checked_too() {
+    for api in [LINKUP, UNIPILE_V1] {
+        common::reset().await;
+        let route = match api.provider {
+            ProviderKind::Linkup => json!({"path_prefix": "/v2/network", "action": "invite"}),
+            _ => json!({"method": "POST", "path_prefix": "/api/v1/users/invite"}),
+        };
+        common::fault(route, json!({"kind": "drop", "apply": true})).await;
+        let done = Client::new(&api.account(), 0.0)
+            .send("https://www.linkedin.com/in/olu-adeyemi/", None)
+            .await
+            .unwrap_or_else(|e| panic!("{api:?}: {e:?}"));
+        assert!(done.confirmed_by_check, "{api:?}");
+        let invitation = done.invitation.expect("the listed invitation");
+        assert_eq!(
+            invitation.person.public_identifier.as_deref(),
+            Some("olu-adeyemi")
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_provider_is_a_network_error() {
+    let mut account = UNIPILE_V2.account();
+    account.base_url = "http://127.0.0.1:9".into();
+    let error = Client::new(&account, 0.0)
+        .list_all(Direction::Received)
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Network);
+}
