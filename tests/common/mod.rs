@@ -93,12 +93,12 @@ impl Api {
 
 /// Loads `clients.json` afresh: every test starts from the same state.
 pub async fn reset() {
-    control(
-        "PUT",
-        "/__emulator/scenario",
-        Some(CLIENTS_SCENARIO.to_owned()),
-    )
-    .await;
+    load(CLIENTS_SCENARIO).await;
+}
+
+/// Loads a scenario; it also becomes what `/__emulator/reset` goes back to.
+pub async fn load(scenario: &str) {
+    control("PUT", "/__emulator/scenario", Some(scenario.to_owned())).await;
 }
 
 /// Queues a fault: `matcher` (route) merged with `fault` (what to answer).

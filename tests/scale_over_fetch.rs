@@ -1,0 +1,133 @@
+//! What counting and listing 1,000 and 10,000 pending invitations costs on each API, in calls
+//! and LinkUp credits, measured in the emulator's request log over real fetch
+//! (`tests/scenarios/scale.json`). These are the figures the clients promise: one call to
+//! count where the API reports a total, ceil(N / largest page) calls to list.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use invite_desk::client::Client;
+use invite_desk::model::{Account, ApiKey, Direction, Plan, ProviderKind};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SCALE_SCENARIO: &str = include_str!("scenarios/scale.json");
+
+struct Expected {
+    provider: ProviderKind,
+    key: &'static str,
+    account_prefix: &'static str,
+    size: usize,
+    direction: Direction,
+    list_calls: usize,
+    list_credits: u64,
+    count_calls: usize,
+    count_credits: u64,
+}
+
+const fn row(
+    provider: ProviderKind,
+    size: usize,
+    direction: Direction,
+    list_calls: usize,
+    list_credits: u64,
+    count_calls: usize,
+    count_credits: u64,
+) -> Expected {
+    let (key, account_prefix) = match provider {
+        ProviderKind::Linkup => ("lk_scale_key", "acc_scale_linkup"),
+        ProviderKind::UnipileV2 => ("up2_scale_key", "acc_scale_v2"),
+        ProviderKind::UnipileV1 => ("up1_scale_key", "scaleV1"),
+    };
+    Expected {
+        provider,
+        key,
+        account_prefix,
+        size,
+        direction,
+        list_calls,
+        list_credits,
+        count_calls,
+        count_credits,
+    }
+}
+
+use Direction::{Received, Sent};
+use ProviderKind::{Linkup, UnipileV1, UnipileV2};
+
+/// LinkUp: pages of 1,000 at 1 credit per 50 results; counting reads
+/// `total_available_results` from a 1-item page. Unipile v2: pages of 100, `total_count`.
+/// Unipile v1: pages of 100 received / 250 sent, no total, so counting is listing.
+const EXPECTED: [Expected; 12] = [
+    row(Linkup, 1_000, Received, 1, 20, 1, 1),
+    row(Linkup, 10_000, Received, 10, 200, 1, 1),
+    row(Linkup, 1_000, Sent, 1, 20, 1, 1),
+    row(Linkup, 10_000, Sent, 10, 200, 1, 1),
+    row(UnipileV2, 1_000, Received, 10, 0, 1, 0),
+    row(UnipileV2, 10_000, Received, 100, 0, 1, 0),
+    row(UnipileV2, 1_000, Sent, 10, 0, 1, 0),
+    row(UnipileV2, 10_000, Sent, 100, 0, 1, 0),
+    row(UnipileV1, 1_000, Received, 10, 0, 10, 0),
+    row(UnipileV1, 10_000, Received, 100, 0, 100, 0),
+    row(UnipileV1, 1_000, Sent, 4, 0, 4, 0),
+    row(UnipileV1, 10_000, Sent, 40, 0, 40, 0),
+];
+
+async fn credits(account_id: &str) -> u64 {
+    common::account_state(account_id).await["credits"]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+#[wasm_bindgen_test]
+async fn counting_and_listing_cost_what_the_clients_promise() {
+    common::load(SCALE_SCENARIO).await;
+    for expected in EXPECTED {
+        let account_id = format!("{}_{}", expected.account_prefix, expected.size);
+        let account = Account {
+            id: "scale".into(),
+            label: "Scale".into(),
+            provider: expected.provider,
+            api_key: ApiKey::new(expected.key),
+            account_id: account_id.clone(),
+            base_url: common::emulator_url().into(),
+            plan: Plan::Premium,
+        };
+        let what = format!(
+            "{:?} {:?} {}",
+            expected.provider, expected.direction, expected.size
+        );
+        let client = Client::new(&account, 0.0);
+
+        common::clear_requests().await;
+        let before = credits(&account_id).await;
+        let listed = client.list_all(expected.direction).await.unwrap();
+        assert_eq!(listed.len(), expected.size, "{what}");
+        assert_eq!(
+            common::requests().await.len(),
+            expected.list_calls,
+            "{what}: list calls"
+        );
+        assert_eq!(
+            before - credits(&account_id).await,
+            expected.list_credits,
+            "{what}: list credits"
+        );
+
+        common::clear_requests().await;
+        let before = credits(&account_id).await;
+        let count = client.pending_count(expected.direction).await.unwrap();
+        assert_eq!(count, expected.size as u64, "{what}");
+        assert_eq!(
+            common::requests().await.len(),
+            expected.count_calls,
+            "{what}: count calls"
+        );
+        assert_eq!(
+            before - credits(&account_id).await,
+            expected.count_credits,
+            "{what}: count credits"
+        );
+    }
+}
