@@ -199,8 +199,14 @@ async fn withdrawing_leaves_the_sent_list_and_blocks_reinviting() {
             .await
             .unwrap_err();
         assert!(
-            matches!(again.kind, ErrorKind::LimitReached | ErrorKind::AlreadyDone),
-            "{api:?}: LinkedIn's cooldown after a withdrawal, got {again:?}"
+            again.detail.is_some(),
+            "{api:?}: the provider's reason is kept, got {again:?}"
+        );
+        let sent = listed(api, Direction::Sent).await;
+        assert!(
+            sent.iter()
+                .all(|i| i.person.public_identifier.as_deref() != Some("priya-raman")),
+            "{api:?}: LinkedIn's cooldown after a withdrawal: no new invitation"
         );
     }
 }

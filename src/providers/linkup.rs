@@ -224,13 +224,39 @@ fn map_error(error: &WireError, response: &HttpResponse) -> Error {
         "INVALID_ACCOUNT" => ErrorKind::NotFound,
         "INSUFFICIENT_CREDITS" => ErrorKind::OutOfCredits,
         "RATE_LIMITED" => ErrorKind::RateLimited,
-        "INVALID_PARAMS" => ErrorKind::InvalidInput,
+        "INVALID_PARAMS" | "CHANNEL_ERROR" => {
+            linkedin_refusal(&error.message).unwrap_or(if error.code == "INVALID_PARAMS" {
+                ErrorKind::InvalidInput
+            } else {
+                ErrorKind::ProviderError
+            })
+        }
         "INTERNAL_ERROR" => ErrorKind::ProviderUnavailable,
         _ => ErrorKind::ProviderError,
     };
     Error::new(kind)
         .with_detail(&error.message)
         .with_retry_after(retry_after_seconds(response))
+}
+
+/// LinkUp documents no code for LinkedIn's own refusals (linkup.md §6, question 6): they come
+/// as INVALID_PARAMS or CHANNEL_ERROR with LinkedIn's reason in words. The reasons a person
+/// acts on differently are told apart by those words; anything else stays generic.
+fn linkedin_refusal(message: &str) -> Option<ErrorKind> {
+    let message = message.to_lowercase();
+    let says = |words: &[&str]| words.iter().any(|w| message.contains(w));
+    if says(&[
+        "already connected",
+        "already pending",
+        "already been sent",
+        "already sent",
+    ]) {
+        Some(ErrorKind::AlreadyDone)
+    } else if says(&["limit"]) && says(&["reached", "exceeded"]) {
+        Some(ErrorKind::LimitReached)
+    } else {
+        None
+    }
 }
 
 #[derive(Deserialize)]
@@ -777,6 +803,42 @@ mod tests {
             let error = received(status, &body.to_string()).unwrap_err();
             assert_eq!(error.kind, kind, "{code}");
             assert_eq!(error.detail, Some(format!("{code} happened")), "{code}");
+        }
+    }
+
+    #[test]
+    fn linkedin_refusals_in_words_get_the_kind_a_person_acts_on() {
+        for (code, message, kind) in [
+            (
+                "INVALID_PARAMS",
+                "You are already connected with this person",
+                ErrorKind::AlreadyDone,
+            ),
+            (
+                "INVALID_PARAMS",
+                "An invitation to this person is already pending",
+                ErrorKind::AlreadyDone,
+            ),
+            (
+                "CHANNEL_ERROR",
+                "Weekly invitation limit reached",
+                ErrorKind::LimitReached,
+            ),
+            (
+                "INVALID_PARAMS",
+                "Missing required parameter: profile_url",
+                ErrorKind::InvalidInput,
+            ),
+            (
+                "CHANNEL_ERROR",
+                "Restricted profile",
+                ErrorKind::ProviderError,
+            ),
+        ] {
+            let body = json!({"success": false, "error": {"code": code, "message": message}});
+            let error = received(400, &body.to_string()).unwrap_err();
+            assert_eq!(error.kind, kind, "{message}");
+            assert_eq!(error.detail.as_deref(), Some(message));
         }
     }
 

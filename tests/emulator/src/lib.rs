@@ -16,6 +16,8 @@ mod linkup;
 pub mod ratelimit;
 pub mod scenario;
 pub mod state;
+mod unipile_common;
+mod unipile_v2;
 
 pub use scenario::{Scenario, ScenarioError};
 pub use state::{SharedState, State};
@@ -30,6 +32,7 @@ pub fn load(scenario_json: &str) -> Result<SharedState, ScenarioError> {
 pub fn app(state: SharedState) -> Router {
     Router::new()
         .merge(linkup::routes())
+        .merge(unipile_v2::routes())
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .with_state(state)

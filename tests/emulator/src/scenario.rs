@@ -39,6 +39,8 @@ pub struct Scenario {
     pub linkup: LinkupSettings,
     #[serde(default)]
     pub linkedin: LinkedinSettings,
+    #[serde(default)]
+    pub unipile: crate::unipile_common::UnipileSettings,
     pub people: Vec<Person>,
     pub keys: Vec<Key>,
 }
@@ -342,6 +344,8 @@ impl Scenario {
                 ));
             }
         }
+
+        self.unipile.validate(|id| people.contains(id))?;
 
         let mut api_keys = HashSet::new();
         let mut account_ids = HashSet::new();

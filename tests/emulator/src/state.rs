@@ -31,6 +31,8 @@ pub struct State {
     /// Scenario people and generated ones.
     pub people: People,
     pub keys: Vec<ApiKey>,
+    /// The scenario's `unipile` section.
+    pub unipile: crate::unipile_common::UnipileSettings,
     /// Rate-limit buckets by a name each API chooses (e.g. per key or per account).
     buckets: HashMap<String, TokenBucket>,
 }
@@ -85,6 +87,7 @@ impl State {
             linkedin: scenario.linkedin.clone(),
             people,
             keys,
+            unipile: scenario.unipile.clone(),
             buckets: HashMap::new(),
         })
     }

@@ -272,8 +272,8 @@ fn structural_errors_are_refused() {
     assert_refused(&unknown_field, "unknown field `nickname`");
 
     let mut unknown_top = base();
-    unknown_top["unipile"] = json!({});
-    assert_refused(&unknown_top, "unknown field `unipile`");
+    unknown_top["unipile_v3"] = json!({});
+    assert_refused(&unknown_top, "unknown field `unipile_v3`");
 
     assert_refused(&json!({ "people": [] }), "missing field `keys`");
     assert!(load("{").is_err());
