@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
 pub mod clock;
+pub mod control;
 pub mod domain;
 mod linkup;
 pub mod ratelimit;
@@ -28,14 +29,23 @@ pub fn load(scenario_json: &str) -> Result<SharedState, ScenarioError> {
     Ok(Arc::new(Mutex::new(State::from_scenario(&scenario)?)))
 }
 
-/// The whole emulator as one router, CORS included.
+/// The whole emulator as one router: the provider APIs behind the latency/fault/log
+/// middleware, the control API beside them, CORS over everything.
 pub fn app(state: SharedState) -> Router {
-    Router::new()
+    let control = control::Control::new(state.clone());
+    let providers = Router::new()
         .merge(linkup::routes())
         .merge(unipile_v2::routes())
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            control.clone(),
+            control::intercept,
+        ));
+    Router::new()
+        .merge(control::routes(control))
+        .merge(providers)
         .layer(cors())
 }
 
@@ -47,7 +57,7 @@ fn cors() -> CorsLayer {
         .allow_origin(AllowOrigin::predicate(|origin: &HeaderValue, _| {
             origin.to_str().is_ok_and(is_loopback_http_origin)
         }))
-        .allow_methods([Method::GET, Method::POST, Method::DELETE])
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
         .allow_headers(AllowHeaders::mirror_request())
         .expose_headers([HeaderName::from_static("retry-after")])
 }

@@ -304,7 +304,7 @@ impl Scenario {
     /// Parses and validates a scenario file's text.
     pub fn from_json(text: &str) -> Result<Self, ScenarioError> {
         let scenario: Scenario = serde_json::from_str(text)
-            .map_err(|e| ScenarioError::new(format!("scenario JSON: {e}")))?;
+            .map_err(|e| ScenarioError::new(redact_keys(text, format!("scenario JSON: {e}"))))?;
         scenario.validate()?;
         Ok(scenario)
     }
@@ -389,6 +389,24 @@ impl Scenario {
         }
         Ok(())
     }
+}
+
+/// serde quotes the offending value in some errors (e.g. a key pasted into `credits`), so every
+/// `api_key` string of the scenario is masked in `message`.
+fn redact_keys(text: &str, mut message: String) -> String {
+    let Ok(raw) = serde_json::from_str::<serde_json::Value>(text) else {
+        // Unparsable JSON: serde's message gives only a position, never the text.
+        return message;
+    };
+    let keys = raw.get("keys").and_then(|k| k.as_array());
+    for key in keys.into_iter().flatten() {
+        if let Some(api_key) = key.get("api_key").and_then(|k| k.as_str()) {
+            if !api_key.is_empty() {
+                message = message.replace(api_key, "<api key>");
+            }
+        }
+    }
+    message
 }
 
 /// Invitation ids are unique within an account, and a person appears at most once per account

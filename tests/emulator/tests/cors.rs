@@ -38,7 +38,7 @@ async fn loopback_pages_pass_the_preflight() {
             Some(origin)
         );
         let methods = header(&headers, "access-control-allow-methods").expect("methods");
-        for method in ["GET", "POST", "DELETE"] {
+        for method in ["GET", "POST", "PUT", "DELETE"] {
             assert!(methods.contains(method), "{methods}");
         }
         let allowed = header(&headers, "access-control-allow-headers")
@@ -89,4 +89,31 @@ async fn responses_expose_retry_after_to_loopback_pages() {
         .expect("expose")
         .to_ascii_lowercase();
     assert!(exposed.contains("retry-after"), "{exposed}");
+}
+
+#[tokio::test]
+async fn loopback_pages_can_drive_the_control_api() {
+    let (app, _) = emulator(&scenario(&[1.0], 10));
+    let request = Request::options("/__emulator/scenario")
+        .header("origin", "http://localhost:9000")
+        .header("access-control-request-method", "PUT")
+        .header("access-control-request-headers", "content-type")
+        .body(Body::empty())
+        .expect("request");
+    let (status, headers, _) = send(&app, request).await;
+    assert!(status.is_success(), "{status}");
+    assert_eq!(
+        header(&headers, "access-control-allow-origin"),
+        Some("http://localhost:9000")
+    );
+    let request = Request::post("/__emulator/reset")
+        .header("origin", "http://localhost:9000")
+        .body(Body::empty())
+        .expect("request");
+    let (status, headers, _) = send(&app, request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        header(&headers, "access-control-allow-origin"),
+        Some("http://localhost:9000")
+    );
 }
