@@ -284,6 +284,8 @@ cmd_bench() {
   cmd_build
   say "Benchmarks"
   wasm_size_report
+  # In-process handler time for a 100-item page of a 10,000-invitation account, per API.
+  cargo bench -p invite-desk-emulator --bench page
 }
 
 case "${1:-build}" in

@@ -31,6 +31,19 @@ async fn control(
     (status, body)
 }
 
+/// Queues a fault and checks it was accepted.
+async fn fault(app: &Router, spec: Value) {
+    let (status, body) = control(app, "POST", "faults", Some(spec)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// How long a `list_invitations` takes, checking it succeeds.
+async fn timed_list(app: &Router) -> Duration {
+    let started = Instant::now();
+    assert_eq!(list(app, json!({})).await.0, StatusCode::OK);
+    started.elapsed()
+}
+
 /// Any response, JSON or not; `Err` when the body fails (a dropped connection).
 async fn raw(
     app: &Router,
@@ -108,11 +121,9 @@ async fn reset_restores_the_loaded_state_and_clears_everything() {
         Some(json!({ "path_prefix": "/v2", "ms": 1 })),
     )
     .await;
-    control(
+    fault(
         &app,
-        "POST",
-        "faults",
-        Some(json!({ "path_prefix": "/v2", "response": { "status": 500, "body": {} } })),
+        json!({ "path_prefix": "/v2", "response": { "status": 500, "body": {} } }),
     )
     .await;
     assert_eq!(account_counts(&app).await, (2, 99));
@@ -222,9 +233,7 @@ async fn latency_delays_matching_requests_until_removed() {
         Some(json!({ "method": "post", "path_prefix": "/v2/network", "ms": 300 })),
     )
     .await;
-    let started = Instant::now();
-    assert_eq!(list(&app, json!({})).await.0, StatusCode::OK);
-    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert!(timed_list(&app).await >= Duration::from_millis(300));
     // Other routes are not delayed.
     let started = Instant::now();
     let request = Request::get("/v2/credits")
@@ -241,9 +250,7 @@ async fn latency_delays_matching_requests_until_removed() {
         Some(json!({ "method": "POST", "path_prefix": "/v2/network", "ms": 0 })),
     )
     .await;
-    let started = Instant::now();
-    list(&app, json!({})).await;
-    assert!(started.elapsed() < Duration::from_millis(300));
+    assert!(timed_list(&app).await < Duration::from_millis(300));
 }
 
 // ---- faults -----------------------------------------------------------------------------
@@ -274,11 +281,9 @@ async fn canned_responses_are_served_the_given_number_of_times() {
         "faulted requests did not run"
     );
 
-    control(
+    fault(
         &app,
-        "POST",
-        "faults",
-        Some(json!({ "path_prefix": "/v2", "response": { "status": 500, "body": "<b>raw</b>" } })),
+        json!({ "path_prefix": "/v2", "response": { "status": 500, "body": "<b>raw</b>" } }),
     )
     .await;
     let (status, headers, body) = raw(&app, list_request(KEY)).await;
@@ -307,12 +312,10 @@ async fn faults_match_method_path_and_linkup_action_in_order() {
         ),
     )
     .await;
-    control(
+    fault(
         &app,
-        "POST",
-        "faults",
-        Some(json!({ "path_prefix": "/v2/network", "action": "accept",
-        "response": { "status": 504, "body": { "second": true } } })),
+        json!({ "path_prefix": "/v2/network", "action": "accept",
+        "response": { "status": 504, "body": { "second": true } } }),
     )
     .await;
     // Not an accept, not the right path or method: untouched.
@@ -336,13 +339,7 @@ async fn faults_match_method_path_and_linkup_action_in_order() {
         StatusCode::OK
     );
 
-    control(
-        &app,
-        "POST",
-        "faults",
-        Some(json!({ "path_prefix": "/v2", "kind": "html_502" })),
-    )
-    .await;
+    fault(&app, json!({ "path_prefix": "/v2", "kind": "html_502" })).await;
     let (status, body) = control(&app, "DELETE", "faults", None).await;
     assert_eq!((status, body), (StatusCode::OK, json!({ "ok": true })));
     assert_eq!(list(&app, json!({})).await.0, StatusCode::OK);
@@ -352,12 +349,10 @@ async fn faults_match_method_path_and_linkup_action_in_order() {
 async fn apply_runs_the_handler_before_the_fault_replaces_the_answer() {
     let (app, state) = emulator(&scenario(&[1.0, 2.0], 100));
     let (s0, s1) = (secret(&state, 0), secret(&state, 1));
-    control(
+    fault(
         &app,
-        "POST",
-        "faults",
-        Some(json!({ "path_prefix": "/v2/network", "action": "accept",
-        "response": { "status": 500, "body": {} } })),
+        json!({ "path_prefix": "/v2/network", "action": "accept",
+        "response": { "status": 500, "body": {} } }),
     )
     .await;
     assert_eq!(
@@ -394,11 +389,9 @@ async fn apply_runs_the_handler_before_the_fault_replaces_the_answer() {
 #[tokio::test]
 async fn broken_bodies_malformed_truncated_html_and_dropped() {
     let (app, _) = emulator(&scenario(&[1.0, 2.0], 100));
-    control(
+    fault(
         &app,
-        "POST",
-        "faults",
-        Some(json!({ "path_prefix": "/v2", "kind": "malformed_json" })),
+        json!({ "path_prefix": "/v2", "kind": "malformed_json" }),
     )
     .await;
     let (status, headers, body) = raw(&app, list_request(KEY)).await;
@@ -406,11 +399,9 @@ async fn broken_bodies_malformed_truncated_html_and_dropped() {
     assert_eq!(headers["content-type"], "application/json");
     assert!(serde_json::from_slice::<Value>(&body.expect("body")).is_err());
 
-    control(
+    fault(
         &app,
-        "POST",
-        "faults",
-        Some(json!({ "path_prefix": "/v2", "kind": "truncated", "apply": true })),
+        json!({ "path_prefix": "/v2", "kind": "truncated", "apply": true }),
     )
     .await;
     let (status, _, body) = raw(&app, list_request(KEY)).await;
@@ -418,35 +409,17 @@ async fn broken_bodies_malformed_truncated_html_and_dropped() {
     let body = body.expect("body");
     assert!(serde_json::from_slice::<Value>(&body).is_err());
     assert!(body.starts_with(br#"{"success":true"#), "{body:?}");
-    control(
-        &app,
-        "POST",
-        "faults",
-        Some(json!({ "path_prefix": "/v2", "kind": "truncated" })),
-    )
-    .await;
+    fault(&app, json!({ "path_prefix": "/v2", "kind": "truncated" })).await;
     let (_, _, body) = raw(&app, list_request(KEY)).await;
     assert!(serde_json::from_slice::<Value>(&body.expect("body")).is_err());
 
-    control(
-        &app,
-        "POST",
-        "faults",
-        Some(json!({ "path_prefix": "/v2", "kind": "html_502" })),
-    )
-    .await;
+    fault(&app, json!({ "path_prefix": "/v2", "kind": "html_502" })).await;
     let (status, headers, body) = raw(&app, list_request(KEY)).await;
     assert_eq!(status, StatusCode::BAD_GATEWAY);
     assert_eq!(headers["content-type"], "text/html");
     assert!(String::from_utf8_lossy(&body.expect("body")).contains("<center>nginx</center>"));
 
-    control(
-        &app,
-        "POST",
-        "faults",
-        Some(json!({ "path_prefix": "/v2", "kind": "drop" })),
-    )
-    .await;
+    fault(&app, json!({ "path_prefix": "/v2", "kind": "drop" })).await;
     let (_, _, body) = raw(&app, list_request(KEY)).await;
     assert!(
         body.is_err(),
@@ -457,19 +430,16 @@ async fn broken_bodies_malformed_truncated_html_and_dropped() {
 #[tokio::test]
 async fn slow_answers_late() {
     let (app, _) = emulator(&scenario(&[1.0], 100));
-    control(
+    fault(
         &app,
-        "POST",
-        "faults",
-        Some(json!({ "path_prefix": "/v2", "kind": "slow", "slow_ms": 400 })),
+        json!({ "path_prefix": "/v2", "kind": "slow", "slow_ms": 400 }),
     )
     .await;
-    let started = Instant::now();
-    assert_eq!(list(&app, json!({})).await.0, StatusCode::OK);
-    assert!(started.elapsed() >= Duration::from_millis(400));
-    let started = Instant::now();
-    list(&app, json!({})).await;
-    assert!(started.elapsed() < Duration::from_millis(400), "once only");
+    assert!(timed_list(&app).await >= Duration::from_millis(400));
+    assert!(
+        timed_list(&app).await < Duration::from_millis(400),
+        "once only"
+    );
 }
 
 #[tokio::test]
@@ -527,24 +497,17 @@ async fn invalid_fault_specs_are_400() {
 #[tokio::test]
 async fn the_request_log_records_fingerprints_never_keys() {
     let (app, _) = emulator(&scenario(&[1.0], 100));
-    raw(&app, list_request(KEY)).await;
+    assert_eq!(raw(&app, list_request(KEY)).await.0, StatusCode::OK);
     network_raw(&app, None, "not json").await;
-    control(
+    fault(
         &app,
-        "POST",
-        "faults",
-        Some(json!({ "path_prefix": "/v2", "response": { "status": 503, "body": {} } })),
+        json!({ "path_prefix": "/v2", "response": { "status": 503, "body": {} } }),
     )
     .await;
-    raw(&app, list_request(OTHER_KEY)).await;
-    control(
-        &app,
-        "POST",
-        "faults",
-        Some(json!({ "path_prefix": "/v2", "kind": "drop" })),
-    )
-    .await;
-    raw(&app, list_request(KEY)).await;
+    let (status, _, _) = raw(&app, list_request(OTHER_KEY)).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    fault(&app, json!({ "path_prefix": "/v2", "kind": "drop" })).await;
+    assert!(raw(&app, list_request(KEY)).await.2.is_err());
 
     let (status, log) = control(&app, "GET", "requests", None).await;
     assert_eq!(status, StatusCode::OK);
