@@ -94,9 +94,11 @@ impl Api {
 /// Loads `clients.json` afresh: every test starts from the same state.
 pub async fn reset() {
     load(CLIENTS_SCENARIO).await;
+    control("POST", "/__emulator/reset", None).await;
 }
 
-/// Loads a scenario; it also becomes what `/__emulator/reset` goes back to.
+/// Loads a scenario, which becomes what `/__emulator/reset` goes back to; faults, latency and
+/// the request log stay until that reset.
 pub async fn load(scenario: &str) {
     control("PUT", "/__emulator/scenario", Some(scenario.to_owned())).await;
 }

@@ -3,6 +3,7 @@
 //! millisecond timestamps, base64 offset cursors and query parameters.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::Query;
@@ -12,9 +13,9 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use time::{OffsetDateTime, UtcOffset};
 
-use crate::domain::Refusal;
+use crate::domain::{People, Person, Refusal};
 use crate::scenario::{Provider, RateLimit, ScenarioError};
-use crate::state::ApiKey;
+use crate::state::{derived_provider_id, ApiKey};
 
 // ---- the `unipile` scenario section -------------------------------------------------------
 
@@ -196,6 +197,10 @@ impl UnipileError {
 pub enum Detail {
     /// The domain's sentence, which names the LinkedIn reason.
     Refusal,
+    /// A documented live text.
+    Text(&'static str),
+    /// No `detail` key, as in a documented live body.
+    Omitted,
 }
 
 /// One API's built-in error for a refusal.
@@ -224,6 +229,8 @@ pub fn refusal_error(
         title: title.to_owned(),
         detail: match detail {
             Detail::Refusal => Some(refusal.to_string()),
+            Detail::Text(text) => Some(text.to_owned()),
+            Detail::Omitted => None,
         },
         retry_after: None,
     }
@@ -247,30 +254,64 @@ pub fn api_key(headers: &HeaderMap) -> Option<&str> {
     headers.get("x-api-key").and_then(|v| v.to_str().ok())
 }
 
+/// Which of `keys` the caller holds. The key is checked before anything else so that a bad
+/// key never learns whether an account exists.
+pub fn key_index(
+    keys: &[ApiKey],
+    provider: Provider,
+    api_key: Option<&str>,
+) -> Result<usize, Denied> {
+    let api_key = api_key.ok_or(Denied::Key)?;
+    keys.iter()
+        .position(|k| k.provider == provider && k.api_key == api_key)
+        .ok_or(Denied::Key)
+}
+
+/// Which of the key's accounts is `account_id`, if its LinkedIn session is alive.
+pub fn account_index(key: &ApiKey, account_id: &str) -> Result<usize, Denied> {
+    let a = key
+        .accounts
+        .iter()
+        .position(|a| a.account_id == account_id)
+        .ok_or(Denied::UnknownAccount)?;
+    if key.accounts[a].active {
+        Ok(a)
+    } else {
+        Err(Denied::Disconnected)
+    }
+}
+
 /// Where the caller's account is, as (key index, account index) into `keys`, so that handlers
-/// can then borrow the account and the rest of the state side by side. The key is checked
-/// first so that a bad key never learns whether an account exists.
+/// can then borrow the account and the rest of the state side by side.
 pub fn locate(
     keys: &[ApiKey],
     provider: Provider,
     api_key: Option<&str>,
     account_id: &str,
 ) -> Result<(usize, usize), Denied> {
-    let api_key = api_key.ok_or(Denied::Key)?;
-    let k = keys
-        .iter()
-        .position(|k| k.provider == provider && k.api_key == api_key)
-        .ok_or(Denied::Key)?;
-    let a = keys[k]
-        .accounts
-        .iter()
-        .position(|a| a.account_id == account_id)
-        .ok_or(Denied::UnknownAccount)?;
-    if keys[k].accounts[a].active {
-        Ok((k, a))
-    } else {
-        Err(Denied::Disconnected)
-    }
+    let k = key_index(keys, provider, api_key)?;
+    Ok((k, account_index(&keys[k], account_id)?))
+}
+
+/// The member behind an account: the scenario's `unipile.owners` entry, else a stable
+/// stand-in derived from the account id.
+pub fn owner(settings: &UnipileSettings, people: &People, account_id: &str) -> Arc<Person> {
+    settings
+        .owners
+        .get(account_id)
+        .and_then(|id| people.by_public_identifier(id))
+        .cloned()
+        .unwrap_or_else(|| {
+            let public_identifier = format!("owner-{}", account_id.to_lowercase());
+            Arc::new(Person {
+                provider_id: derived_provider_id(&public_identifier),
+                public_identifier,
+                first_name: "Account".to_owned(),
+                last_name: "Owner".to_owned(),
+                headline: None,
+                picture_url: None,
+            })
+        })
 }
 
 // ---- wire helpers -------------------------------------------------------------------------
