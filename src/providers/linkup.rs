@@ -3,8 +3,8 @@
 //! envelope. Contract: shared/providers/linkup.md.
 
 use super::{
-    base_url, error_from_status, is_success, offset_of, parse_json, retry_after_seconds, Action,
-    Api,
+    base_url, error_from_status, is_success, linkedin_refusal, offset_of, parse_json,
+    retry_after_seconds, Action, Api,
 };
 use crate::age::{parse_relative_ms, DAY_MS};
 use crate::error::{Error, ErrorKind};
@@ -237,26 +237,6 @@ fn map_error(error: &WireError, response: &HttpResponse) -> Error {
     Error::new(kind)
         .with_detail(&error.message)
         .with_retry_after(retry_after_seconds(response))
-}
-
-/// LinkUp documents no code for LinkedIn's own refusals (linkup.md §6, question 6): they come
-/// as INVALID_PARAMS or CHANNEL_ERROR with LinkedIn's reason in words. The reasons a person
-/// acts on differently are told apart by those words; anything else stays generic.
-fn linkedin_refusal(message: &str) -> Option<ErrorKind> {
-    let message = message.to_lowercase();
-    let says = |words: &[&str]| words.iter().any(|w| message.contains(w));
-    if says(&[
-        "already connected",
-        "already pending",
-        "already been sent",
-        "already sent",
-    ]) {
-        Some(ErrorKind::AlreadyDone)
-    } else if says(&["limit"]) && says(&["reached", "exceeded"]) {
-        Some(ErrorKind::LimitReached)
-    } else {
-        None
-    }
 }
 
 #[derive(Deserialize)]

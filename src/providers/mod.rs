@@ -164,6 +164,26 @@ fn retry_after_seconds(response: &HttpResponse) -> Option<u32> {
     response.retry_after.as_deref()?.trim().parse().ok()
 }
 
+/// LinkedIn's own refusals reach us through LinkUp and Unipile v2 without a code of their own,
+/// with LinkedIn's reason in words (linkup.md §6, unipile.md §5). The reasons a person acts on
+/// differently are told apart by those words; anything else stays generic.
+fn linkedin_refusal(words: &str) -> Option<ErrorKind> {
+    let words = words.to_lowercase();
+    let says = |phrases: &[&str]| phrases.iter().any(|p| words.contains(p));
+    if says(&[
+        "already connected",
+        "already pending",
+        "already been sent",
+        "already sent",
+    ]) {
+        Some(ErrorKind::AlreadyDone)
+    } else if says(&["limit"]) && says(&["reached", "exceeded"]) {
+        Some(ErrorKind::LimitReached)
+    } else {
+        None
+    }
+}
+
 fn is_success(response: &HttpResponse) -> bool {
     (200..300).contains(&response.status)
 }

@@ -2,7 +2,7 @@
 //! and v2 `{object: "Error", status, type: "api/…" | "provider/…", title, detail, req_id}`
 //! (unipile.md §5, §7). Decoded by shape, not by content type.
 
-use super::{error_from_status, retry_after_seconds};
+use super::{error_from_status, linkedin_refusal, retry_after_seconds};
 use crate::error::{Error, ErrorKind};
 use crate::http::HttpResponse;
 use crate::input::NOTE_FIELD;
@@ -28,7 +28,13 @@ pub(super) fn decode(response: &HttpResponse) -> Error {
         .filter(|d| !d.trim().is_empty())
         .or(wire.title.as_deref())
         .unwrap_or_default();
-    let error = Error::new(kind(&wire.kind, response.status))
+    // v2 documents no type for LinkedIn's invitation refusals: they come as 422 or 409 with
+    // the reason in `detail` (unipile.md §5).
+    let kind = match kind(&wire.kind, response.status) {
+        ErrorKind::ProviderError => linkedin_refusal(words).unwrap_or(ErrorKind::ProviderError),
+        kind => kind,
+    };
+    let error = Error::new(kind)
         .with_detail(words)
         .with_retry_after(retry_after_seconds(response));
     match wire.kind.rsplit('/').next() {
@@ -167,6 +173,23 @@ mod tests {
                 expected,
                 "{wire_type}"
             );
+        }
+    }
+
+    #[test]
+    fn linkedin_reasons_in_words_are_read_when_the_type_says_nothing() {
+        for (detail, expected) in [
+            (
+                "You are already connected with this person",
+                ErrorKind::AlreadyDone,
+            ),
+            ("Weekly invitation limit reached", ErrorKind::LimitReached),
+            ("Something else", ErrorKind::ProviderError),
+        ] {
+            let body = format!(
+                r#"{{"object":"Error","status":422,"type":"provider/unprocessable_entity","title":"Unprocessable","detail":"{detail}"}}"#
+            );
+            assert_eq!(decode(&response(422, &body)).kind, expected, "{detail}");
         }
     }
 

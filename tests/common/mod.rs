@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each suite uses its own part
 
 use gloo_net::http::Request;
+use invite_desk::error::Error;
 use invite_desk::model::{Account, ApiKey, Plan, ProviderKind};
 use serde_json::{json, Value};
 
@@ -151,4 +152,18 @@ async fn control(method: &str, path: &str, body: Option<String>) -> Value {
     let text = response.text().await.unwrap();
     assert!(status < 300, "{method} {path}: {status} {text}");
     serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+/// `unwrap_err` without printing a success's value, which can be thousands of invitations.
+pub trait Refused {
+    fn refused(self) -> Error;
+}
+
+impl<T> Refused for Result<T, Error> {
+    fn refused(self) -> Error {
+        match self {
+            Ok(_) => panic!("expected a refusal, got a success"),
+            Err(error) => error,
+        }
+    }
 }
