@@ -102,7 +102,10 @@ async fn counting_and_listing_cost_what_the_clients_promise() {
 
         common::clear_requests().await;
         let before = credits(&account_id).await;
-        let listed = client.list_all(expected.direction).await.unwrap();
+        let listed = client
+            .list_all(expected.direction)
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e:?}"));
         assert_eq!(listed.len(), expected.size, "{what}");
         assert_eq!(
             common::requests().await.len(),
@@ -117,7 +120,10 @@ async fn counting_and_listing_cost_what_the_clients_promise() {
 
         common::clear_requests().await;
         let before = credits(&account_id).await;
-        let count = client.pending_count(expected.direction).await.unwrap();
+        let count = client
+            .pending_count(expected.direction)
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e:?}"));
         assert_eq!(count, expected.size as u64, "{what}");
         assert_eq!(
             common::requests().await.len(),
