@@ -3,7 +3,7 @@
 //! `http.rs`.
 
 pub mod linkup;
-mod unipile_error;
+mod unipile;
 pub mod unipile_v1;
 pub mod unipile_v2;
 

@@ -3,7 +3,9 @@
 //! handled with their shared secret. Contract: shared/providers/unipile.md §6, §7, §12.
 
 use super::{
-    base_url, is_success, parse_json, unipile_error, url_encode, Action, Api, BASE_URL_FIELD,
+    base_url,
+    unipile::{decode, request},
+    url_encode, Action, Api, BASE_URL_FIELD,
 };
 use crate::age::{parse_iso_ms, parse_relative_ms};
 use crate::error::{Error, ErrorKind};
@@ -224,27 +226,6 @@ fn api_base(account: &Account) -> Result<String, Error> {
     let base = base_url(account, "")?;
     let base = base.strip_suffix("/api/v1").unwrap_or(&base);
     Ok(format!("{base}/api/v1"))
-}
-
-fn request(account: &Account, method: Method, url: String, body: Option<String>) -> HttpRequest {
-    HttpRequest {
-        method,
-        url,
-        headers: vec![
-            ("x-api-key", account.api_key.expose().to_owned()),
-            ("accept", "application/json".to_owned()),
-        ],
-        body,
-        retryable: false,
-    }
-}
-
-/// The body of a success, or the typed error of a failure.
-fn decode<T: serde::de::DeserializeOwned>(response: &HttpResponse) -> Result<T, Error> {
-    if !is_success(response) {
-        return Err(unipile_error::decode(response));
-    }
-    parse_json(&response.body)
 }
 
 #[derive(Deserialize)]

@@ -2,7 +2,11 @@
 //! with `X-API-KEY`; lists page by offset and limit, actions name the request by id alone.
 //! Contract: shared/providers/unipile.md §2–§5, §12.
 
-use super::{base_url, is_success, offset_of, parse_json, unipile_error, url_encode, Action, Api};
+use super::{
+    base_url, offset_of,
+    unipile::{decode, request},
+    url_encode, Action, Api,
+};
 use crate::age::parse_iso_ms;
 use crate::error::{Error, ErrorKind};
 use crate::http::{HttpRequest, HttpResponse, Method};
@@ -162,27 +166,6 @@ fn requests_url(account: &Account) -> Result<String, Error> {
 fn handled_url(base: &str, invitation: &Invitation, verb: &str) -> Result<String, Error> {
     let id = input::required(Some(&invitation.id), "id")?;
     Ok(format!("{base}/{}/{verb}", url_encode(id)))
-}
-
-fn request(account: &Account, method: Method, url: String, body: Option<String>) -> HttpRequest {
-    HttpRequest {
-        method,
-        url,
-        headers: vec![
-            ("x-api-key", account.api_key.expose().to_owned()),
-            ("accept", "application/json".to_owned()),
-        ],
-        body,
-        retryable: false,
-    }
-}
-
-/// The body of a success, or the typed error of a failure.
-fn decode<T: serde::de::DeserializeOwned>(response: &HttpResponse) -> Result<T, Error> {
-    if !is_success(response) {
-        return Err(unipile_error::decode(response));
-    }
-    parse_json(&response.body)
 }
 
 #[derive(Deserialize)]

@@ -1,12 +1,41 @@
-//! Unipile's error bodies, shared by both APIs: v1 `{status, type: "errors/…", title, detail}`
-//! and v2 `{object: "Error", status, type: "api/…" | "provider/…", title, detail, req_id}`
-//! (unipile.md §5, §7). Decoded by shape, not by content type.
+//! What Unipile's two APIs share: the `X-API-KEY` request and the error bodies, v1
+//! `{status, type: "errors/…", title, detail}` and v2 `{object: "Error", status,
+//! type: "api/…" | "provider/…", title, detail, req_id}` (unipile.md §5, §7), read by shape,
+//! not by content type.
 
-use super::{error_from_status, linkedin_refusal, retry_after_seconds};
+use super::{error_from_status, is_success, linkedin_refusal, parse_json, retry_after_seconds};
 use crate::error::{Error, ErrorKind};
-use crate::http::HttpResponse;
+use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::input::NOTE_FIELD;
+use crate::model::Account;
 use serde::Deserialize;
+
+/// A request to the account's Unipile API; not retryable until a read says so.
+pub(super) fn request(
+    account: &Account,
+    method: Method,
+    url: String,
+    body: Option<String>,
+) -> HttpRequest {
+    HttpRequest {
+        method,
+        url,
+        headers: vec![
+            ("x-api-key", account.api_key.expose().to_owned()),
+            ("accept", "application/json".to_owned()),
+        ],
+        body,
+        retryable: false,
+    }
+}
+
+/// The body of a success, or the typed error of a failure.
+pub(super) fn decode<T: serde::de::DeserializeOwned>(response: &HttpResponse) -> Result<T, Error> {
+    if !is_success(response) {
+        return Err(error(response));
+    }
+    parse_json(&response.body)
+}
 
 #[derive(Deserialize)]
 struct WireError {
@@ -18,7 +47,7 @@ struct WireError {
 
 /// The typed error of a failed Unipile response; a body in another shape (a proxy's HTML page)
 /// falls back on the status.
-pub(super) fn decode(response: &HttpResponse) -> Error {
+fn error(response: &HttpResponse) -> Error {
     let Ok(wire) = serde_json::from_str::<WireError>(&response.body) else {
         return error_from_status(response);
     };
@@ -125,11 +154,11 @@ mod tests {
             ),
         ];
         for (status, path, expected) in cases {
-            let error = decode(&response(status, &fixture(path)));
+            let error = error(&response(status, &fixture(path)));
             assert_eq!(error.kind, expected, "{path}");
             assert!(error.detail.is_some(), "{path} keeps Unipile's words");
         }
-        let error = decode(&response(
+        let error = error(&response(
             422,
             &fixture("unipile_v1/error_limit_exceeded.json"),
         ));
@@ -169,7 +198,7 @@ mod tests {
             let body =
                 format!(r#"{{"status":{status},"type":"{wire_type}","title":"T","detail":"D"}}"#);
             assert_eq!(
-                decode(&response(status, &body)).kind,
+                error(&response(status, &body)).kind,
                 expected,
                 "{wire_type}"
             );
@@ -189,7 +218,7 @@ mod tests {
             let body = format!(
                 r#"{{"object":"Error","status":422,"type":"provider/unprocessable_entity","title":"Unprocessable","detail":"{detail}"}}"#
             );
-            assert_eq!(decode(&response(422, &body)).kind, expected, "{detail}");
+            assert_eq!(error(&response(422, &body)).kind, expected, "{detail}");
         }
     }
 
@@ -197,7 +226,7 @@ mod tests {
     fn a_long_note_names_the_note_field() {
         let body =
             r#"{"status":400,"type":"errors/too_many_characters","title":"Too many characters"}"#;
-        let error = decode(&response(400, body));
+        let error = error(&response(400, body));
         assert_eq!(
             (error.kind, error.field.as_deref()),
             (ErrorKind::InvalidInput, Some("Note"))
@@ -210,8 +239,8 @@ mod tests {
             retry_after: Some("12".into()),
             ..response(429, &fixture("unipile_v2/error_too_many_requests.json"))
         };
-        assert_eq!(decode(&limited).retry_after_s, Some(12));
-        let html = decode(&response(502, "<html>Bad Gateway</html>"));
+        assert_eq!(error(&limited).retry_after_s, Some(12));
+        let html = error(&response(502, "<html>Bad Gateway</html>"));
         assert_eq!(html.kind, ErrorKind::ProviderUnavailable);
     }
 }
