@@ -29,6 +29,14 @@ pub(super) fn request(
     }
 }
 
+/// A GET, which changes nothing and may be retried.
+pub(super) fn read(account: &Account, url: String) -> HttpRequest {
+    HttpRequest {
+        retryable: true,
+        ..request(account, Method::Get, url, None)
+    }
+}
+
 /// The body of a success, or the typed error of a failure.
 pub(super) fn decode<T: serde::de::DeserializeOwned>(response: &HttpResponse) -> Result<T, Error> {
     if !is_success(response) {

@@ -4,7 +4,7 @@
 
 use super::{
     base_url,
-    unipile::{decode, request},
+    unipile::{decode, read, request},
     url_encode, Action, Api, BASE_URL_FIELD,
 };
 use crate::age::{parse_iso_ms, parse_relative_ms};
@@ -50,10 +50,7 @@ impl Api for UnipileV1 {
         if let Cursor::Token(cursor) = start {
             url.push_str(&format!("&cursor={}", url_encode(cursor)));
         }
-        Ok(HttpRequest {
-            retryable: true,
-            ..request(account, Method::Get, url, None)
-        })
+        Ok(read(account, url))
     }
 
     fn decode_list(
@@ -93,10 +90,7 @@ impl Api for UnipileV1 {
             url_encode(identifier),
             url_encode(&account.account_id)
         );
-        Ok(Some(HttpRequest {
-            retryable: true,
-            ..request(account, Method::Get, url, None)
-        }))
+        Ok(Some(read(account, url)))
     }
 
     fn decode_lookup(&self, response: &HttpResponse) -> Result<Person, Error> {

@@ -4,7 +4,7 @@
 
 use super::{
     base_url, offset_of,
-    unipile::{decode, request},
+    unipile::{decode, read, request},
     url_encode, Action, Api,
 };
 use crate::age::parse_iso_ms;
@@ -47,10 +47,7 @@ impl Api for UnipileV2 {
             "{}?type={kind}&limit={size}&{position}",
             requests_url(account)?
         );
-        Ok(HttpRequest {
-            retryable: true,
-            ..request(account, Method::Get, url, None)
-        })
+        Ok(read(account, url))
     }
 
     fn decode_list(
@@ -94,10 +91,7 @@ impl Api for UnipileV2 {
             url_encode(&account.account_id),
             url_encode(identifier)
         );
-        Ok(Some(HttpRequest {
-            retryable: true,
-            ..request(account, Method::Get, url, None)
-        }))
+        Ok(Some(read(account, url)))
     }
 
     fn decode_lookup(&self, response: &HttpResponse) -> Result<Person, Error> {
