@@ -18,6 +18,7 @@ pub mod ratelimit;
 pub mod scenario;
 pub mod state;
 mod unipile_common;
+mod unipile_v1;
 mod unipile_v2;
 
 pub use scenario::{Scenario, ScenarioError};
@@ -36,6 +37,7 @@ pub fn app(state: SharedState) -> Router {
     let providers = Router::new()
         .merge(linkup::routes())
         .merge(unipile_v2::routes())
+        .merge(unipile_v1::routes())
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .with_state(state)

@@ -449,7 +449,11 @@ fn accept_or_decline(
     let accept = match body.action.as_str() {
         "accept" => true,
         "decline" => false,
-        _ => return Err(invalid_parameters("action must be \"accept\" or \"decline\"")),
+        _ => {
+            return Err(invalid_parameters(
+                "action must be \"accept\" or \"decline\"",
+            ))
+        }
     };
     let account = &mut state.keys[k].accounts[a];
     // The secret is checked before anything changes; a wrong one is a bad parameter (3P).
@@ -549,7 +553,12 @@ fn lookup(
 
 // ---- mapping ------------------------------------------------------------------------------
 
-fn item(invitation: &Invitation, direction: Direction, owner: &Person, now: OffsetDateTime) -> Item {
+fn item(
+    invitation: &Invitation,
+    direction: Direction,
+    owner: &Person,
+    now: OffsetDateTime,
+) -> Item {
     let other = invitation.person.as_ref();
     let (object, invitee, inviter) = match direction {
         Direction::Sent => ("InvitationSent", other, owner),
