@@ -209,6 +209,7 @@ cmd_test() {
   cmd_build
   ensure_chromium
   ensure_npm_packages "$ROOT/tests/e2e"
+  ensure_npm_packages "$ROOT/tests/sdk"
   make_loopback_variant test-chrome test
   rm -rf "$LOGS" && mkdir -p "$LOGS"
   trap stop_emulator EXIT
@@ -222,6 +223,10 @@ cmd_test() {
   layer emulator count_cargo cargo test -p invite-desk-emulator
 
   cargo build -p invite-desk-emulator
+  # The official Unipile v1 SDK, validating every response, against the emulator's v1 routes.
+  layer unipile-sdk count_node env \
+    INVITE_DESK_EMULATOR="$ROOT/target/debug/invite-desk-emulator" \
+    node --test --test-reporter=spec --test-concurrency=1 tests/sdk/
   start_emulator tests/scenarios/pagination.json
   layer wasm-in-chromium count_cargo wasm_suites
   stop_emulator
