@@ -11,8 +11,9 @@ use axum::http::{HeaderMap, StatusCode};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
+use crate::clock::iso_utc;
 use crate::domain::{People, Person, Refusal};
 use crate::scenario::{Provider, RateLimit, ScenarioError};
 use crate::state::{derived_provider_id, ApiKey};
@@ -316,19 +317,11 @@ pub fn owner(settings: &UnipileSettings, people: &People, account_id: &str) -> A
 
 // ---- wire helpers -------------------------------------------------------------------------
 
-/// `2026-05-01T13:32:38.772Z`: UTC with milliseconds, as in Unipile's examples.
+/// `2026-05-01T13:32:38.772Z`: the clock's format with milliseconds, as in Unipile's examples.
 pub fn iso_utc_ms(t: OffsetDateTime) -> String {
-    let t = t.checked_to_offset(UtcOffset::UTC).unwrap_or(t);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.millisecond()
-    )
+    let seconds = iso_utc(t);
+    let whole = seconds.strip_suffix('Z').unwrap_or(&seconds);
+    format!("{whole}.{:03}Z", t.millisecond())
 }
 
 /// The decoded form of a cursor: base64 of `{"limit":L,"cursor":offset}` (unipile.md §6.0).

@@ -4,17 +4,18 @@
 // Each test binary uses a different subset of the shared helpers.
 #[allow(dead_code)]
 mod common;
+mod unipile_common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use axum::Router;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use common::{assert_documented_shape, emulator, fixture, send};
+use common::{assert_documented_shape, emulator, fixture};
 use invite_desk_emulator::state::lock;
 use invite_desk_emulator::SharedState;
 use serde_json::{json, Value};
 use time::Duration;
+use unipile_common::{extend, url_encode};
 
 const KEY: &str = "up_v1_key";
 /// Free account: sent the documented invitation to jane; received from ken and amara.
@@ -48,13 +49,9 @@ fn scenario_at(clock: &str, unipile: Value, account: Value) -> String {
         ],
         "connections": [ "lina-haddad" ]
     });
-    if let (Some(acc), Some(extra)) = (acc.as_object_mut(), account.as_object()) {
-        acc.extend(extra.clone());
-    }
+    extend(&mut acc, &account);
     let mut settings = json!({ "owners": { ACC: "sam-owner", ACC_B: "sam-owner" } });
-    if let (Some(s), Some(extra)) = (settings.as_object_mut(), unipile.as_object()) {
-        s.extend(extra.clone());
-    }
+    extend(&mut settings, &unipile);
     json!({
         "clock": clock,
         "unipile": settings,
@@ -106,15 +103,7 @@ async fn call(
     key: Option<&str>,
     body: Option<&str>,
 ) -> (StatusCode, Value) {
-    let mut request = Request::builder().method(method).uri(uri);
-    if let Some(key) = key {
-        request = request.header("X-API-KEY", key);
-    }
-    if body.is_some() {
-        request = request.header("content-type", "application/json");
-    }
-    let body = body.map_or_else(Body::empty, |b| Body::from(b.to_owned()));
-    let (status, _, body) = send(app, request.body(body).expect("request")).await;
+    let (status, _, body) = unipile_common::call(app, method, uri, key, body).await;
     (status, body)
 }
 
@@ -173,18 +162,6 @@ fn assert_error(status: StatusCode, body: &Value, want: StatusCode, want_type: &
     );
     assert_eq!(body["status"], json!(want.as_u16()), "{body}");
     assert_eq!(body["type"], json!(want_type), "{body}");
-}
-
-/// A cursor as a client sends it: URL-encoded (`=` as `%3D`).
-fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 // ---- documented bodies --------------------------------------------------------------------

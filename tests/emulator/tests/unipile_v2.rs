@@ -4,15 +4,16 @@
 // Each test binary uses a different subset of the shared helpers.
 #[allow(dead_code)]
 mod common;
+mod unipile_common;
 
-use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::Router;
-use common::{assert_documented_shape, emulator, fixture, send, CLOCK};
+use common::{assert_documented_shape, emulator, fixture, CLOCK};
 use invite_desk_emulator::state::lock;
 use invite_desk_emulator::SharedState;
 use serde_json::{json, Value};
 use time::Duration;
+use unipile_common::{extend, url_encode};
 
 const KEY: &str = "up_v2_key";
 const ACC: &str = "acc_v2_main";
@@ -44,9 +45,7 @@ fn scenario_with(unipile: Value, account: Value) -> String {
                     "sent_at": "2026-05-01T13:32:38.772Z", "note": "optional note" } ],
         "connections": [ "lina-haddad" ]
     });
-    if let (Some(acc), Some(extra)) = (acc.as_object_mut(), account.as_object()) {
-        acc.extend(extra.clone());
-    }
+    extend(&mut acc, &account);
     json!({
         "clock": CLOCK,
         "unipile": unipile,
@@ -92,18 +91,8 @@ async fn call(
     key: Option<&str>,
     body: Option<Value>,
 ) -> (StatusCode, HeaderMap, Value) {
-    let mut request = Request::builder().method(method).uri(uri);
-    if let Some(key) = key {
-        request = request.header("X-API-KEY", key);
-    }
-    let body = match body {
-        Some(json) => {
-            request = request.header("content-type", "application/json");
-            Body::from(json.to_string())
-        }
-        None => Body::empty(),
-    };
-    send(app, request.body(body).expect("request")).await
+    let body = body.map(|json| json.to_string());
+    unipile_common::call(app, method, uri, key, body.as_deref()).await
 }
 
 async fn get(app: &Router, uri: &str) -> (StatusCode, Value) {
@@ -476,16 +465,10 @@ async fn next_cursor_is_emitted_when_configured_and_round_trips() {
         match body.get("next_cursor").and_then(Value::as_str) {
             // Sent back URL-encoded, as a client does (`=` becomes `%3D`).
             Some(cursor) => {
-                let encoded: String = cursor
-                    .bytes()
-                    .map(|b| match b {
-                        b'=' => "%3D".to_owned(),
-                        b'+' => "%2B".to_owned(),
-                        b'/' => "%2F".to_owned(),
-                        other => char::from(other).to_string(),
-                    })
-                    .collect();
-                uri = format!("{BASE}?type=received&limit=10&cursor={encoded}");
+                uri = format!(
+                    "{BASE}?type=received&limit=10&cursor={}",
+                    url_encode(cursor)
+                );
             }
             None => break,
         }
