@@ -254,14 +254,23 @@ cmd_demo() {
   start_emulator tests/scenarios/demo.json
   say "Emulator serving the demo scenario at $EMULATOR_URL"
   make_loopback_variant demo-chrome demo
-  # The demo worker seeds one account pointing at the emulator, then runs the real worker.
+  # The demo worker seeds one account per API, all pointing at the emulator, then runs the
+  # real worker.
   cat >"$DIST/demo-chrome/demo_worker.js" <<EOF
-// Demo only: stores an account that points at the local emulator, then runs the real worker.
+// Demo only: stores accounts that point at the local emulator, then runs the real worker.
 import './service_worker.js';
 
 chrome.runtime.onInstalled.addListener(() => chrome.storage.local.set({
-  accounts: [{ id: 'demo', label: 'Demo (LinkUp)', provider: 'linkup', api_key: 'lk_demo_key',
-    account_id: 'acc_demo_linkup', base_url: '$EMULATOR_URL', plan: 'premium' }],
+  accounts: [
+    { id: 'demo-linkup', label: 'Sales (LinkUp)', provider: 'linkup', api_key: 'lk_demo_key',
+      account_id: 'acc_demo_linkup', base_url: '$EMULATOR_URL', plan: 'premium' },
+    { id: 'demo-v2', label: 'Recruiting (Unipile v2)', provider: 'unipile_v2',
+      api_key: 'up_demo_v2_key', account_id: 'acc_demo_unipile_v2', base_url: '$EMULATOR_URL',
+      plan: 'free' },
+    { id: 'demo-v1', label: 'Founder (Unipile v1)', provider: 'unipile_v1',
+      api_key: 'up_demo_v1_key', account_id: 'Dm4yQzR9WVrlNFyzPMhwV1',
+      base_url: '$EMULATOR_URL', plan: 'premium' },
+  ],
 }));
 EOF
   node -e '
