@@ -410,7 +410,7 @@ impl WirePerson {
 mod tests {
     use super::*;
     use crate::model::ProviderKind;
-    use crate::providers::test_support::{self, fixture, response, NOW};
+    use crate::providers::test_support::{self, body_of, fixture, response, NOW};
 
     fn account() -> Account {
         test_support::account(ProviderKind::Linkup)
@@ -428,10 +428,6 @@ mod tests {
 
     fn received(status: u16, body: &str) -> Result<Page<Invitation>, Error> {
         decode(Direction::Received, status, body)
-    }
-
-    fn body_of(request: &HttpRequest) -> serde_json::Value {
-        serde_json::from_str(request.body.as_deref().unwrap()).unwrap()
     }
 
     fn listed(direction: Direction) -> Invitation {

@@ -216,6 +216,11 @@ pub(crate) mod test_support {
         }
     }
 
+    /// The JSON body a request would send.
+    pub fn body_of(request: &crate::http::HttpRequest) -> serde_json::Value {
+        serde_json::from_str(request.body.as_deref().unwrap()).unwrap()
+    }
+
     pub fn fixture(path: &str) -> String {
         let path = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
         std::fs::read_to_string(path).unwrap()

@@ -332,7 +332,7 @@ mod tests {
     use super::*;
     use crate::age::DAY_MS;
     use crate::model::ProviderKind;
-    use crate::providers::test_support::{self, fixture, response, NOW};
+    use crate::providers::test_support::{self, body_of, fixture, response, NOW};
 
     fn account() -> Account {
         Account {
@@ -479,8 +479,7 @@ mod tests {
                 request.url,
                 "https://api1.unipile.com:13111/api/v1/users/invite/received/7449262477600571555"
             );
-            let body: serde_json::Value =
-                serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+            let body = body_of(&request);
             assert_eq!(
                 body,
                 json!({"provider": "LINKEDIN", "shared_secret": "abcdef12-3456-7890-abcd-ef1234567890",
@@ -535,8 +534,7 @@ mod tests {
             request.url,
             "https://api1.unipile.com:13111/api/v1/users/invite"
         );
-        let body: serde_json::Value =
-            serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        let body = body_of(&request);
         assert_eq!(
             body,
             json!({"account_id": "acc_123", "provider_id": "ACoAAB1x2y3z", "message": "Hi Jane"})

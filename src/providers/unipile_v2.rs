@@ -244,7 +244,7 @@ impl WireUser {
 mod tests {
     use super::*;
     use crate::model::ProviderKind;
-    use crate::providers::test_support::{self, fixture, response, NOW};
+    use crate::providers::test_support::{self, body_of, fixture, response, NOW};
 
     fn account() -> Account {
         test_support::account(ProviderKind::UnipileV2)
@@ -420,8 +420,7 @@ mod tests {
             request.url,
             "https://api.unipile.com/v2/acc_123/users/me/relation-requests"
         );
-        let body: serde_json::Value =
-            serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        let body = body_of(&request);
         assert_eq!(
             body,
             json!({"user_id": "ACoAAAcDMMQBODyLwZrRcgYhrkCafURGqva0U4E", "message": "Hi Julien"})
