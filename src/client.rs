@@ -74,7 +74,7 @@ impl<'a> Client<'a> {
     /// reports a total (LinkUp: 1 credit), else the whole list.
     pub async fn pending_count(&self, direction: Direction) -> Result<u64, Error> {
         let count = async {
-            if self.account.provider != ProviderKind::UnipileV1 {
+            if self.api.reports_total() {
                 let first = self.fetch_page(direction, Cursor::Offset(0), 1).await?;
                 match (first.total, first.next) {
                     (Some(total), _) => return Ok(total),

@@ -41,6 +41,12 @@ pub trait Api {
     /// The largest page the API serves for `direction`: listing then costs the fewest calls.
     fn max_page_size(&self, direction: Direction) -> u32;
 
+    /// Whether a list page says how many invitations there are in all, so that counting takes
+    /// one smallest page instead of the whole list.
+    fn reports_total(&self) -> bool {
+        true
+    }
+
     /// The page of `direction` starting at `start`, at most `size` items.
     fn list(
         &self,

@@ -30,6 +30,11 @@ impl Api for UnipileV1 {
         }
     }
 
+    /// v1 lists carry a cursor and no total (unipile.md §6.1).
+    fn reports_total(&self) -> bool {
+        false
+    }
+
     fn list(
         &self,
         account: &Account,
