@@ -174,7 +174,8 @@ fn retry_after_seconds(response: &HttpResponse) -> Option<u32> {
 /// with LinkedIn's reason in words (linkup.md §6, unipile.md §5). The reasons a person acts on
 /// differently are told apart by those words; anything else stays generic.
 fn linkedin_refusal(words: &str) -> Option<ErrorKind> {
-    let words = words.to_lowercase();
+    // LinkedIn's reasons come in English; ASCII folding keeps Unicode's case tables out.
+    let words = words.to_ascii_lowercase();
     let says = |phrases: &[&str]| phrases.iter().any(|p| words.contains(p));
     if says(&[
         "already connected",
