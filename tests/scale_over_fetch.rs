@@ -8,6 +8,7 @@ mod common;
 
 use invite_desk::client::Client;
 use invite_desk::model::{Account, ApiKey, Direction, Plan, ProviderKind};
+use std::future::Future;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -80,6 +81,16 @@ async fn credits(account_id: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// Runs `operation` and returns its result with the requests the emulator saw and the LinkUp
+/// credits it cost.
+async fn cost<T>(account_id: &str, operation: impl Future<Output = T>) -> (T, usize, u64) {
+    common::clear_requests().await;
+    let before = credits(account_id).await;
+    let result = operation.await;
+    let calls = common::requests().await.len();
+    (result, calls, before - credits(account_id).await)
+}
+
 #[wasm_bindgen_test]
 async fn counting_and_listing_cost_what_the_clients_promise() {
     common::load(SCALE_SCENARIO).await;
@@ -100,40 +111,17 @@ async fn counting_and_listing_cost_what_the_clients_promise() {
         );
         let client = Client::new(&account, 0.0);
 
-        common::clear_requests().await;
-        let before = credits(&account_id).await;
-        let listed = client
-            .list_all(expected.direction)
-            .await
-            .unwrap_or_else(|e| panic!("{what}: {e:?}"));
+        let (listed, calls, spent) = cost(&account_id, client.list_all(expected.direction)).await;
+        let listed = listed.unwrap_or_else(|e| panic!("{what}: {e:?}"));
         assert_eq!(listed.len(), expected.size, "{what}");
-        assert_eq!(
-            common::requests().await.len(),
-            expected.list_calls,
-            "{what}: list calls"
-        );
-        assert_eq!(
-            before - credits(&account_id).await,
-            expected.list_credits,
-            "{what}: list credits"
-        );
+        assert_eq!(calls, expected.list_calls, "{what}: list calls");
+        assert_eq!(spent, expected.list_credits, "{what}: list credits");
 
-        common::clear_requests().await;
-        let before = credits(&account_id).await;
-        let count = client
-            .pending_count(expected.direction)
-            .await
-            .unwrap_or_else(|e| panic!("{what}: {e:?}"));
+        let (count, calls, spent) =
+            cost(&account_id, client.pending_count(expected.direction)).await;
+        let count = count.unwrap_or_else(|e| panic!("{what}: {e:?}"));
         assert_eq!(count, expected.size as u64, "{what}");
-        assert_eq!(
-            common::requests().await.len(),
-            expected.count_calls,
-            "{what}: count calls"
-        );
-        assert_eq!(
-            before - credits(&account_id).await,
-            expected.count_credits,
-            "{what}: count credits"
-        );
+        assert_eq!(calls, expected.count_calls, "{what}: count calls");
+        assert_eq!(spent, expected.count_credits, "{what}: count credits");
     }
 }

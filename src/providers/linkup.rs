@@ -83,15 +83,6 @@ impl Api for Linkup {
         })
     }
 
-    /// LinkUp invites by profile URL or identifier directly.
-    fn lookup(&self, _: &Account, _: &Target) -> Result<Option<HttpRequest>, Error> {
-        Ok(None)
-    }
-
-    fn decode_lookup(&self, response: &HttpResponse) -> Result<Person, Error> {
-        Err(error_from_status(response))
-    }
-
     fn action(&self, account: &Account, action: &Action) -> Result<HttpRequest, Error> {
         let (name, params) = match action {
             Action::Accept(invitation) => ("accept", handled_params(invitation)?),

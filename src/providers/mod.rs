@@ -67,11 +67,16 @@ pub trait Api {
     ) -> Result<Page<Invitation>, Error>;
 
     /// The profile lookup that turns a vanity name into a member id, when this API needs one
-    /// to invite (`None`: it takes `target` as it is).
-    fn lookup(&self, account: &Account, target: &Target) -> Result<Option<HttpRequest>, Error>;
+    /// to invite. By default there is none: the API takes `target` as it is (LinkUp).
+    fn lookup(&self, _account: &Account, _target: &Target) -> Result<Option<HttpRequest>, Error> {
+        Ok(None)
+    }
 
-    /// The person found by `lookup`, with `provider_id` set.
-    fn decode_lookup(&self, response: &HttpResponse) -> Result<Person, Error>;
+    /// The person found by `lookup`, with `provider_id` set; called only when `lookup` gave a
+    /// request.
+    fn decode_lookup(&self, response: &HttpResponse) -> Result<Person, Error> {
+        Err(error_from_status(response))
+    }
 
     fn action(&self, account: &Account, action: &Action) -> Result<HttpRequest, Error>;
 
