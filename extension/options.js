@@ -1,0 +1,472 @@
+// Invite Desk options page: adds, edits and removes the accounts under `accounts` in
+// chrome.storage.local, of which it is the only writer. What makes an account valid and each
+// provider's default address come from the wasm module; reaching a provider is the service
+// worker's job, asked for with a `test_connection` intent. A key lives only in the password
+// input's value: never in text, an attribute or a log line.
+import init, { check_account, default_base_url } from './pkg/invite_desk.js';
+
+await init({ module_or_path: new URL('./pkg/invite_desk_bg.wasm', import.meta.url) });
+
+const $ = (id) => document.getElementById(id);
+const list = $('accounts');
+const noAccounts = $('no-accounts');
+const pageStatus = $('page-status');
+const addButton = $('add-account');
+const editor = $('editor');
+const formHeading = $('form-heading');
+const form = $('account-form');
+const formError = $('form-error');
+const formStatus = $('form-status');
+const testButton = $('test');
+const cancelButton = $('cancel');
+const revealButton = $('reveal-key');
+const baseUrlHint = $('base-url-hint');
+const fields = {
+  provider: $('provider'),
+  label: $('label'),
+  api_key: $('api-key'),
+  account_id: $('account-id'),
+  base_url: $('base-url'),
+  plan: $('plan'),
+};
+
+// The label each field shows is the name Rust uses for it in an error's `field`.
+const fieldByName = new Map([...form.querySelectorAll('label')]
+  .map((label) => [label.textContent.trim(), label.control]));
+
+let accounts = [];
+/** The account in the form: its id (new ones get theirs when the form opens) and whether it is stored. */
+let editing = null;
+/** Bumped whenever the form changes hands, so a late test answer does not land on another account. */
+let formGeneration = 0;
+
+const providerName = (provider) =>
+  [...fields.provider.options].find((option) => option.value === provider)?.textContent ?? provider;
+const displayName = (account) => account.label?.trim() || providerName(account.provider);
+const defaultBaseUrl = (provider) => default_base_url(provider) ?? '';
+const providerDefaults = () => new Set([...fields.provider.options]
+  .map((option) => defaultBaseUrl(option.value)).filter(Boolean));
+
+async function loadAccounts() {
+  const { accounts: stored } = await chrome.storage.local.get('accounts');
+  return Array.isArray(stored) ? stored : [];
+}
+
+// ---- The list ----------------------------------------------------------------------------------
+
+/** Enough of a key to tell two apart, and only when the key is long enough to spare it. */
+function maskedKey(key) {
+  return typeof key === 'string' && key.length >= 16 ? `••••${key.slice(-4)}` : '••••';
+}
+
+/** A button whose visible word is `verb` and whose accessible name adds the account's name. */
+function namedButton(verb, name, className) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = className;
+  const hidden = document.createElement('span');
+  hidden.className = 'visually-hidden';
+  hidden.textContent = ` ${name}`;
+  button.append(verb, hidden);
+  return button;
+}
+
+function accountItem(account) {
+  const name = displayName(account);
+  const item = document.createElement('li');
+  item.className = 'account';
+  item.dataset.id = account.id;
+
+  const main = document.createElement('div');
+  main.className = 'account-main';
+  const title = document.createElement('span');
+  title.className = 'account-label';
+  title.textContent = name;
+  const meta = document.createElement('span');
+  meta.className = 'account-meta';
+  const parts = [providerName(account.provider), `Account ID ${account.account_id}`, `Key ${maskedKey(account.api_key)}`];
+  if (account.plan === 'premium') parts.push('Premium');
+  meta.textContent = parts.join(' · ');
+  main.append(title, meta);
+
+  const actions = document.createElement('div');
+  actions.className = 'account-actions';
+  const edit = namedButton('Edit', name, 'secondary edit');
+  edit.addEventListener('click', () => openForm(account));
+  const remove = namedButton('Remove', name, 'secondary danger remove');
+  remove.addEventListener('click', () => askToRemove(item, account, remove));
+  actions.append(edit, remove);
+
+  item.append(main, actions);
+  return item;
+}
+
+function renderList() {
+  list.replaceChildren(...accounts.map(accountItem));
+  noAccounts.hidden = accounts.length > 0;
+  list.hidden = accounts.length === 0;
+}
+
+/** Removal is confirmed in the row itself; Escape or "Keep" backs out. */
+function askToRemove(item, account, removeButton) {
+  const name = displayName(account);
+  const actions = item.querySelector('.account-actions');
+  const prompt = document.createElement('div');
+  prompt.className = 'confirm';
+  prompt.setAttribute('role', 'group');
+  const question = document.createElement('p');
+  question.id = `confirm-${account.id}`;
+  question.textContent = `Remove ${name}? Its key is deleted from this browser.`;
+  prompt.setAttribute('aria-labelledby', question.id);
+  const yes = document.createElement('button');
+  yes.type = 'button';
+  yes.className = 'danger-solid';
+  yes.textContent = 'Yes, remove';
+  const keep = document.createElement('button');
+  keep.type = 'button';
+  keep.className = 'secondary';
+  keep.textContent = 'Keep';
+  const buttons = document.createElement('div');
+  buttons.className = 'confirm-actions';
+  buttons.append(yes, keep);
+  prompt.append(question, buttons);
+
+  const back = () => {
+    prompt.remove();
+    actions.hidden = false;
+    removeButton.focus();
+  };
+  keep.addEventListener('click', back);
+  prompt.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') back();
+  });
+  yes.addEventListener('click', () => removeAccount(account));
+
+  actions.hidden = true;
+  item.append(prompt);
+  keep.focus();
+}
+
+async function removeAccount(account) {
+  const index = accounts.findIndex((stored) => stored.id === account.id);
+  let remaining;
+  try {
+    remaining = (await loadAccounts()).filter((stored) => stored.id !== account.id);
+    await chrome.storage.local.set({ accounts: remaining });
+  } catch {
+    pageStatus.textContent = `${displayName(account)} could not be removed: the browser refused to save. Try again.`;
+    return;
+  }
+  accounts = remaining;
+  if (editing?.id === account.id) closeForm();
+  renderList();
+  pageStatus.textContent = `Removed ${displayName(account)}.`;
+  // Focus stays in the list: on the account that took this one's place, else the one before.
+  const neighbour = list.children[Math.min(index, list.children.length - 1)];
+  (neighbour?.querySelector('.edit') ?? addButton).focus();
+}
+
+// ---- The form ----------------------------------------------------------------------------------
+
+function openForm(account = null, { focus = true } = {}) {
+  formGeneration += 1;
+  pageStatus.textContent = '';
+  editing = account ? { id: account.id, stored: true } : { id: crypto.randomUUID(), stored: false };
+  clearMessages();
+  setKeyShown(false);
+  formHeading.textContent = account ? `Edit ${displayName(account)}` : 'Add an account';
+  fields.provider.value = account?.provider ?? 'linkup';
+  fields.label.value = account?.label ?? '';
+  fields.api_key.value = account?.api_key ?? '';
+  fields.account_id.value = account?.account_id ?? '';
+  fields.base_url.value = account?.base_url || defaultBaseUrl(fields.provider.value);
+  fields.plan.value = account?.plan === 'premium' ? 'premium' : 'free';
+  describeBaseUrl();
+  // With no account stored there is nothing to go back to.
+  cancelButton.hidden = !account && accounts.length === 0;
+  editor.hidden = false;
+  addButton.hidden = true;
+  if (focus) formHeading.focus();
+}
+
+function closeForm() {
+  formGeneration += 1;
+  editing = null;
+  form.reset();
+  fields.api_key.value = '';
+  setKeyShown(false);
+  clearMessages();
+  setTesting(false);
+  editor.hidden = true;
+  addButton.hidden = false;
+}
+
+/** The account as the form describes it; the provider's own default address is stored as ''. */
+function readForm() {
+  const provider = fields.provider.value;
+  const baseUrl = fields.base_url.value.trim();
+  return {
+    id: editing.id,
+    label: fields.label.value.trim(),
+    provider,
+    api_key: fields.api_key.value.trim(),
+    account_id: fields.account_id.value.trim(),
+    base_url: baseUrl === defaultBaseUrl(provider) ? '' : baseUrl,
+    plan: fields.plan.value,
+  };
+}
+
+function describeBaseUrl() {
+  const provider = fields.provider.value;
+  const required = !defaultBaseUrl(provider);
+  fields.base_url.required = required;
+  fields.base_url.setAttribute('aria-required', String(required));
+  baseUrlHint.textContent = required
+    ? 'Required: paste the DSN from your Unipile dashboard, e.g. https://api1.unipile.com:13111'
+    : `The address of the ${providerName(provider)} API. Keep it unless your provider gave you another.`;
+  fields.base_url.placeholder = required ? 'https://api1.unipile.com:13111' : '';
+}
+
+// A Base URL the person typed is theirs; an empty one or another provider's default follows the
+// provider.
+fields.provider.addEventListener('change', () => {
+  const current = fields.base_url.value.trim();
+  if (!current || providerDefaults().has(current)) {
+    fields.base_url.value = defaultBaseUrl(fields.provider.value);
+  }
+  describeBaseUrl();
+});
+
+function setKeyShown(shown) {
+  fields.api_key.type = shown ? 'text' : 'password';
+  revealButton.setAttribute('aria-pressed', String(shown));
+}
+
+revealButton.addEventListener('click', () => {
+  setKeyShown(fields.api_key.type === 'password');
+});
+
+// ---- Messages ----------------------------------------------------------------------------------
+
+function clearMessages() {
+  formError.replaceChildren();
+  formStatus.textContent = '';
+  for (const input of Object.values(fields)) markInvalid(input, false);
+}
+
+function markInvalid(input, invalid) {
+  const described = new Set((input.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean));
+  if (invalid) {
+    input.setAttribute('aria-invalid', 'true');
+    described.add(formError.id);
+  } else {
+    input.removeAttribute('aria-invalid');
+    described.delete(formError.id);
+  }
+  if (described.size) input.setAttribute('aria-describedby', [...described].join(' '));
+  else input.removeAttribute('aria-describedby');
+}
+
+for (const input of Object.values(fields)) {
+  input.addEventListener('input', () => markInvalid(input, false));
+}
+
+/** The input an error is about: its `field`, else a field's name in its words. */
+function fieldOf(error) {
+  if (typeof error.field === 'string' && fieldByName.has(error.field)) return fieldByName.get(error.field);
+  const words = [error.message, error.detail].filter((text) => typeof text === 'string');
+  for (const [name, input] of fieldByName) {
+    if (words.some((text) => text.includes(name))) return input;
+  }
+  return null;
+}
+
+/** Rust never puts a key in an error; this page checks anyway, since it knows the key. */
+function scrub(text) {
+  const key = fields.api_key.value.trim();
+  let clean = String(text ?? '');
+  if (key) clean = clean.split(key).join('[API key]');
+  return clean;
+}
+
+const sentence = (text) => {
+  const trimmed = text.trim();
+  if (!trimmed) return '';
+  const capital = trimmed[0].toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+};
+
+/** Shows `{message, next_step, detail, field?}` in the alert and marks the field it names. */
+function showError(error) {
+  const plain = error && typeof error === 'object' ? error : {};
+  const message = scrub(plain.message) || 'Something went wrong.';
+  const detail = scrub(plain.detail);
+  const nextStep = scrub(plain.next_step);
+
+  const what = document.createElement('p');
+  const strong = document.createElement('strong');
+  strong.textContent = message;
+  what.append(strong);
+  if (detail && !message.includes(detail)) what.append(` ${sentence(detail)}`);
+  formError.replaceChildren(what);
+  if (nextStep) {
+    const next = document.createElement('p');
+    next.textContent = nextStep;
+    formError.append(next);
+  }
+  formStatus.textContent = '';
+
+  const input = fieldOf(plain);
+  if (input) {
+    markInvalid(input, true);
+    input.focus();
+  }
+}
+
+/** check_account throws the error object for the first thing wrong, or returns nothing. */
+function validate(account) {
+  try {
+    check_account(account);
+    return true;
+  } catch (error) {
+    showError(error);
+    return false;
+  }
+}
+
+// ---- Host permission -----------------------------------------------------------------------------
+
+/**
+ * Asks for the account's origin when the manifest does not already cover it. Called from a
+ * click or a submit, which the browser requires for the prompt.
+ */
+async function ensureReachable(account) {
+  const base = account.base_url || defaultBaseUrl(account.provider);
+  let origin;
+  try {
+    origin = new URL(base).origin;
+  } catch {
+    showError({ message: 'Base URL is not valid.', next_step: 'Correct it and try again.', field: 'Base URL' });
+    return false;
+  }
+  const permission = { origins: [`${origin}/*`] };
+  let granted = false;
+  try {
+    granted = await chrome.permissions.contains(permission) || await chrome.permissions.request(permission);
+  } catch {
+    granted = false;
+  }
+  if (!granted) {
+    showError({
+      message: `Invite Desk cannot reach ${origin} without your permission.`,
+      next_step: 'Try again and choose “Allow” when the browser asks, or check the Base URL.',
+      field: 'Base URL',
+    });
+  }
+  return granted;
+}
+
+// ---- Test connection and Save --------------------------------------------------------------------
+
+function setTesting(testing) {
+  testButton.disabled = testing;
+  testButton.textContent = testing ? 'Testing…' : 'Test connection';
+  form.setAttribute('aria-busy', String(testing));
+}
+
+testButton.addEventListener('click', async () => {
+  clearMessages();
+  const account = readForm();
+  if (!validate(account)) return;
+  const generation = formGeneration;
+  if (!await ensureReachable(account)) return;
+  if (generation !== formGeneration) return;
+
+  setTesting(true);
+  formStatus.textContent = 'Testing the connection…';
+  let answer;
+  try {
+    answer = await chrome.runtime.sendMessage({ type: 'test_connection', account });
+  } catch {
+    answer = null;
+  }
+  if (generation !== formGeneration) return;
+  setTesting(false);
+  // Disabling the button dropped focus to the page; it goes back where it was.
+  if (document.activeElement === document.body || document.activeElement === null) testButton.focus();
+
+  const received = answer?.result?.received;
+  if (answer?.ok && Number.isFinite(received)) {
+    formStatus.textContent =
+      `Connected: ${received} pending received ${received === 1 ? 'invitation' : 'invitations'}.`;
+  } else if (answer?.ok === false && answer.error) {
+    showError(answer.error);
+  } else {
+    showError({
+      message: 'Invite Desk’s background service did not answer the test.',
+      next_step: 'Try again; if it keeps happening, reload Invite Desk on the chrome://extensions page.',
+    });
+  }
+});
+
+let saving = false;
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (saving || !editing) return;
+  clearMessages();
+  const account = readForm();
+  if (!validate(account)) return;
+  saving = true;
+  try {
+    if (!await ensureReachable(account)) return;
+    let stored;
+    try {
+      stored = await loadAccounts();
+      const index = stored.findIndex((existing) => existing.id === account.id);
+      if (index >= 0) stored[index] = account;
+      else stored.push(account);
+      await chrome.storage.local.set({ accounts: stored });
+    } catch {
+      showError({
+        message: 'The browser refused to save Invite Desk’s data.',
+        next_step: 'Free some disk space or restart the browser, then try again.',
+      });
+      return;
+    }
+    accounts = stored;
+    closeForm();
+    renderList();
+    pageStatus.textContent = 'Saved.';
+    list.querySelector(`li[data-id="${CSS.escape(account.id)}"] .edit`)?.focus();
+  } finally {
+    saving = false;
+  }
+});
+
+cancelButton.addEventListener('click', () => {
+  const id = editing?.stored ? editing.id : null;
+  closeForm();
+  const row = id && list.querySelector(`li[data-id="${CSS.escape(id)}"] .edit`);
+  (row || addButton).focus();
+});
+
+editor.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && !cancelButton.hidden) cancelButton.click();
+});
+
+addButton.addEventListener('click', () => openForm());
+
+// Another options tab may change the accounts; the list follows.
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'local' || !('accounts' in changes)) return;
+  const next = Array.isArray(changes.accounts.newValue) ? changes.accounts.newValue : [];
+  // This page's own writes are already on screen; repainting would drop focus and open prompts.
+  if (JSON.stringify(next) === JSON.stringify(accounts)) return;
+  accounts = next;
+  renderList();
+});
+
+accounts = await loadAccounts();
+renderList();
+if (accounts.length === 0) openForm(null, { focus: false });

@@ -1,0 +1,265 @@
+// The options page, driven as a person would: adding, testing, editing and removing an account,
+// by mouse and by keyboard, against the emulator. Asserts what is seen (roles, names, text) and
+// what is stored, and that a key never shows up in the page, an alert or the console.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, test } from 'node:test';
+import { startEmulator, scenarioPath } from './lib/emulator.mjs';
+import { launchExtension, screenshot, waitForBadge } from './lib/extension.mjs';
+
+const scenario = JSON.parse(readFileSync(scenarioPath('e2e.json'), 'utf8'));
+const e2eKey = scenario.keys.find((key) => key.api_key === 'lk_e2e_key');
+const e2eAccount = e2eKey.accounts[0];
+const RECEIVED = e2eAccount.received.length;
+
+let emulator;
+let browser;
+let consoleLines;
+
+beforeEach(async () => {
+  emulator = await startEmulator('e2e.json');
+  browser = await launchExtension();
+  consoleLines = [];
+  browser.context.on('console', (message) => consoleLines.push(message.text()));
+  browser.worker.on('console', (message) => consoleLines.push(message.text()));
+});
+
+afterEach(async () => {
+  await browser?.close();
+  await emulator?.stop();
+});
+
+async function openOptions() {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 760, height: 900 });
+  page.on('pageerror', (error) => consoleLines.push(String(error)));
+  await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
+  return page;
+}
+
+const storedAccounts = async () =>
+  (await browser.worker.evaluate(() => chrome.storage.local.get('accounts'))).accounts;
+
+const storeAccounts = (accounts) =>
+  browser.worker.evaluate((list) => chrome.storage.local.set({ accounts: list }), accounts);
+
+const field = (page, name) => page.getByLabel(name, { exact: true });
+const button = (page, name) => page.getByRole('button', { name, exact: true });
+const isFocused = (locator) => locator.evaluate((element) => element === document.activeElement);
+const statusSaying = (page, text) => page.getByRole('status').filter({ hasText: text });
+
+async function fillAccount(page, { provider = 'linkup', label, apiKey, accountId, baseUrl, plan = 'free' }) {
+  await field(page, 'Provider').selectOption(provider);
+  await field(page, 'Label').fill(label);
+  await field(page, 'API key').fill(apiKey);
+  await field(page, 'Account ID').fill(accountId);
+  await field(page, 'Base URL').fill(baseUrl);
+  await field(page, 'LinkedIn plan').selectOption(plan);
+}
+
+/** Waits for the alert to say something, and returns what it says. */
+async function alertText(page) {
+  const alert = page.getByRole('alert');
+  await page.waitForFunction(() => document.querySelector('[role="alert"]')?.textContent.trim());
+  return alert.textContent();
+}
+
+test('an account added on the options page is tested, saved, and counted on the badge', async () => {
+  const page = await openOptions();
+  await page.getByText('No account is set up yet.').waitFor();
+  assert.equal(await page.getByRole('heading', { name: 'Add an account' }).count(), 1);
+
+  await fillAccount(page, {
+    label: 'Sales', apiKey: e2eKey.api_key, accountId: e2eAccount.account_id, baseUrl: emulator.url,
+  });
+  assert.equal(await field(page, 'API key').getAttribute('type'), 'password');
+  const reveal = button(page, 'Show key');
+  await reveal.click();
+  assert.equal(await reveal.getAttribute('aria-pressed'), 'true');
+  assert.equal(await field(page, 'API key').getAttribute('type'), 'text');
+  await reveal.click();
+  assert.equal(await field(page, 'API key').getAttribute('type'), 'password');
+
+  // A slow provider shows the test in progress.
+  await emulator.latency({ path_prefix: '/v2', ms: 1500 });
+  await button(page, 'Test connection').click();
+  const testing = button(page, 'Testing…');
+  await testing.waitFor();
+  assert.ok(await testing.isDisabled(), 'the test cannot be started twice');
+  assert.equal(await page.locator('form').getAttribute('aria-busy'), 'true');
+  await statusSaying(page, `Connected: ${RECEIVED} pending received invitations.`).waitFor();
+  assert.ok(await button(page, 'Test connection').isEnabled());
+  assert.equal(await page.locator('form').getAttribute('aria-busy'), 'false');
+  await emulator.latency({ path_prefix: '/v2', ms: 0 });
+  await screenshot(page, 'options-tested');
+
+  await button(page, 'Save').click();
+  await statusSaying(page, 'Saved.').waitFor();
+  const [stored, ...others] = await storedAccounts();
+  assert.equal(others.length, 0);
+  assert.match(stored.id, /^[0-9a-f-]{36}$/, 'a new account gets a UUID');
+  assert.deepEqual({ ...stored, id: undefined }, {
+    id: undefined,
+    label: 'Sales',
+    provider: 'linkup',
+    api_key: e2eKey.api_key,
+    account_id: e2eAccount.account_id,
+    base_url: emulator.url,
+    plan: 'free',
+  });
+  await waitForBadge(browser.worker, String(RECEIVED));
+
+  const item = page.getByRole('listitem').filter({ hasText: 'Sales' });
+  assert.match(await item.textContent(), /LinkUp/);
+  assert.match(await item.textContent(), new RegExp(e2eAccount.account_id));
+  assert.ok(await isFocused(button(page, 'Edit Sales')), 'focus lands on the saved account');
+  assert.ok(!(await page.locator('body').textContent()).includes(e2eKey.api_key), 'the key is not in the page text');
+  assert.ok(!(await page.content()).includes(e2eKey.api_key), 'the key is not in the page markup');
+  assert.ok(!consoleLines.some((line) => line.includes(e2eKey.api_key)), 'the key is not in the console');
+  await screenshot(page, 'options-saved');
+});
+
+test('a rejected key is reported by Test connection without showing the key', async () => {
+  const wrongKey = 'lk_wrong_e2e_key_0042';
+  const page = await openOptions();
+  await fillAccount(page, {
+    label: 'Sales', apiKey: wrongKey, accountId: e2eAccount.account_id, baseUrl: emulator.url,
+  });
+  await button(page, 'Test connection').click();
+  const text = await alertText(page);
+  assert.match(text, /The API key was rejected\./);
+  assert.match(text, /Check the API key/);
+  assert.ok(!text.includes(wrongKey), 'the key is not in the alert');
+  assert.equal(await field(page, 'API key').getAttribute('aria-invalid'), 'true');
+  assert.ok(!(await page.content()).includes(wrongKey), 'the key is not in the page markup');
+  assert.ok(!consoleLines.some((line) => line.includes(wrongKey)), 'the key is not in the console');
+  assert.equal(await storedAccounts(), undefined, 'testing saves nothing');
+  await screenshot(page, 'options-rejected-key');
+});
+
+test('a base URL that is not https, or a Unipile v1 account without one, is refused and nothing is saved', async () => {
+  const page = await openOptions();
+  await fillAccount(page, {
+    label: 'Sales', apiKey: e2eKey.api_key, accountId: e2eAccount.account_id, baseUrl: 'http://example.com',
+  });
+  await button(page, 'Save').click();
+  assert.match(await alertText(page), /Base URL/);
+  const baseUrl = field(page, 'Base URL');
+  assert.equal(await baseUrl.getAttribute('aria-invalid'), 'true');
+  assert.ok(await isFocused(baseUrl), 'focus goes to the field to correct');
+  await screenshot(page, 'options-bad-base-url');
+
+  await page.getByRole('alert').evaluate((alert) => alert.replaceChildren());
+  await button(page, 'Test connection').click();
+  assert.match(await alertText(page), /Base URL/, 'Test connection checks the form first');
+  assert.deepEqual(await emulator.requests(), [], 'nothing reached a provider');
+
+  await field(page, 'Provider').selectOption('unipile_v1');
+  await baseUrl.fill('');
+  await button(page, 'Save').click();
+  await page.waitForFunction(() =>
+    document.querySelector('#base-url')?.getAttribute('aria-invalid') === 'true');
+  assert.match(await alertText(page), /Base URL/);
+  assert.equal(await storedAccounts(), undefined, 'nothing was saved');
+});
+
+test('the Base URL follows the provider until the person types their own', async () => {
+  const page = await openOptions();
+  const baseUrl = field(page, 'Base URL');
+  assert.equal(await baseUrl.inputValue(), 'https://api.linkupapi.com');
+  await field(page, 'Provider').selectOption('unipile_v2');
+  assert.equal(await baseUrl.inputValue(), 'https://api.unipile.com');
+  await field(page, 'Provider').selectOption('unipile_v1');
+  assert.equal(await baseUrl.inputValue(), '');
+  await page.getByText('paste the DSN from your Unipile dashboard').waitFor();
+  await baseUrl.fill('https://api1.unipile.com:13111');
+  await field(page, 'Provider').selectOption('unipile_v2');
+  assert.equal(await baseUrl.inputValue(), 'https://api1.unipile.com:13111', 'a typed address is kept');
+});
+
+test('editing keeps the account id and changes the label; removing asks first, then deletes', async () => {
+  await storeAccounts([{
+    id: 'sales', label: 'Sales', provider: 'linkup', api_key: e2eKey.api_key,
+    account_id: e2eAccount.account_id, base_url: emulator.url, plan: 'free',
+  }]);
+  const page = await openOptions();
+  const item = page.getByRole('listitem').filter({ hasText: 'Sales' });
+  await item.waitFor();
+  assert.ok(!(await page.locator('body').textContent()).includes(e2eKey.api_key), 'the list masks the key');
+
+  await button(page, 'Edit Sales').click();
+  await page.getByRole('heading', { name: 'Edit Sales' }).waitFor();
+  assert.equal(await field(page, 'Label').inputValue(), 'Sales');
+  assert.equal(await field(page, 'Base URL').inputValue(), emulator.url);
+  await field(page, 'Label').fill('Sales EU');
+  await field(page, 'LinkedIn plan').selectOption('premium');
+  await button(page, 'Save').click();
+  await statusSaying(page, 'Saved.').waitFor();
+  assert.deepEqual(await storedAccounts(), [{
+    id: 'sales', label: 'Sales EU', provider: 'linkup', api_key: e2eKey.api_key,
+    account_id: e2eAccount.account_id, base_url: emulator.url, plan: 'premium',
+  }]);
+  assert.ok(await field(page, 'Label').isHidden(), 'the form closes after saving');
+  await page.getByRole('listitem').filter({ hasText: 'Sales EU' }).filter({ hasText: 'Premium' }).waitFor();
+
+  await button(page, 'Remove Sales EU').click();
+  const prompt = page.getByRole('group', { name: /Remove Sales EU\?/ });
+  await prompt.waitFor();
+  assert.ok(await isFocused(button(page, 'Keep')), 'the safe choice has focus');
+  await screenshot(page, 'options-confirm-remove');
+  await button(page, 'Keep').click();
+  assert.equal(await prompt.count(), 0);
+  assert.equal((await storedAccounts()).length, 1, 'Keep keeps it');
+
+  await button(page, 'Remove Sales EU').click();
+  await button(page, 'Yes, remove').click();
+  await statusSaying(page, 'Removed Sales EU.').waitFor();
+  assert.deepEqual(await storedAccounts(), []);
+  await page.getByText('No account is set up yet.').waitFor();
+  assert.ok(await isFocused(button(page, 'Add account')), 'focus goes to Add account');
+});
+
+test('an account can be added with the keyboard alone', async () => {
+  const page = await openOptions();
+  await field(page, 'Provider').waitFor();
+  const tabTo = async (locator) => {
+    await page.keyboard.press('Tab');
+    assert.ok(await isFocused(locator), `Tab reaches ${await locator.evaluate((e) => e.id || e.textContent)}`);
+  };
+  await tabTo(field(page, 'Provider'));
+  await tabTo(field(page, 'Label'));
+  await page.keyboard.type('Keyboard');
+  await tabTo(field(page, 'API key'));
+  await page.keyboard.type(e2eKey.api_key);
+  await tabTo(button(page, 'Show key'));
+  await page.keyboard.press('Space');
+  assert.equal(await button(page, 'Show key').getAttribute('aria-pressed'), 'true');
+  await tabTo(field(page, 'Account ID'));
+  await page.keyboard.type(e2eAccount.account_id);
+  await tabTo(field(page, 'Base URL'));
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(emulator.url);
+  await tabTo(field(page, 'LinkedIn plan'));
+  await tabTo(button(page, 'Save'));
+  await tabTo(button(page, 'Test connection'));
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Shift+Tab');
+  assert.ok(await isFocused(field(page, 'Base URL')));
+  await page.keyboard.press('Enter');
+
+  await statusSaying(page, 'Saved.').waitFor();
+  const [stored] = await storedAccounts();
+  assert.equal(stored.label, 'Keyboard');
+  assert.equal(stored.api_key, e2eKey.api_key);
+  const edit = button(page, 'Edit Keyboard');
+  assert.ok(await isFocused(edit), 'focus lands on the saved account');
+  const outline = await edit.evaluate((element) => getComputedStyle(element).outlineStyle);
+  assert.notEqual(outline, 'none', 'the focused button shows it');
+  await screenshot(page, 'options-keyboard-focus');
+
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Edit Keyboard' }).waitFor();
+  await page.keyboard.press('Escape');
+  assert.ok(await isFocused(edit), 'Escape cancels the edit and returns to the account');
+});
