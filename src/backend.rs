@@ -1,55 +1,95 @@
-//! The service worker's commands: refresh every account into the snapshot, set the badge from
-//! it, keep the polling alarm, answer the popup's intents. The worker can stop at any moment, so
-//! every command reads what it needs from storage and writes its result back.
+//! The service worker's commands: refresh accounts into the snapshot, act on invitations for the
+//! popup, test an account for the options page, keep the badge and the polling alarm. The worker
+//! can stop at any moment, so every command reads what it needs from storage and writes its
+//! result back; `snapshot.rs` holds the rules.
 
+use crate::accounts;
 use crate::browser;
-use crate::client;
+use crate::client::{Client, Done};
 use crate::error::{Error, ErrorKind};
-use crate::model::{Account, Direction, Invitation, ProviderKind, Settings};
+use crate::model::{Account, Direction, Settings};
+use crate::snapshot::{Fetched, Snapshot};
+use futures_util::future::{join, join_all};
+use futures_util::lock::Mutex;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 pub const REFRESH_ALARM: &str = "refresh";
 
-/// What the popup shows, as stored under `snapshot`: per account the last list that was
-/// fetched, and the error of the last refresh if it failed.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Snapshot {
-    pub accounts: Vec<AccountSnapshot>,
-}
+/// Storage writes of the snapshot, one at a time: each re-reads it first, so a refresh that
+/// ends after an action cannot write back what the action removed.
+static SNAPSHOT_WRITES: Mutex<()> = Mutex::new(());
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AccountSnapshot {
-    pub id: String,
-    pub label: String,
-    pub provider: Option<ProviderKind>,
-    pub received: Vec<Invitation>,
-    /// When `received` was fetched; `None` if it never was.
-    pub fetched_at_ms: Option<f64>,
-    pub error: Option<Error>,
-}
-
-/// What the toolbar icon shows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Badge {
-    pub text: String,
-    pub color: &'static str,
-    pub title: String,
-}
-
-const BADGE_BLUE: &str = "#0A66C2";
-const BADGE_RED: &str = "#D93025";
-
-/// Intents the popup sends over runtime messaging.
+/// Intents the extension's pages send over runtime messaging.
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Intent {
+    /// The popup opened: both lists of every account.
     Refresh,
+    Accept {
+        account: String,
+        invitation: String,
+    },
+    Decline {
+        account: String,
+        invitation: String,
+    },
+    Withdraw {
+        account: String,
+        invitation: String,
+    },
+    Send {
+        account: String,
+        profile: String,
+        note: Option<String>,
+    },
+    /// The options page's unsaved account.
+    TestConnection {
+        account: Account,
+    },
 }
 
-/// The storage keys the backend reads, each kept as raw JSON until it is decoded on its own, so
-/// one damaged value cannot hide the others.
+/// What an intent did.
+#[derive(Debug, Default, PartialEq, Serialize)]
+pub struct Answer {
+    /// Test connection: the account's pending received invitations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received: Option<u64>,
+    /// The provider said it was already done (or already gone).
+    pub already_done: bool,
+    /// The answer was lost and a fresh list showed it happened.
+    pub confirmed_by_check: bool,
+    /// Send: who was invited, as the provider names them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Which lists a refresh fetches.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    pub received: bool,
+    pub sent: bool,
+    /// Only this account; every account when `None`.
+    pub account: Option<&'a str>,
+}
+
+/// Install, start-up, accounts changed, the popup opened.
+pub const EVERYTHING: Scope = Scope {
+    received: true,
+    sent: true,
+    account: None,
+};
+
+/// The polling alarm: the badge counts received invitations only, and each list costs credits.
+pub const RECEIVED: Scope = Scope {
+    received: true,
+    sent: false,
+    account: None,
+};
+
+/// The stored values the backend reads, each kept raw until decoded on its own, so one damaged
+/// value cannot hide the others.
 #[derive(Deserialize, Default)]
 struct Stored<'a> {
     #[serde(borrow)]
@@ -57,14 +97,16 @@ struct Stored<'a> {
     #[serde(borrow)]
     snapshot: Option<&'a RawValue>,
     #[serde(borrow)]
+    view: Option<&'a RawValue>,
+    #[serde(borrow)]
     settings: Option<&'a RawValue>,
 }
 
-/// What a damaged account entry may still tell about itself.
-#[derive(Deserialize, Default)]
-struct AccountName {
-    id: Option<String>,
-    label: Option<String>,
+/// What the backend writes: the snapshot and its first screen, together.
+#[derive(Serialize)]
+struct Written<'a> {
+    snapshot: &'a Snapshot,
+    view: Snapshot,
 }
 
 /// `raw` decoded, or the default when it is absent or no longer reads (a cache or settings
@@ -74,336 +116,236 @@ fn decode_or_default<T: DeserializeOwned + Default>(raw: Option<&RawValue>) -> T
         .unwrap_or_default()
 }
 
-/// Splits the stored `accounts` list into usable accounts and, for entries that cannot be read,
-/// snapshot entries that say so: a damaged entry is shown, never silently skipped.
-pub fn read_accounts(stored: Option<&RawValue>) -> (Vec<Account>, Vec<AccountSnapshot>) {
-    let mut accounts = Vec::new();
-    let mut unreadable = Vec::new();
-    let entries: Vec<&RawValue> = stored
-        .and_then(|raw| serde_json::from_str(raw.get()).ok())
-        .unwrap_or_default();
-    for (index, entry) in entries.into_iter().enumerate() {
-        match serde_json::from_str::<Account>(entry.get()) {
-            Ok(account) => accounts.push(account),
-            Err(_) => {
-                let name: AccountName = decode_or_default(Some(entry));
-                unreadable.push(AccountSnapshot {
-                    id: name.id.unwrap_or_else(|| format!("stored-account-{index}")),
-                    label: name
-                        .label
-                        .unwrap_or_else(|| format!("Account {}", index + 1)),
-                    provider: None,
-                    received: Vec::new(),
-                    fetched_at_ms: None,
-                    error: Some(Error::invalid_input(
-                        "Account",
-                        "this account's settings are incomplete; open Options and save it again",
-                    )),
-                });
-            }
-        }
-    }
-    (accounts, unreadable)
+/// The badge as the last refresh left it: right after the browser starts, before any network.
+pub async fn show_stored_badge() -> Result<(), Error> {
+    let text = browser::storage_get(&["view"]).await?;
+    let stored: Stored = serde_json::from_str(&text).unwrap_or_default();
+    let view: Snapshot = decode_or_default(stored.view);
+    set_badge(&view).await
 }
 
-/// The snapshot after a refresh. An account whose refresh failed keeps its last list (so
-/// nothing disappears from view) together with the error.
-pub fn next_snapshot(
-    previous: &Snapshot,
-    accounts: &[Account],
-    results: Vec<Result<Vec<Invitation>, Error>>,
-    unreadable: Vec<AccountSnapshot>,
-    now_ms: f64,
-) -> Snapshot {
-    let refreshed = accounts.iter().zip(results).map(|(account, result)| {
-        let last = previous
-            .accounts
-            .iter()
-            .find(|entry| entry.id == account.id);
-        let (received, fetched_at_ms, error) = match result {
-            Ok(received) => (newest_first(received), Some(now_ms), None),
-            Err(error) => (
-                last.map(|entry| entry.received.clone()).unwrap_or_default(),
-                last.and_then(|entry| entry.fetched_at_ms),
-                Some(error),
-            ),
-        };
-        AccountSnapshot {
-            id: account.id.clone(),
-            label: account.label.clone(),
-            provider: Some(account.provider),
-            received,
-            fetched_at_ms,
-            error,
-        }
-    });
-    Snapshot {
-        accounts: refreshed.chain(unreadable).collect(),
-    }
-}
-
-/// Invitations of unknown age go last.
-fn newest_first(mut invitations: Vec<Invitation>) -> Vec<Invitation> {
-    let age_key = |invitation: &Invitation| invitation.sent_at_ms.unwrap_or(f64::NEG_INFINITY);
-    invitations.sort_by(|a, b| age_key(b).total_cmp(&age_key(a)));
-    invitations
-}
-
-/// Pending received invitations over all accounts; a red `!` naming the account instead when
-/// one needs the user to act (key rejected, access refused, credits gone).
-pub fn badge(snapshot: &Snapshot) -> Badge {
-    let blocked = snapshot.accounts.iter().find_map(|account| {
-        let error = account.error.as_ref()?;
-        matches!(
-            error.kind,
-            ErrorKind::Unauthorized | ErrorKind::Forbidden | ErrorKind::OutOfCredits
-        )
-        .then_some((account, error))
-    });
-    if let Some((account, error)) = blocked {
-        return Badge {
-            text: "!".into(),
-            color: BADGE_RED,
-            title: format!(
-                "Invite Desk: {}: {} {}",
-                account.label,
-                error.message(),
-                error.next_step()
-            ),
-        };
-    }
-    let pending: usize = snapshot
-        .accounts
-        .iter()
-        .map(|account| account.received.len())
-        .sum();
-    let text = match pending {
-        0 => String::new(),
-        1..=99 => pending.to_string(),
-        _ => "99+".into(),
-    };
-    let title = match pending {
-        0 => "Invite Desk: no pending invitations".into(),
-        1 => "Invite Desk: 1 pending invitation".into(),
-        n => format!("Invite Desk: {n} pending invitations"),
-    };
-    Badge {
-        text,
-        color: BADGE_BLUE,
-        title,
-    }
-}
-
-/// On install and browser start: (re)arm the polling alarm, then refresh.
-pub async fn start() -> Result<Snapshot, Error> {
+/// On install and browser start, and when the settings change: (re)arm the polling alarm, then
+/// refresh everything.
+pub async fn start() -> Result<(), Error> {
     let text = browser::storage_get(&["settings"]).await?;
     let stored: Stored = serde_json::from_str(&text).unwrap_or_default();
     let settings: Settings = decode_or_default(stored.settings);
     browser::create_alarm(REFRESH_ALARM, settings.poll_minutes()).await?;
-    refresh().await
+    refresh(EVERYTHING).await
 }
 
-/// Fetches every account's pending invitations, stores the snapshot, sets the badge.
-pub async fn refresh() -> Result<Snapshot, Error> {
+/// Fetches the lists `scope` names, then stores the snapshot and sets the badge.
+pub async fn refresh(scope: Scope<'_>) -> Result<(), Error> {
+    let text = browser::storage_get(&["accounts"]).await?;
+    let stored: Stored = serde_json::from_str(&text).unwrap_or_default();
+    let (accounts, unreadable) = accounts::read(stored.accounts);
+    let now_ms = js_sys::Date::now();
+    let fetched = join_all(accounts.iter().map(|account| async move {
+        if scope.account.is_some_and(|only| only != account.id) {
+            return Fetched::default();
+        }
+        let client = Client::new(account, now_ms);
+        let list = |wanted: bool, direction| {
+            let client = &client;
+            async move {
+                match wanted {
+                    true => Some(client.list_all(direction).await),
+                    false => None,
+                }
+            }
+        };
+        let (received, sent) = join(
+            list(scope.received, Direction::Received),
+            list(scope.sent, Direction::Sent),
+        )
+        .await;
+        Fetched { received, sent }
+    }))
+    .await;
+    update_snapshot(|previous| {
+        *previous = previous.refreshed(&accounts, fetched, unreadable, now_ms)
+    })
+    .await
+}
+
+pub async fn handle_intent(intent: Intent) -> Result<Answer, Error> {
+    match intent {
+        Intent::Refresh => refresh(EVERYTHING).await.map(|()| Answer::default()),
+        Intent::Accept {
+            account,
+            invitation,
+        } => act(Direction::Received, &account, &invitation, Accept).await,
+        Intent::Decline {
+            account,
+            invitation,
+        } => act(Direction::Received, &account, &invitation, Decline).await,
+        Intent::Withdraw {
+            account,
+            invitation,
+        } => act(Direction::Sent, &account, &invitation, Withdraw).await,
+        Intent::Send {
+            account,
+            profile,
+            note,
+        } => send(&account, &profile, note.as_deref()).await,
+        Intent::TestConnection { account } => {
+            accounts::check(&account)?;
+            let received = Client::new(&account, js_sys::Date::now())
+                .pending_count(Direction::Received)
+                .await?;
+            Ok(Answer {
+                received: Some(received),
+                ..Answer::default()
+            })
+        }
+    }
+}
+
+/// The three actions on a listed invitation, by the list they act on.
+#[derive(Clone, Copy)]
+enum ListedAction {
+    Accept,
+    Decline,
+    Withdraw,
+}
+use ListedAction::{Accept, Decline, Withdraw};
+
+async fn act(
+    direction: Direction,
+    account_id: &str,
+    invitation_id: &str,
+    action: ListedAction,
+) -> Result<Answer, Error> {
     let text = browser::storage_get(&["accounts", "snapshot"]).await?;
     let stored: Stored = serde_json::from_str(&text).unwrap_or_default();
-    let (accounts, unreadable) = read_accounts(stored.accounts);
-    let previous: Snapshot = decode_or_default(stored.snapshot);
+    let account = stored_account(&stored, account_id)?;
+    let snapshot: Snapshot = decode_or_default(stored.snapshot);
+    let Some(invitation) = snapshot.find(direction, account_id, invitation_id).cloned() else {
+        return Err(Error::new(ErrorKind::AlreadyDone)
+            .with_detail("it is no longer in the list of pending invitations"));
+    };
     let now_ms = js_sys::Date::now();
-    let mut results = Vec::with_capacity(accounts.len());
-    for account in &accounts {
-        results.push(
-            client::Client::new(account, now_ms)
-                .list_all(Direction::Received)
-                .await,
-        );
-    }
-    let snapshot = next_snapshot(&previous, &accounts, results, unreadable, now_ms);
-    browser::storage_set("snapshot", &snapshot).await?;
-    let badge = badge(&snapshot);
-    browser::set_badge(&badge.text, badge.color, &badge.title).await?;
-    Ok(snapshot)
+    let client = Client::new(&account, now_ms);
+    let result = match action {
+        Accept => client.accept(&invitation).await,
+        Decline => client.decline(&invitation).await,
+        Withdraw => client.withdraw(&invitation).await,
+    };
+    let answer = match result {
+        Ok(done) => answer_of(done),
+        Err(error) if error.kind == ErrorKind::AlreadyDone => Answer {
+            already_done: true,
+            ..Answer::default()
+        },
+        Err(error) if error.kind == ErrorKind::NotFound => {
+            // The invitation is gone at the provider: it leaves the list, and the user learns why.
+            update_snapshot(|snapshot| snapshot.without(account_id, invitation_id, now_ms)).await?;
+            return Err(error);
+        }
+        Err(error) => return Err(error),
+    };
+    update_snapshot(|snapshot| snapshot.without(account_id, invitation_id, now_ms)).await?;
+    Ok(answer)
 }
 
-pub async fn handle_intent(intent: Intent) -> Result<(), Error> {
-    match intent {
-        Intent::Refresh => refresh().await.map(drop),
+async fn send(account_id: &str, profile: &str, note: Option<&str>) -> Result<Answer, Error> {
+    let text = browser::storage_get(&["accounts"]).await?;
+    let stored: Stored = serde_json::from_str(&text).unwrap_or_default();
+    let account = stored_account(&stored, account_id)?;
+    let done = Client::new(&account, js_sys::Date::now())
+        .send(profile, note)
+        .await?;
+    let answer = answer_of(done.clone());
+    match done.invitation {
+        Some(invitation) => update_snapshot(|snapshot| snapshot.with_sent(invitation)).await?,
+        // The answer did not describe the invitation: the account's sent list shows it.
+        None => {
+            let sent_only = Scope {
+                received: false,
+                sent: true,
+                account: Some(account_id),
+            };
+            refresh(sent_only).await?
+        }
     }
+    Ok(answer)
+}
+
+fn answer_of(done: Done) -> Answer {
+    Answer {
+        confirmed_by_check: done.confirmed_by_check,
+        name: done.invitation.map(|invitation| invitation.person.name),
+        ..Answer::default()
+    }
+}
+
+fn stored_account(stored: &Stored, id: &str) -> Result<Account, Error> {
+    accounts::read(stored.accounts)
+        .0
+        .into_iter()
+        .find(|account| account.id == id)
+        .ok_or_else(|| {
+            Error::new(ErrorKind::NotFound)
+                .with_detail("this account was removed or changed in Options; reopen the popup")
+        })
+}
+
+/// Re-reads the snapshot, changes it, writes it and its first screen, and sets the badge.
+async fn update_snapshot(change: impl FnOnce(&mut Snapshot)) -> Result<(), Error> {
+    let _writing = SNAPSHOT_WRITES.lock().await;
+    let text = browser::storage_get(&["snapshot"]).await?;
+    let stored: Stored = serde_json::from_str(&text).unwrap_or_default();
+    let mut snapshot: Snapshot = decode_or_default(stored.snapshot);
+    change(&mut snapshot);
+    let view = snapshot.first_screen();
+    browser::storage_set(&Written {
+        snapshot: &snapshot,
+        view,
+    })
+    .await?;
+    set_badge(&snapshot).await
+}
+
+async fn set_badge(snapshot: &Snapshot) -> Result<(), Error> {
+    let badge = snapshot.badge();
+    browser::set_badge(&badge.text, badge.color, &badge.title).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Direction, Handles, Person};
-    use serde_json::{json, Value};
-
-    fn raw(value: Value) -> Box<RawValue> {
-        RawValue::from_string(value.to_string()).unwrap()
-    }
-
-    fn invitation(id: &str, account: &str) -> Invitation {
-        Invitation {
-            id: id.into(),
-            account: account.into(),
-            direction: Direction::Received,
-            person: Person {
-                name: format!("Person {id}"),
-                ..Person::default()
-            },
-            note: None,
-            sent_at_ms: Some(1.0),
-            sent_at_exact: false,
-            handles: Handles::default(),
-        }
-    }
-
-    fn stored_account(id: &str, label: &str) -> Value {
-        json!({"id": id, "label": label, "provider": "linkup", "api_key": "k", "account_id": "acc"})
-    }
-
-    fn entry(id: &str, received: usize, error: Option<ErrorKind>) -> AccountSnapshot {
-        AccountSnapshot {
-            id: id.into(),
-            label: format!("Label {id}"),
-            provider: Some(ProviderKind::Linkup),
-            received: (0..received)
-                .map(|n| invitation(&n.to_string(), id))
-                .collect(),
-            fetched_at_ms: Some(5.0),
-            error: error.map(Error::new),
-        }
-    }
-
-    #[test]
-    fn unreadable_accounts_are_reported_not_dropped() {
-        let stored = json!([stored_account("a", "Work"), {"id": "b", "label": "Broken"}, 42]);
-        let (accounts, unreadable) = read_accounts(Some(&raw(stored)));
-        assert_eq!(accounts.len(), 1);
-        assert_eq!(accounts[0].label, "Work");
-        assert_eq!(unreadable.len(), 2);
-        assert_eq!(
-            (unreadable[0].id.as_str(), unreadable[0].label.as_str()),
-            ("b", "Broken")
-        );
-        assert_eq!(unreadable[1].label, "Account 3");
-        assert_eq!(
-            unreadable[1].error.as_ref().unwrap().kind,
-            ErrorKind::InvalidInput
-        );
-        assert_eq!(read_accounts(None).0.len(), 0);
-        assert_eq!(read_accounts(Some(&raw(json!("nonsense")))).0.len(), 0);
-    }
-
-    #[test]
-    fn a_failed_refresh_keeps_the_last_list_with_the_error() {
-        let stored = json!([stored_account("a", "A"), stored_account("b", "B")]);
-        let (accounts, _) = read_accounts(Some(&raw(stored)));
-        let previous = Snapshot {
-            accounts: vec![
-                entry("a", 3, None),
-                entry("b", 2, None),
-                entry("gone", 9, None),
-            ],
-        };
-        let mut older = invitation("older", "a");
-        older.sent_at_ms = Some(1.0);
-        let mut undated = invitation("undated", "a");
-        undated.sent_at_ms = None;
-        let mut newer = invitation("newer", "a");
-        newer.sent_at_ms = Some(9.0);
-        let results = vec![
-            Ok(vec![older, undated, newer]),
-            Err(Error::new(ErrorKind::Timeout)),
-        ];
-        let next = next_snapshot(&previous, &accounts, results, Vec::new(), 100.0);
-        assert_eq!(
-            next.accounts.len(),
-            2,
-            "removed accounts leave the snapshot"
-        );
-        let order: Vec<&str> = next.accounts[0]
-            .received
-            .iter()
-            .map(|i| i.id.as_str())
-            .collect();
-        assert_eq!(
-            order,
-            ["newer", "older", "undated"],
-            "newest first, undated last"
-        );
-        assert_eq!(next.accounts[0].fetched_at_ms, Some(100.0));
-        assert_eq!(next.accounts[0].error, None);
-        assert_eq!(next.accounts[1].received.len(), 2, "last list kept");
-        assert_eq!(next.accounts[1].fetched_at_ms, Some(5.0));
-        assert_eq!(
-            next.accounts[1].error.as_ref().unwrap().kind,
-            ErrorKind::Timeout
-        );
-    }
-
-    #[test]
-    fn badge_counts_received_over_all_accounts() {
-        let snapshot = |entries| Snapshot { accounts: entries };
-        assert_eq!(badge(&snapshot(vec![])).text, "");
-        assert_eq!(badge(&snapshot(vec![entry("a", 0, None)])).text, "");
-        let two = badge(&snapshot(vec![entry("a", 7, None), entry("b", 5, None)]));
-        assert_eq!((two.text.as_str(), two.color), ("12", BADGE_BLUE));
-        assert_eq!(two.title, "Invite Desk: 12 pending invitations");
-        assert_eq!(badge(&snapshot(vec![entry("a", 99, None)])).text, "99");
-        assert_eq!(
-            badge(&snapshot(vec![entry("a", 60, None), entry("b", 40, None)])).text,
-            "99+"
-        );
-    }
-
-    #[test]
-    fn badge_turns_red_when_an_account_needs_the_user() {
-        let snapshot = Snapshot {
-            accounts: vec![
-                entry("a", 4, None),
-                entry("b", 2, Some(ErrorKind::Unauthorized)),
-            ],
-        };
-        let badge = badge(&snapshot);
-        assert_eq!((badge.text.as_str(), badge.color), ("!", BADGE_RED));
-        assert!(badge.title.contains("Label b"), "{}", badge.title);
-        assert!(
-            badge.title.contains("API key was rejected"),
-            "{}",
-            badge.title
-        );
-    }
-
-    #[test]
-    fn passing_errors_do_not_hide_the_count() {
-        let snapshot = Snapshot {
-            accounts: vec![
-                entry("a", 4, Some(ErrorKind::Timeout)),
-                entry("b", 2, Some(ErrorKind::Network)),
-            ],
-        };
-        assert_eq!(badge(&snapshot).text, "6");
-    }
-
-    #[test]
-    fn snapshot_round_trips_through_storage_json() {
-        let snapshot = Snapshot {
-            accounts: vec![entry("a", 2, Some(ErrorKind::RateLimited))],
-        };
-        let stored = serde_json::to_value(&snapshot).unwrap();
-        assert_eq!(stored["accounts"][0]["error"]["code"], "rate_limited");
-        assert_eq!(
-            serde_json::from_value::<Snapshot>(stored).unwrap(),
-            snapshot
-        );
-    }
+    use serde_json::json;
 
     #[test]
     fn intents_are_read_from_plain_messages() {
+        let read = |value: serde_json::Value| serde_json::from_value::<Intent>(value);
         assert!(matches!(
-            serde_json::from_value(json!({"type": "refresh"})),
+            read(json!({"type": "refresh"})),
             Ok(Intent::Refresh)
         ));
-        assert!(serde_json::from_value::<Intent>(json!({"type": "format_disk"})).is_err());
+        assert!(matches!(
+            read(json!({"type": "withdraw", "account": "a", "invitation": "7"})),
+            Ok(Intent::Withdraw { .. })
+        ));
+        let send = read(json!({"type": "send", "account": "a", "profile": "x", "note": null}));
+        assert!(matches!(send, Ok(Intent::Send { note: None, .. })));
+        let test = read(json!({"type": "test_connection", "account": {"id": "a",
+            "provider": "linkup", "api_key": "k", "account_id": "acc"}}));
+        assert!(matches!(test, Ok(Intent::TestConnection { .. })));
+        assert!(read(json!({"type": "format_disk"})).is_err());
+        assert!(read(json!({"type": "accept", "account": "a"})).is_err());
+    }
+
+    #[test]
+    fn answers_are_plain_objects_without_empty_parts() {
+        let answer = serde_json::to_value(Answer {
+            received: Some(12),
+            ..Answer::default()
+        })
+        .unwrap();
+        assert_eq!(
+            answer,
+            json!({"received": 12, "already_done": false, "confirmed_by_check": false})
+        );
     }
 }

@@ -38,15 +38,15 @@ pub async fn storage_get(keys: &[&str]) -> Result<String, Error> {
     Ok(String::from(text))
 }
 
-pub async fn storage_set(key: &str, value: &impl Serialize) -> Result<(), Error> {
+/// Writes each field of `items` under its own key, in one call: one change event, and the
+/// values land together.
+pub async fn storage_set(items: &impl Serialize) -> Result<(), Error> {
     // Our own types always serialize; this only guards against a future map with odd keys.
-    let text = serde_json::to_string(value).map_err(|_| {
+    let text = serde_json::to_string(items).map_err(|_| {
         Error::new(ErrorKind::Browser).with_detail("the data could not be written as JSON")
     })?;
     let parsed = JSON::parse(&text).map_err(browser_error)?;
-    storage_local_set(object(&[(key, parsed)])?)
-        .await
-        .map_err(browser_error)?;
+    storage_local_set(parsed).await.map_err(browser_error)?;
     Ok(())
 }
 

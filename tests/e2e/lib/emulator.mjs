@@ -20,8 +20,27 @@ export async function startEmulator(scenario) {
       found ? resolve(found[0]) : reject(new Error(`unexpected first line: ${line}`));
     });
   });
+  const control = async (method, path, body) => {
+    const response = await fetch(`${url}/__emulator/${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const answer = await response.json();
+    if (!response.ok) throw new Error(`emulator ${method} ${path}: ${JSON.stringify(answer)}`);
+    return answer;
+  };
   return {
     url,
+    /** Delays answers on `path_prefix` (optionally one method) by `ms`. */
+    latency: (rule) => control('POST', 'latency', rule),
+    /** Queues a fault: see tests/emulator/README.md for its fields. */
+    fault: (spec) => control('POST', 'faults', spec),
+    /** The provider requests seen so far: method, path, query, body, status, key fingerprint. */
+    requests: () => control('GET', 'requests'),
+    clearRequests: () => control('DELETE', 'requests'),
+    /** What the emulator holds for one account: counts, ids, credits. */
+    account: (accountId) => control('GET', `accounts/${encodeURIComponent(accountId)}`),
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', resolve);

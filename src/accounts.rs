@@ -1,0 +1,172 @@
+//! The accounts the options page stores: reading the stored list, where a damaged entry is
+//! reported rather than skipped, and checking one account before it is saved or tested.
+
+use crate::error::Error;
+use crate::model::{Account, Cursor, Direction, Plan, ProviderKind};
+use crate::providers::{self, linkup, unipile_v2};
+use crate::snapshot::AccountStatus;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+/// What a damaged entry may still tell about itself.
+#[derive(Deserialize, Default)]
+struct AccountName {
+    id: Option<String>,
+    label: Option<String>,
+}
+
+/// The stored `accounts` list as usable accounts, and as statuses carrying an error for the
+/// entries that cannot be read.
+pub fn read(stored: Option<&RawValue>) -> (Vec<Account>, Vec<AccountStatus>) {
+    let mut accounts = Vec::new();
+    let mut unreadable = Vec::new();
+    let entries: Vec<&RawValue> = stored
+        .and_then(|raw| serde_json::from_str(raw.get()).ok())
+        .unwrap_or_default();
+    for (index, entry) in entries.into_iter().enumerate() {
+        match serde_json::from_str::<Account>(entry.get()) {
+            Ok(account) => accounts.push(account),
+            Err(_) => {
+                let name: AccountName = serde_json::from_str(entry.get()).unwrap_or_default();
+                unreadable.push(AccountStatus {
+                    id: name.id.unwrap_or_else(|| format!("stored-account-{index}")),
+                    label: name
+                        .label
+                        .unwrap_or_else(|| format!("Account {}", index + 1)),
+                    provider: None,
+                    plan: Plan::Free,
+                    fetched_at_ms: None,
+                    error: Some(Error::invalid_input(
+                        "Account",
+                        "this account's settings are incomplete; open Options and save it again",
+                    )),
+                });
+            }
+        }
+    }
+    (accounts, unreadable)
+}
+
+/// Everything that can be known about an account without calling its provider: the fields a
+/// call needs are filled in, and the base URL is one a key may be sent to.
+pub fn check(account: &Account) -> Result<(), Error> {
+    for (field, value) in [
+        ("Label", account.label.as_str()),
+        ("API key", account.api_key.expose()),
+        ("Account ID", account.account_id.as_str()),
+    ] {
+        if value.trim().is_empty() {
+            return Err(Error::invalid_input(field, "it is required"));
+        }
+    }
+    // Building the cheapest request applies every rule on the base URL and account id.
+    providers::api(account.provider)
+        .list(account, Direction::Received, &Cursor::Offset(0), 1)
+        .map(drop)
+}
+
+/// The base URL a provider's form starts with; empty for Unipile v1, whose DSN is the
+/// customer's own.
+pub fn default_base_url(provider: ProviderKind) -> &'static str {
+    match provider {
+        ProviderKind::Linkup => linkup::DEFAULT_BASE_URL,
+        ProviderKind::UnipileV2 => unipile_v2::DEFAULT_BASE_URL,
+        ProviderKind::UnipileV1 => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+    use serde_json::json;
+
+    fn raw(value: serde_json::Value) -> Box<RawValue> {
+        RawValue::from_string(value.to_string()).unwrap()
+    }
+
+    fn form(overrides: serde_json::Value) -> Account {
+        let mut account = json!({"id": "a", "label": "Work", "provider": "linkup",
+            "api_key": "k", "account_id": "acc", "base_url": "", "plan": "free"});
+        for (key, value) in overrides.as_object().unwrap() {
+            account[key] = value.clone();
+        }
+        serde_json::from_value(account).unwrap()
+    }
+
+    fn refused_field(account: &Account) -> Option<String> {
+        check(account).err().and_then(|error| error.field)
+    }
+
+    #[test]
+    fn unreadable_accounts_are_reported_not_dropped() {
+        let stored = json!([
+            {"id": "a", "label": "Work", "provider": "linkup", "api_key": "k", "account_id": "x"},
+            {"id": "b", "label": "Broken"},
+            42
+        ]);
+        let (accounts, unreadable) = read(Some(&raw(stored)));
+        assert_eq!(accounts.len(), 1);
+        assert_eq!(accounts[0].label, "Work");
+        assert_eq!(
+            (unreadable[0].id.as_str(), unreadable[0].label.as_str()),
+            ("b", "Broken")
+        );
+        assert_eq!(unreadable[1].label, "Account 3");
+        assert_eq!(
+            unreadable[1].error.as_ref().unwrap().kind,
+            ErrorKind::InvalidInput
+        );
+        assert!(read(None).0.is_empty());
+        assert!(read(Some(&raw(json!("nonsense")))).0.is_empty());
+    }
+
+    #[test]
+    fn a_complete_account_passes() {
+        assert_eq!(check(&form(json!({}))), Ok(()));
+        let v1 =
+            form(json!({"provider": "unipile_v1", "base_url": "https://api1.unipile.com:13111"}));
+        assert_eq!(check(&v1), Ok(()));
+        let local = form(json!({"base_url": "http://127.0.0.1:8080"}));
+        assert_eq!(check(&local), Ok(()));
+    }
+
+    #[test]
+    fn each_missing_or_unsafe_field_is_named() {
+        assert_eq!(
+            refused_field(&form(json!({"label": " "}))).as_deref(),
+            Some("Label")
+        );
+        assert_eq!(
+            refused_field(&form(json!({"api_key": ""}))).as_deref(),
+            Some("API key")
+        );
+        assert_eq!(
+            refused_field(&form(json!({"account_id": ""}))).as_deref(),
+            Some("Account ID")
+        );
+        for bad in ["http://example.com", "ftp://x", "https://x/?q=1"] {
+            let account = form(json!({"base_url": bad}));
+            assert_eq!(
+                refused_field(&account).as_deref(),
+                Some("Base URL"),
+                "{bad}"
+            );
+        }
+        let v1_without_dsn = form(json!({"provider": "unipile_v1", "base_url": ""}));
+        assert_eq!(refused_field(&v1_without_dsn).as_deref(), Some("Base URL"));
+    }
+
+    #[test]
+    fn forms_start_from_the_public_base_urls() {
+        assert_eq!(
+            default_base_url(ProviderKind::Linkup),
+            "https://api.linkupapi.com"
+        );
+        assert_eq!(
+            default_base_url(ProviderKind::UnipileV2),
+            "https://api.unipile.com"
+        );
+        assert_eq!(default_base_url(ProviderKind::UnipileV1), "");
+    }
+}
