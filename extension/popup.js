@@ -1,108 +1,173 @@
-// Invite Desk popup: paints the last snapshot at once, then asks the service worker to refresh
-// and repaints whenever the snapshot in storage changes. It never writes storage and never
-// calls a provider. Provider text is only ever set as textContent.
-import init, { age_label } from './pkg/invite_desk.js';
+// Invite Desk popup. Paints the stored first screen at once, then the full lists, then asks the
+// service worker to refresh, and repaints whenever the snapshot in storage changes. It never
+// writes storage and never calls a provider: actions go to the service worker as intents, so
+// they finish even when the popup closes. Provider text is only ever set as textContent.
+import { actionsOf, invitationItem, showOutcome } from './rows.js';
+import { prefillFromActiveTab, setInviteAccounts, setUpInvite } from './invite.js';
 
-// The first paint does not wait for the module: ages fill in as soon as it is ready.
-let wasmReady = false;
-init({ module_or_path: new URL('./pkg/invite_desk_bg.wasm', import.meta.url) }).then(() => {
-  wasmReady = true;
-  fillAges();
-});
+// The first screen of a long list goes in at once; the rest follows in batches so a long list
+// never delays it.
+const FIRST_ROWS = 25;
+const BATCH_ROWS = 250;
 
-const FIRST_SCREEN_ROWS = 20;
-const ROWS_PER_BATCH = 200;
+const $ = (id) => document.getElementById(id);
+const list = $('list');
+const status = $('status');
 
-const list = document.getElementById('received');
-const count = document.getElementById('received-count');
-const empty = document.getElementById('empty');
-const banners = document.getElementById('banners');
-const status = document.getElementById('status');
-
+const state = {
+  /** The stored first screen (`view`) until the full `snapshot` is read; both have one shape. */
+  snapshot: null,
+  full: false,
+  tab: 'received',
+  query: '',
+  oldestFirst: false,
+  /** Invitations acted on while the popup is open: they stay in view with their outcome. */
+  acted: new Map(),
+  outcomes: new Map(),
+  /** Each list's keys as last painted, newest first, for keeping acted-on rows in place. */
+  order: { received: [], sent: [] },
+};
+const items = new Map();
+const searchTexts = new WeakMap();
 let paintGeneration = 0;
 
-function paint(snapshot) {
+// The module loads after the first paint; until then ages are blank and searches wait.
+let module = null;
+let moduleLoading = null;
+function wasm() {
+  moduleLoading ??= import('./pkg/invite_desk.js').then(async (loaded) => {
+    await loaded.default({ module_or_path: new URL('./pkg/invite_desk_bg.wasm', import.meta.url) });
+    module = loaded;
+    fillAges();
+    return loaded;
+  });
+  return moduleLoading;
+}
+
+const keyOf = (invitation) => `${invitation.account}\n${invitation.id}`;
+const ageOf = (sentAtMs) => (module ? module.age_label(sentAtMs, Date.now()) : '');
+
+function announce(text) {
+  status.textContent = text;
+}
+
+/** Sends an intent to the service worker; always resolves to `{ok, result}` or `{ok, error}`. */
+async function sendIntent(intent) {
+  try {
+    const answer = await chrome.runtime.sendMessage(intent);
+    if (answer && typeof answer.ok === 'boolean') return answer;
+  } catch {
+    // The worker did not answer: reported below like any other failure.
+  }
+  return {
+    ok: false,
+    error: {
+      code: 'browser',
+      message: 'The background service did not answer.',
+      next_step: 'Close and reopen the popup, then try again.',
+    },
+  };
+}
+
+// ---------------------------------------------------------------- painting
+
+function paint() {
+  const snapshot = state.snapshot;
   const accounts = snapshot?.accounts ?? [];
-  const showAccount = accounts.length > 1;
-  const invitations = accounts.flatMap((account) =>
-    account.received.map((invitation) => ({ invitation, label: account.label })));
+  $('banners').replaceChildren(...accounts.filter((account) => account.error).map(errorBanner));
+  $('count-received').textContent = snapshot ? String(snapshot.received_count) : '';
+  $('count-sent').textContent = snapshot ? String(snapshot.sent_count) : '';
+  setInviteAccounts(accounts);
+  if (state.tab !== 'invite') paintList();
+}
 
-  banners.replaceChildren(...accounts.filter((account) => account.error).map(errorBanner));
-  count.textContent = `(${invitations.length})`;
-  empty.hidden = invitations.length > 0;
-  if (accounts.length === 0) empty.textContent = 'No account is set up yet.';
-  else if (accounts.some((account) => account.error)) empty.textContent = 'Nothing to show until the problem above is solved.';
-  else empty.textContent = 'No pending invitations. You are all caught up.';
+/** The tab's invitations, newest first, with the ones acted on kept where they were. */
+function rowsOfTab(direction) {
+  const listed = state.snapshot?.[direction] ?? [];
+  const listedKeys = new Set(listed.map(keyOf));
+  const previous = new Map(state.order[direction].map((key, index) => [key, index]));
+  const rows = [...listed];
+  for (const [key, invitation] of state.acted) {
+    if (invitation.direction !== direction || listedKeys.has(key)) continue;
+    const was = previous.get(key) ?? -1;
+    const at = rows.findIndex((row) => (previous.get(keyOf(row)) ?? Infinity) > was);
+    rows.splice(at < 0 ? rows.length : at, 0, invitation);
+  }
+  state.order[direction] = rows.map(keyOf);
+  return rows;
+}
 
-  // The first screen goes in now; the rest follows in batches so a long list never delays it.
+function paintList() {
   const generation = ++paintGeneration;
-  list.replaceChildren(...invitations.slice(0, FIRST_SCREEN_ROWS).map((row) => invitationItem(row, showAccount)));
-  let next = FIRST_SCREEN_ROWS;
+  const direction = state.tab;
+  let rows = rowsOfTab(direction);
+  if (state.query) {
+    if (!module) {
+      wasm().then(() => generation === paintGeneration && paintList());
+      rows = [];
+    } else {
+      rows = Array.from(module.search(fold(state.query), rows.map(searchText)), (index) => rows[index]);
+    }
+  }
+  if (state.oldestFirst) rows.reverse();
+
+  const accounts = state.snapshot?.accounts ?? [];
+  const labels = accounts.length > 1 ? new Map(accounts.map((account) => [account.id, account.label])) : null;
+  const itemOf = (invitation) => item(invitation, labels);
+  const firstCount = Math.max(FIRST_ROWS, list.children.length);
+  place(rows.slice(0, firstCount).map(itemOf));
+  let next = firstCount;
   const appendBatch = () => {
-    if (generation !== paintGeneration || next >= invitations.length) return;
-    list.append(...invitations.slice(next, next + ROWS_PER_BATCH).map((row) => invitationItem(row, showAccount)));
-    next += ROWS_PER_BATCH;
+    if (generation !== paintGeneration || next >= rows.length) return;
+    list.append(...rows.slice(next, next + BATCH_ROWS).map(itemOf));
+    next += BATCH_ROWS;
     setTimeout(appendBatch, 0);
   };
   setTimeout(appendBatch, 0);
+  paintEmpty(rows.length, accounts);
 }
 
-function invitationItem({ invitation, label }, showAccount) {
-  const { person } = invitation;
-  const item = document.createElement('li');
-  item.className = 'invitation';
-  item.append(avatar(person));
-
-  const name = document.createElement(person.profile_url ? 'a' : 'span');
-  name.className = 'name';
-  name.textContent = person.name;
-  if (person.profile_url) {
-    name.href = person.profile_url;
-    name.target = '_blank';
-    name.rel = 'noopener noreferrer';
+/** Makes `nodes` the list's children, moving as few as possible so focus and scroll stay. */
+function place(nodes) {
+  const wanted = new Set(nodes);
+  for (const child of [...list.children]) if (!wanted.has(child)) child.remove();
+  let cursor = list.firstElementChild;
+  for (const node of nodes) {
+    if (node === cursor) cursor = cursor.nextElementSibling;
+    else list.insertBefore(node, cursor);
   }
-  item.append(name);
-
-  const age = document.createElement('time');
-  age.className = 'age';
-  if (invitation.sent_at_ms != null) {
-    const sent = new Date(invitation.sent_at_ms);
-    age.dateTime = sent.toISOString();
-    age.title = (invitation.sent_at_exact ? 'Sent ' : 'Sent about ') + sent.toLocaleDateString();
-    age.dataset.sentAt = String(invitation.sent_at_ms);
-    if (wasmReady) age.textContent = age_label(invitation.sent_at_ms, Date.now());
-  }
-  item.append(age);
-
-  if (person.headline) {
-    const headline = document.createElement('div');
-    headline.className = 'headline';
-    headline.textContent = person.headline;
-    item.append(headline);
-  }
-  if (showAccount) {
-    const account = document.createElement('div');
-    account.className = 'account';
-    account.textContent = label;
-    item.append(account);
-  }
-  return item;
 }
 
-function avatar(person) {
-  const initials = document.createElement('span');
-  initials.className = 'avatar';
-  initials.setAttribute('aria-hidden', 'true');
-  initials.textContent = Array.from(person.name.split(/\s+/).filter(Boolean).slice(0, 2), (part) => Array.from(part)[0]).join('');
-  if (!person.picture_url) return initials;
-  const picture = document.createElement('img');
-  picture.className = 'avatar';
-  picture.alt = '';
-  picture.loading = 'lazy';
-  picture.referrerPolicy = 'no-referrer';
-  picture.addEventListener('error', () => picture.replaceWith(initials), { once: true });
-  picture.src = person.picture_url;
-  return picture;
+function item(invitation, labels) {
+  const key = keyOf(invitation);
+  const label = labels?.get(invitation.account);
+  let element = items.get(key);
+  if (!element || element.dataset.label !== (label ?? '')) {
+    element = invitationItem(invitation, label, ageOf);
+    element.dataset.key = key;
+    element.dataset.label = label ?? '';
+    items.set(key, element);
+    const outcome = state.outcomes.get(key);
+    if (outcome) showOutcome(element, outcome);
+  }
+  return element;
+}
+
+function paintEmpty(shown, accounts) {
+  const empty = $('empty');
+  const text = $('empty-text');
+  const optionsButton = $('empty-options');
+  empty.hidden = shown > 0;
+  optionsButton.hidden = true;
+  if (shown > 0) return;
+  if (!state.snapshot) text.textContent = 'Loading your invitations…';
+  else if (accounts.length === 0) {
+    text.textContent = 'No account is set up yet.';
+    optionsButton.hidden = false;
+  } else if (state.query) text.textContent = `No invitation matches “${state.query}”.`;
+  else if (accounts.some((account) => account.error)) text.textContent = 'Nothing to show until the problem above is solved.';
+  else if (state.tab === 'received') text.textContent = 'No pending invitations. You are all caught up.';
+  else text.textContent = 'No pending sent invitations. Invite someone from the Invite tab.';
 }
 
 function errorBanner(account) {
@@ -116,36 +181,166 @@ function errorBanner(account) {
     ? `${account.error.next_step} (${account.error.detail})`
     : account.error.next_step;
   banner.append(title, next);
+  if (['unauthorized', 'not_found', 'invalid_input', 'forbidden'].includes(account.error.code)) {
+    const open = document.createElement('button');
+    open.type = 'button';
+    open.textContent = 'Open Options';
+    open.addEventListener('click', () => chrome.runtime.openOptionsPage());
+    banner.append(open);
+  }
   return banner;
 }
 
 function fillAges() {
-  const now = Date.now();
   for (const age of list.querySelectorAll('time[data-sent-at]')) {
-    age.textContent = age_label(Number(age.dataset.sentAt), now);
+    if (!age.textContent) age.textContent = ageOf(Number(age.dataset.sentAt));
   }
 }
 
-chrome.storage.onChanged.addListener((changes, area) => {
-  if (area === 'local' && changes.snapshot) paint(changes.snapshot.newValue);
+// Case and accents are folded with the browser's Unicode tables; the matching rule is Rust's.
+function fold(text) {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase();
+}
+
+function searchText(invitation) {
+  let text = searchTexts.get(invitation);
+  if (text === undefined) {
+    text = fold(`${invitation.person.name}\n${invitation.person.headline ?? ''}`);
+    searchTexts.set(invitation, text);
+  }
+  return text;
+}
+
+// ---------------------------------------------------------------- actions
+
+function setOutcome(key, outcome) {
+  state.outcomes.set(key, outcome);
+  const element = items.get(key);
+  if (element) showOutcome(element, outcome);
+}
+
+async function act(invitation, action) {
+  const key = keyOf(invitation);
+  const name = invitation.person.name;
+  state.acted.set(key, invitation);
+  setOutcome(key, { state: 'working', intent: action.intent });
+  announce(`${action.working.slice(0, -1)} ${name}…`);
+  const answer = await sendIntent({ type: action.intent, account: invitation.account, invitation: invitation.id });
+  const element = items.get(key);
+  const hadFocus = element?.contains(document.activeElement);
+  if (answer.ok) {
+    const text = answer.result?.already_done ? 'Already done' : action.done;
+    setOutcome(key, { state: 'done', intent: action.intent, text });
+    announce(`${text}: ${name}.`);
+  } else {
+    const gone = ['already_done', 'not_found'].includes(answer.error?.code);
+    setOutcome(key, {
+      state: gone ? 'done' : 'failed',
+      intent: action.intent,
+      text: answer.error?.message ?? 'It did not work.',
+      detail: answer.error?.next_step,
+    });
+    announce(`${action.label} ${name}: not done.`);
+  }
+  if (hadFocus) {
+    const target = element.querySelector('.actions button:not([hidden])') ?? element.querySelector('.outcome');
+    target.focus();
+  }
+}
+
+list.addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-intent]');
+  if (!button || button.disabled) return;
+  const key = button.closest('li').dataset.key;
+  const direction = state.tab;
+  const invitation = state.acted.get(key) ?? (state.snapshot?.[direction] ?? []).find((row) => keyOf(row) === key);
+  const action = actionsOf(direction).find((known) => known.intent === button.dataset.intent);
+  if (invitation && action) act(invitation, action);
 });
 
-const { snapshot } = await chrome.storage.local.get('snapshot');
-paint(snapshot);
+// ---------------------------------------------------------------- tabs, search, sort
 
-status.textContent = 'Refreshing…';
-chrome.runtime.sendMessage({ type: 'refresh' }).then(
-  async (answer) => {
-    if (!answer?.ok) {
-      status.textContent = `Refresh failed: ${answer?.error?.message ?? 'unknown error'}`;
-      return;
-    }
-    const { snapshot: fresh } = await chrome.storage.local.get('snapshot');
-    const problems = (fresh?.accounts ?? []).filter((account) => account.error).length;
-    status.textContent = problems === 0 ? 'Up to date'
-      : problems === 1 ? 'Updated; 1 account has a problem' : `Updated; ${problems} accounts have a problem`;
-  },
-  () => {
-    status.textContent = 'Refresh failed: the background service did not answer. Reopen the popup to try again.';
-  },
-);
+const tabs = [...document.querySelectorAll('[role="tab"]')];
+
+function selectTab(tab) {
+  state.tab = tab.dataset.tab;
+  for (const other of tabs) {
+    const selected = other === tab;
+    other.setAttribute('aria-selected', String(selected));
+    other.tabIndex = selected ? 0 : -1;
+  }
+  const listing = state.tab !== 'invite';
+  $('panel-list').hidden = !listing;
+  $('panel-invite').hidden = listing;
+  if (listing) {
+    $('panel-list').setAttribute('aria-labelledby', tab.id);
+    list.setAttribute('aria-label', state.tab === 'received' ? 'Received invitations' : 'Sent invitations');
+    list.replaceChildren();
+    paintList();
+  }
+}
+
+for (const tab of tabs) tab.addEventListener('click', () => selectTab(tab));
+$('tabs').addEventListener('keydown', (event) => {
+  const index = tabs.indexOf(document.activeElement);
+  const moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 };
+  if (index < 0 || !(event.key in moves)) return;
+  event.preventDefault();
+  const next = tabs[(moves[event.key] + tabs.length) % tabs.length];
+  next.focus();
+  selectTab(next);
+});
+
+$('search').addEventListener('input', (event) => {
+  state.query = event.target.value.trim();
+  paintList();
+});
+$('sort').addEventListener('change', (event) => {
+  state.oldestFirst = event.target.value === 'oldest';
+  paintList();
+});
+$('open-options').addEventListener('click', () => chrome.runtime.openOptionsPage());
+$('empty-options').addEventListener('click', () => chrome.runtime.openOptionsPage());
+$('refresh').addEventListener('click', refresh);
+
+// ---------------------------------------------------------------- start
+
+async function refresh() {
+  const button = $('refresh');
+  button.disabled = true;
+  announce('Refreshing…');
+  const answer = await sendIntent({ type: 'refresh' });
+  button.disabled = false;
+  if (!answer.ok) {
+    announce(`Refresh failed: ${answer.error.message} ${answer.error.next_step}`);
+    return;
+  }
+  const problems = (state.snapshot?.accounts ?? []).filter((account) => account.error).length;
+  announce(problems === 0 ? 'Up to date'
+    : problems === 1 ? 'Updated; 1 account has a problem' : `Updated; ${problems} accounts have a problem`);
+}
+
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'local' || !changes.snapshot) return;
+  state.snapshot = changes.snapshot.newValue ?? null;
+  state.full = true;
+  paint();
+});
+
+async function afterFirstPaint() {
+  wasm();
+  const { snapshot } = await chrome.storage.local.get('snapshot');
+  if (!state.full && snapshot) {
+    state.snapshot = snapshot;
+    state.full = true;
+    paint();
+  }
+  refresh();
+  if (await prefillFromActiveTab(wasm)) announce('Profile URL filled in from the open LinkedIn profile.');
+}
+
+setUpInvite({ wasm, sendIntent, announce });
+const { view } = await chrome.storage.local.get('view');
+state.snapshot = view ?? null;
+paint();
+requestAnimationFrame(() => setTimeout(afterFirstPaint, 0));

@@ -314,7 +314,7 @@ fn days_ago(state: &State, at: time::OffsetDateTime) -> f64 {
 #[test]
 fn e2e_scenario_has_what_the_e2e_suite_relies_on() {
     let state = shipped("e2e.json");
-    assert_eq!(state.keys.len(), 1);
+    assert_eq!(state.keys.len(), 2);
     let key = &state.keys[0];
     assert_eq!(
         (key.provider, key.api_key.as_str(), key.credits),
@@ -356,6 +356,19 @@ fn e2e_scenario_has_what_the_e2e_suite_relies_on() {
         (110.0..=125.0).contains(&oldest),
         "oldest is about 4 months old: {oldest}"
     );
+    // A Unipile account beside it, whose sender's name and note hold markup and script.
+    let unipile = &state.keys[1];
+    assert_eq!(
+        (unipile.provider, unipile.api_key.as_str()),
+        (Provider::UnipileV2, "up_e2e_key")
+    );
+    let account = &unipile.accounts[0];
+    assert_eq!(account.account_id, "acc_e2e_unipile");
+    assert_eq!((account.received.len(), account.sent.len()), (2, 1));
+    let hostile = &account.received[0];
+    assert!(hostile.person.first_name.contains("<img"));
+    assert!(hostile.person.last_name.contains("<script>"));
+    assert!(hostile.note.as_deref().is_some_and(|n| n.contains("<script>")));
 }
 
 #[test]

@@ -1,0 +1,33 @@
+// The e2e scenario as the tests' oracle: what the emulator was told to hold, read from the
+// scenario file itself, never from the emulator or the extension.
+import { readFileSync } from 'node:fs';
+import { scenarioPath } from './emulator.mjs';
+
+export const scenario = JSON.parse(readFileSync(scenarioPath('e2e.json'), 'utf8'));
+const people = new Map(scenario.people.map((person) => [person.public_identifier, person]));
+
+export const personOf = (identifier) => people.get(identifier);
+export const fullName = (person) => [person.first_name, person.last_name].filter(Boolean).join(' ');
+
+const keyOf = (apiKey) => scenario.keys.find((key) => key.api_key === apiKey);
+export const linkup = { key: keyOf('lk_e2e_key'), account: keyOf('lk_e2e_key').accounts[0] };
+export const unipile = { key: keyOf('up_e2e_key'), account: keyOf('up_e2e_key').accounts[0] };
+
+/** The people of a scenario list, newest first, as the popup shows them. */
+export const newestFirst = (invitations) =>
+  [...invitations].sort((a, b) => a.days_ago - b.days_ago).map((invitation) => personOf(invitation.person));
+
+/** The stored account that points one of the scenario's accounts at the running emulator. */
+export function storedAccount(which, emulatorUrl, overrides = {}) {
+  const provider = which.key.provider;
+  return {
+    id: provider === 'linkup' ? 'work' : 'recruiting',
+    label: provider === 'linkup' ? 'Work' : 'Recruiting',
+    provider,
+    api_key: which.key.api_key,
+    account_id: which.account.account_id,
+    base_url: emulatorUrl,
+    plan: which.account.plan,
+    ...overrides,
+  };
+}
