@@ -84,7 +84,8 @@ function accountItem(account) {
   title.textContent = name;
   const meta = document.createElement('span');
   meta.className = 'account-meta';
-  const parts = [providerName(account.provider), `Account ID ${account.account_id}`, `Key ${maskedKey(account.api_key)}`];
+  // No-break spaces keep each name with its value when the line wraps.
+  const parts = [providerName(account.provider), `Account ID\u00a0${account.account_id}`, `Key\u00a0${maskedKey(account.api_key)}`];
   if (account.plan === 'premium') parts.push('Premium');
   meta.textContent = parts.join(' · ');
   main.append(title, meta);

@@ -148,6 +148,9 @@ test('a base URL that is not https, or a Unipile v1 account without one, is refu
   assert.equal(await baseUrl.getAttribute('aria-invalid'), 'true');
   assert.ok(await isFocused(baseUrl), 'focus goes to the field to correct');
   await screenshot(page, 'options-bad-base-url');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'options-bad-base-url-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   await page.getByRole('alert').evaluate((alert) => alert.replaceChildren());
   await button(page, 'Test connection').click();
