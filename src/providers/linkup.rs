@@ -4,7 +4,7 @@
 
 use super::{
     base_url, error_from_status, is_success, linkedin_refusal, offset_of, parse_json,
-    retry_after_seconds, Action, Api,
+    retry_after_seconds, to_json, Action, Api, Params,
 };
 use crate::age::{parse_relative_ms, DAY_MS};
 use crate::error::{Error, ErrorKind};
@@ -13,9 +13,8 @@ use crate::input::{self, Target};
 use crate::model::{
     Account, Cursor, Direction, Handles, Invitation, Page, Person, Relationship, RelationshipState,
 };
-use serde::de::IgnoredAny;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.linkupapi.com";
 /// The largest `count` LinkUp serves in one call. Credits are charged per 50 results whatever the
@@ -40,11 +39,12 @@ impl Api for Linkup {
             Direction::Received => "list_invitations",
             Direction::Sent => "list_sent",
         };
-        let params = json!({
-            "count": size.clamp(1, MAX_PAGE_SIZE),
-            "offset": offset_of(start),
-            "invitation_type": "CONNECTION",
-        });
+        let params = Params {
+            count: Some(size.clamp(1, MAX_PAGE_SIZE)),
+            offset: Some(offset_of(start)),
+            invitation_type: Some("CONNECTION"),
+            ..Params::default()
+        };
         let mut request = network_request(account, action, params)?;
         request.retryable = true;
         Ok(request)
@@ -59,7 +59,7 @@ impl Api for Linkup {
         fetched_at_ms: f64,
     ) -> Result<Page<Invitation>, Error> {
         let offset = offset_of(start);
-        let data: ListData = decode_envelope(response)?;
+        let data: ListData = parse_json(decode_envelope(response)?.get())?;
         let items = data
             .invitations
             .into_iter()
@@ -89,15 +89,18 @@ impl Api for Linkup {
             Action::Decline(invitation) => ("decline", handled_params(invitation)?),
             Action::Withdraw(invitation) => (
                 "withdraw",
-                json!({ "invitation_id": input::required(Some(&invitation.id), "id")? }),
+                Params {
+                    invitation_id: Some(input::required(Some(&invitation.id), "id")?),
+                    ..Params::default()
+                },
             ),
-            Action::Send { target, note } => {
-                let mut params = target_params(target);
-                if let Some(note) = note {
-                    params["message"] = json!(note);
-                }
-                ("invite", params)
-            }
+            Action::Send { target, note } => (
+                "invite",
+                Params {
+                    message: *note,
+                    ..target_params(target)
+                },
+            ),
         };
         network_request(account, name, params)
     }
@@ -110,17 +113,21 @@ impl Api for Linkup {
         now_ms: f64,
     ) -> Result<Option<Invitation>, Error> {
         match action {
-            Action::Accept(_) | Action::Decline(_) => {
-                decode_envelope::<IgnoredAny>(response).map(|_| None)
+            Action::Accept(_) | Action::Decline(_) => decode_envelope(response).map(|_| None),
+            Action::Withdraw(_) => {
+                let data = decode_envelope(response)?;
+                match parse_json::<Withdrawn>(data.get())?.withdrawn {
+                    Some(false) => Err(Error::new(ErrorKind::ProviderError)
+                        .with_detail("LinkUp answered that the invitation was not withdrawn")),
+                    _ => Ok(None),
+                }
             }
-            Action::Withdraw(_) => match decode_envelope::<Withdrawn>(response)?.withdrawn {
-                Some(false) => Err(Error::new(ErrorKind::ProviderError)
-                    .with_detail("LinkUp answered that the invitation was not withdrawn")),
-                _ => Ok(None),
-            },
             Action::Send { note, .. } => {
-                let sent: Invited = decode_envelope(response)?;
-                Ok(sent.into_invitation(account, note.map(str::to_owned), now_ms))
+                // The new invitation and the person invited, read from the same `data`.
+                let data = decode_envelope(response)?;
+                let sent: Invited = parse_json(data.get())?;
+                let person: WirePerson = parse_json(data.get())?;
+                Ok(sent.into_invitation(person, account, note.map(str::to_owned), now_ms))
             }
         }
     }
@@ -134,7 +141,7 @@ pub fn check_invitation(account: &Account, target: &Target) -> Result<HttpReques
 }
 
 pub fn decode_check_invitation(response: &HttpResponse) -> Result<Relationship, Error> {
-    let status: InvitationStatus = decode_envelope(response)?;
+    let status: InvitationStatus = parse_json(decode_envelope(response)?.get())?;
     let state = match (
         status.invitation_state.as_deref(),
         status.invitation_type.as_deref(),
@@ -155,43 +162,68 @@ pub fn decode_check_invitation(response: &HttpResponse) -> Result<Relationship, 
     })
 }
 
-fn network_request(
-    account: &Account,
-    action: &str,
-    params: serde_json::Value,
-) -> Result<HttpRequest, Error> {
-    let body = json!({ "account_id": account.account_id, "action": action, "params": params });
+/// The body of every call: `{account_id, action, params}`.
+#[derive(Serialize)]
+struct NetworkBody<'a> {
+    account_id: &'a str,
+    action: &'a str,
+    params: Params<'a>,
+}
+
+fn network_request(account: &Account, action: &str, params: Params) -> Result<HttpRequest, Error> {
+    let mut url = base_url(account, DEFAULT_BASE_URL)?;
+    url.push_str("/v2/network");
+    let body = NetworkBody {
+        account_id: &account.account_id,
+        action,
+        params,
+    };
     Ok(HttpRequest {
         method: Method::Post,
-        url: format!("{}/v2/network", base_url(account, DEFAULT_BASE_URL)?),
+        url,
         headers: vec![("x-api-key", account.api_key.expose().to_owned())],
-        body: Some(body.to_string()),
+        body: Some(to_json(&body)),
         retryable: false,
     })
 }
 
 /// Accepting and declining name the invitation by its URN and shared secret, both from the list.
-fn handled_params(invitation: &Invitation) -> Result<serde_json::Value, Error> {
+fn handled_params(invitation: &Invitation) -> Result<Params<'_>, Error> {
     let handles = &invitation.handles;
-    Ok(json!({
-        "entity_urn": input::required(handles.entity_urn.as_deref(), "entity URN")?,
-        "shared_secret": input::required(handles.shared_secret.as_deref(), "shared secret")?,
-    }))
+    Ok(Params {
+        entity_urn: Some(input::required(
+            handles.entity_urn.as_deref(),
+            "entity URN",
+        )?),
+        shared_secret: Some(input::required(
+            handles.shared_secret.as_deref(),
+            "shared secret",
+        )?),
+        ..Params::default()
+    })
 }
 
 /// A vanity name goes as the canonical profile URL; a member id as `identifier`.
-fn target_params(target: &Target) -> serde_json::Value {
+fn target_params(target: &Target) -> Params<'_> {
     match target.profile_url() {
-        Some(url) => json!({ "profile_url": url }),
-        None => json!({ "identifier": target.identifier() }),
+        Some(url) => Params {
+            profile_url: Some(url),
+            ..Params::default()
+        },
+        None => Params {
+            identifier: Some(target.identifier()),
+            ..Params::default()
+        },
     }
 }
 
-/// The `data` of a success envelope, or the typed error of an error envelope. LinkUp may also
-/// answer HTTP 200 with `success: false`, so both the status and the flag are checked.
-fn decode_envelope<T: serde::de::DeserializeOwned>(response: &HttpResponse) -> Result<T, Error> {
+/// The `data` of a success envelope, still as JSON text, or the typed error of an error
+/// envelope. LinkUp may also answer HTTP 200 with `success: false`, so both the status and the
+/// flag are checked. Each caller decodes `data` into its own shape: one envelope decoder serves
+/// every action.
+fn decode_envelope(response: &HttpResponse) -> Result<&RawValue, Error> {
     let success = is_success(response);
-    let envelope: Envelope<T> = match parse_json(&response.body) {
+    let envelope: Envelope = match parse_json(&response.body) {
         Ok(envelope) => envelope,
         Err(_) if !success => return Err(error_from_status(response)),
         Err(error) => return Err(error),
@@ -231,9 +263,10 @@ fn map_error(error: &WireError, response: &HttpResponse) -> Error {
 }
 
 #[derive(Deserialize)]
-struct Envelope<T> {
+struct Envelope<'a> {
     success: Option<bool>,
-    data: Option<T>,
+    #[serde(borrow)]
+    data: Option<&'a RawValue>,
     error: Option<WireError>,
 }
 
@@ -284,14 +317,13 @@ struct Withdrawn {
     withdrawn: Option<bool>,
 }
 
-/// `invite`'s answer: who was invited and the new invitation's URN.
+/// `invite`'s answer: the new invitation's URN and who was invited (the rest of the same
+/// object reads as a `WirePerson`).
 #[derive(Deserialize)]
 struct Invited {
     invitation_urn: Option<String>,
     profile_urn: Option<String>,
     public_identifier: Option<String>,
-    #[serde(flatten)]
-    person: WirePerson,
 }
 
 #[derive(Deserialize)]
@@ -349,6 +381,7 @@ impl WireInvitation {
 impl Invited {
     fn into_invitation(
         self,
+        person: WirePerson,
         account: &Account,
         note: Option<String>,
         now_ms: f64,
@@ -364,7 +397,7 @@ impl Invited {
             id,
             account: account.id.clone(),
             direction: Direction::Sent,
-            person: self.person.into_person(self.public_identifier, provider_id),
+            person: person.into_person(self.public_identifier, provider_id),
             note,
             sent_at_ms: Some(now_ms),
             sent_at_exact: true,
@@ -402,6 +435,7 @@ mod tests {
     use super::*;
     use crate::model::ProviderKind;
     use crate::providers::test_support::{self, body_of, fixture, response, NOW};
+    use serde_json::json;
 
     fn account() -> Account {
         test_support::account(ProviderKind::Linkup)

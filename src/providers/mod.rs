@@ -11,7 +11,7 @@ use crate::error::{Error, ErrorKind};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::input::Target;
 use crate::model::{Account, Cursor, Direction, Invitation, Page, Person, ProviderKind};
-use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 /// An operation that changes something at the provider; never sent twice blindly.
 #[derive(Debug, Clone, Copy)]
@@ -101,6 +101,45 @@ pub fn api(kind: ProviderKind) -> &'static dyn Api {
 
 pub const BASE_URL_FIELD: &str = "Base URL";
 
+/// A JSON request body: every field any of the three APIs sends, each written only when set.
+/// One shared type keeps one serializer in the module, and no `serde_json::Value`.
+#[derive(Serialize, Default)]
+struct Params<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    action: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    count: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offset: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invitation_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity_urn: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shared_secret: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invitation_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    profile_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identifier: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+}
+
+/// The JSON text of a body. Plain strings and numbers always serialize.
+fn to_json(body: &impl Serialize) -> String {
+    serde_json::to_string(body).unwrap_or_default()
+}
+
 /// The account's base URL without a trailing slash, or the provider's public one. Keys travel
 /// only over https; plain http is allowed for loopback, where tests run the emulator.
 fn base_url(account: &Account, default: &str) -> Result<String, Error> {
@@ -151,7 +190,7 @@ fn offset_of(start: &Cursor) -> u64 {
 }
 
 /// Decodes a JSON body; anything else (an HTML error page, a truncated body) is `bad_response`.
-fn parse_json<T: DeserializeOwned>(body: &str) -> Result<T, Error> {
+fn parse_json<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T, Error> {
     serde_json::from_str(body).map_err(|e| Error::unreadable_json(ErrorKind::BadResponse, &e))
 }
 

@@ -3,9 +3,9 @@
 //! handled with their shared secret. Contract: shared/providers/unipile.md §6, §7, §12.
 
 use super::{
-    base_url,
+    base_url, to_json,
     unipile::{decode, read, request},
-    url_encode, Action, Api, BASE_URL_FIELD,
+    url_encode, Action, Api, Params, BASE_URL_FIELD,
 };
 use crate::age::{parse_iso_ms, parse_relative_ms};
 use crate::error::{Error, ErrorKind};
@@ -13,7 +13,6 @@ use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::input::{self, Target};
 use crate::model::{Account, Cursor, Direction, Handles, Invitation, Page, Person};
 use serde::Deserialize;
-use serde_json::json;
 
 /// The sent list serves 1 to 250 per page (reference page); the received list's bound is not
 /// documented and 100 is the most a source reports (unipile.md §6.2).
@@ -127,8 +126,13 @@ impl Api for UnipileV1 {
                 let id = input::required(Some(&invitation.id), "id")?;
                 let secret =
                     input::required(invitation.handles.shared_secret.as_deref(), "shared secret")?;
-                let body = json!({ "provider": "LINKEDIN", "shared_secret": secret,
-                                   "account_id": account_id, "action": verb });
+                let body = Params {
+                    provider: Some("LINKEDIN"),
+                    shared_secret: Some(secret),
+                    account_id: Some(account_id),
+                    action: Some(verb),
+                    ..Params::default()
+                };
                 let url = format!("{base}/users/invite/received/{}", url_encode(id));
                 (Method::Post, url, Some(body))
             }
@@ -148,10 +152,12 @@ impl Api for UnipileV1 {
                         "Unipile needs the member id; look the profile up first",
                     ));
                 };
-                let mut body = json!({ "account_id": account_id, "provider_id": provider_id });
-                if let Some(note) = note {
-                    body["message"] = json!(note);
-                }
+                let body = Params {
+                    account_id: Some(account_id),
+                    provider_id: Some(provider_id),
+                    message: *note,
+                    ..Params::default()
+                };
                 (Method::Post, format!("{base}/users/invite"), Some(body))
             }
         };
@@ -159,7 +165,7 @@ impl Api for UnipileV1 {
             account,
             method,
             url,
-            body.map(|body| body.to_string()),
+            body.map(|body| to_json(&body)),
         ))
     }
 
@@ -338,6 +344,7 @@ mod tests {
     use crate::age::DAY_MS;
     use crate::model::ProviderKind;
     use crate::providers::test_support::{self, body_of, fixture, response, NOW};
+    use serde_json::json;
 
     fn account() -> Account {
         Account {

@@ -3,9 +3,9 @@
 //! Contract: shared/providers/unipile.md §2–§5, §12.
 
 use super::{
-    base_url, offset_of,
+    base_url, offset_of, to_json,
     unipile::{decode, read, request},
-    url_encode, Action, Api,
+    url_encode, Action, Api, Params,
 };
 use crate::age::parse_iso_ms;
 use crate::error::{Error, ErrorKind};
@@ -13,7 +13,6 @@ use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::input::{self, Target};
 use crate::model::{Account, Cursor, Direction, Handles, Invitation, Page, Person};
 use serde::Deserialize;
-use serde_json::json;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.unipile.com";
 /// Unipile documents no ceiling for relation requests ("a ceiling, not a guarantee"); clients
@@ -114,11 +113,12 @@ impl Api for UnipileV2 {
                         "Unipile needs the member id; look the profile up first",
                     ));
                 };
-                let mut body = json!({ "user_id": user_id });
-                if let Some(note) = note {
-                    body["message"] = json!(note);
-                }
-                (base, Some(body.to_string()))
+                let body = Params {
+                    user_id: Some(user_id),
+                    message: *note,
+                    ..Params::default()
+                };
+                (base, Some(to_json(&body)))
             }
         };
         Ok(request(account, Method::Post, url, body))
@@ -245,6 +245,7 @@ mod tests {
     use super::*;
     use crate::model::ProviderKind;
     use crate::providers::test_support::{self, body_of, fixture, response, NOW};
+    use serde_json::json;
 
     fn account() -> Account {
         test_support::account(ProviderKind::UnipileV2)
