@@ -27,10 +27,7 @@ pub fn parse_relative_ms(text: &str) -> Option<f64> {
         let (article, unit) = text.split_once(' ')?;
         matches!(article, "a" | "an").then_some((1.0, unit))?
     } else {
-        (
-            text[..digits_end].parse::<f64>().ok()?,
-            text[digits_end..].trim(),
-        )
+        (digits_value(&text[..digits_end]), text[digits_end..].trim())
     };
     let unit_ms = match unit.trim_end_matches('s') {
         "m" | "min" | "minute" => 60_000.0,
@@ -75,9 +72,29 @@ pub fn parse_iso_ms(text: &str) -> Option<f64> {
     if !valid {
         return None;
     }
-    let millis = format!("0.{fraction}").parse::<f64>().unwrap_or(0.0) * 1000.0;
+    // Whole milliseconds: the first three digits of the fraction, finer ones dropped.
+    let millis = &fraction[..fraction.len().min(3)];
+    let millis = digits_value(millis) * 10f64.powi(3 - millis.len() as i32);
     let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
-    Some(seconds as f64 * 1000.0 + millis.floor())
+    Some(seconds as f64 * 1000.0 + millis)
+}
+
+/// The value of a run of ASCII digits (`""` is 0), read without the float parser's tables.
+fn digits_value(digits: &str) -> f64 {
+    digits
+        .bytes()
+        .fold(0.0, |value, digit| value * 10.0 + f64::from(digit - b'0'))
+}
+
+/// `12` or `1.5`: a plain decimal number, or `None` for anything else (signs, exponents,
+/// words).
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    Some(digits_value(whole) + digits_value(fraction) / 10f64.powi(fraction.len() as i32))
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -131,6 +148,24 @@ mod tests {
             "2026-05-01T13:32:38.7x2Z",
         ] {
             assert_eq!(parse_iso_ms(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn fractions_of_a_second_are_cut_to_whole_milliseconds() {
+        assert_eq!(parse_iso_ms("1970-01-01T00:00:01.5Z"), Some(1500.0));
+        assert_eq!(parse_iso_ms("1970-01-01T00:00:00.07Z"), Some(70.0));
+        assert_eq!(parse_iso_ms("1970-01-01T00:00:00.0019999Z"), Some(1.0));
+        assert_eq!(parse_iso_ms("1970-01-01T00:00:00.Z"), Some(0.0));
+    }
+
+    #[test]
+    fn plain_decimals_are_read_and_nothing_else() {
+        assert_eq!(parse_decimal("12"), Some(12.0));
+        assert_eq!(parse_decimal("1.5"), Some(1.5));
+        assert_eq!(parse_decimal("0.25"), Some(0.25));
+        for text in ["", ".", "-1", "+1", "1e3", "inf", "NaN", "1.2.3", "soon"] {
+            assert_eq!(parse_decimal(text), None, "{text}");
         }
     }
 

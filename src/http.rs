@@ -2,6 +2,7 @@
 //! an `HttpResponse` value; `send` runs one over fetch, with a timeout on every request and
 //! retries for reads only.
 
+use crate::age::parse_decimal;
 use crate::error::{Error, ErrorKind};
 
 /// Every request gives up after this long, so a hung provider never hangs the badge.
@@ -87,8 +88,7 @@ pub fn retry_delay_ms(
         Ok(response) if response.status == 429 || response.status >= 500 => response
             .retry_after
             .as_deref()
-            .and_then(|s| s.trim().parse::<f64>().ok())
-            .filter(|s| s.is_finite() && *s >= 0.0)
+            .and_then(|s| parse_decimal(s.trim()))
             .map(|s| s * 1000.0),
         Err(error) if error.kind == ErrorKind::Network => None,
         _ => return None,
