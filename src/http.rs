@@ -15,6 +15,13 @@ const BACKOFF_BASE_MS: f64 = 500.0;
 /// the person instead of holding the popup.
 const MAX_RETRY_WAIT_MS: f64 = 10_000.0;
 
+/// The module's allocator. Talc is smaller in the module than Rust's default for wasm
+/// (dlmalloc) and faster. It belongs beside the exports in lib.rs; it sits here, beside the
+/// other platform glue, until it moves.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     Get,
