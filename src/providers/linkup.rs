@@ -4,14 +4,14 @@
 
 use super::{
     base_url, error_from_status, is_success, linkedin_refusal, offset_of, parse_json,
-    retry_after_seconds, to_json, Action, Api, Params,
+    retry_after_seconds, to_json, Action, Api, NamedPerson, Params,
 };
 use crate::age::{parse_relative_ms, DAY_MS};
 use crate::error::{Error, ErrorKind};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::input::{self, Target};
 use crate::model::{
-    Account, Cursor, Direction, Handles, Invitation, Page, Person, Relationship, RelationshipState,
+    Account, Cursor, Direction, Handles, Invitation, Page, Relationship, RelationshipState,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -116,18 +116,15 @@ impl Api for Linkup {
             Action::Accept(_) | Action::Decline(_) => decode_envelope(response).map(|_| None),
             Action::Withdraw(_) => {
                 let data = decode_envelope(response)?;
-                match parse_json::<Withdrawn>(data.get())?.withdrawn {
+                match parse_json::<ActionData>(data.get())?.withdrawn {
                     Some(false) => Err(Error::new(ErrorKind::ProviderError)
                         .with_detail("LinkUp answered that the invitation was not withdrawn")),
                     _ => Ok(None),
                 }
             }
             Action::Send { note, .. } => {
-                // The new invitation and the person invited, read from the same `data`.
-                let data = decode_envelope(response)?;
-                let sent: Invited = parse_json(data.get())?;
-                let person: WirePerson = parse_json(data.get())?;
-                Ok(sent.into_invitation(person, account, note.map(str::to_owned), now_ms))
+                let sent: NamedPerson = parse_json(decode_envelope(response)?.get())?;
+                Ok(invited(sent, account, note.map(str::to_owned), now_ms))
             }
         }
     }
@@ -141,7 +138,7 @@ pub fn check_invitation(account: &Account, target: &Target) -> Result<HttpReques
 }
 
 pub fn decode_check_invitation(response: &HttpResponse) -> Result<Relationship, Error> {
-    let status: InvitationStatus = parse_json(decode_envelope(response)?.get())?;
+    let status: ActionData = parse_json(decode_envelope(response)?.get())?;
     let state = match (
         status.invitation_state.as_deref(),
         status.invitation_type.as_deref(),
@@ -296,38 +293,16 @@ struct WireInvitation {
     shared_secret: Option<String>,
     /// Received items name the `sender`; sent items the `recipient`.
     #[serde(alias = "recipient")]
-    sender: Option<WirePerson>,
+    sender: Option<NamedPerson>,
     sent_time: Option<String>,
     sent_time_days: Option<f64>,
 }
 
-#[derive(Deserialize, Default)]
-struct WirePerson {
-    first_name: Option<String>,
-    last_name: Option<String>,
-    headline: Option<String>,
-    linkedin_url: Option<String>,
-    /// `list_invitations` calls it `profile_picture_url`, `list_sent` `profile_picture`.
-    #[serde(alias = "profile_picture")]
-    profile_picture_url: Option<String>,
-}
-
+/// The `data` of `withdraw` (`withdrawn`) and of `check_invitation` (the rest): one type, so
+/// one decoder.
 #[derive(Deserialize)]
-struct Withdrawn {
+struct ActionData {
     withdrawn: Option<bool>,
-}
-
-/// `invite`'s answer: the new invitation's URN and who was invited (the rest of the same
-/// object reads as a `WirePerson`).
-#[derive(Deserialize)]
-struct Invited {
-    invitation_urn: Option<String>,
-    profile_urn: Option<String>,
-    public_identifier: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct InvitationStatus {
     invitation_state: Option<String>,
     invitation_type: Option<String>,
     invitation_id: Option<String>,
@@ -378,56 +353,34 @@ impl WireInvitation {
     }
 }
 
-impl Invited {
-    fn into_invitation(
-        self,
-        person: WirePerson,
-        account: &Account,
-        note: Option<String>,
-        now_ms: f64,
-    ) -> Option<Invitation> {
-        let urn = self.invitation_urn?;
-        let id = urn_tail(&urn)?.to_owned();
-        let provider_id = self
-            .profile_urn
-            .as_deref()
-            .and_then(urn_tail)
-            .map(str::to_owned);
-        Some(Invitation {
-            id,
-            account: account.id.clone(),
-            direction: Direction::Sent,
-            person: person.into_person(self.public_identifier, provider_id),
-            note,
-            sent_at_ms: Some(now_ms),
-            sent_at_exact: true,
-            handles: Handles {
-                entity_urn: Some(urn),
-                shared_secret: None,
-            },
-        })
-    }
-}
-
-impl WirePerson {
-    fn into_person(self, public_identifier: Option<String>, provider_id: Option<String>) -> Person {
-        let name = [self.first_name, self.last_name]
-            .into_iter()
-            .flatten()
-            .map(|part| part.trim().to_owned())
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        Person {
-            name,
-            headline: self.headline,
-            profile_url: self.linkedin_url,
-            picture_url: self.profile_picture_url,
-            public_identifier,
-            provider_id,
-        }
-        .sanitized()
-    }
+/// `invite`'s answer: the new invitation's URN and who was invited.
+fn invited(
+    mut sent: NamedPerson,
+    account: &Account,
+    note: Option<String>,
+    now_ms: f64,
+) -> Option<Invitation> {
+    let urn = sent.invitation_urn.take()?;
+    let id = urn_tail(&urn)?.to_owned();
+    let provider_id = sent
+        .profile_urn
+        .as_deref()
+        .and_then(urn_tail)
+        .map(str::to_owned);
+    let public_identifier = sent.public_identifier.take();
+    Some(Invitation {
+        id,
+        account: account.id.clone(),
+        direction: Direction::Sent,
+        person: sent.into_person(public_identifier, provider_id),
+        note,
+        sent_at_ms: Some(now_ms),
+        sent_at_exact: true,
+        handles: Handles {
+            entity_urn: Some(urn),
+            shared_secret: None,
+        },
+    })
 }
 
 #[cfg(test)]

@@ -135,6 +135,47 @@ struct Params<'a> {
     message: Option<&'a str>,
 }
 
+/// A person as LinkUp and Unipile v1 give one, first and last name apart: LinkUp's list
+/// entries and invite answer (with the new invitation's URNs) and v1's profile. One type for
+/// all of them keeps one decoder in the module; each reads the fields it knows.
+#[derive(Deserialize, Default)]
+struct NamedPerson {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    headline: Option<String>,
+    linkedin_url: Option<String>,
+    /// LinkUp's `list_invitations` calls it `profile_picture_url`, `list_sent`
+    /// `profile_picture`.
+    #[serde(alias = "profile_picture")]
+    profile_picture_url: Option<String>,
+    public_identifier: Option<String>,
+    provider_id: Option<String>,
+    invitation_urn: Option<String>,
+    profile_urn: Option<String>,
+}
+
+impl NamedPerson {
+    /// The person, with the ids the caller trusts for this answer.
+    fn into_person(self, public_identifier: Option<String>, provider_id: Option<String>) -> Person {
+        let name = [self.first_name, self.last_name]
+            .into_iter()
+            .flatten()
+            .map(|part| part.trim().to_owned())
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Person {
+            name,
+            headline: self.headline,
+            profile_url: self.linkedin_url,
+            picture_url: self.profile_picture_url,
+            public_identifier,
+            provider_id,
+        }
+        .sanitized()
+    }
+}
+
 /// The JSON text of a body. Plain strings and numbers always serialize.
 fn to_json(body: &impl Serialize) -> String {
     serde_json::to_string(body).unwrap_or_default()

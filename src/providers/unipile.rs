@@ -45,6 +45,19 @@ pub(super) fn decode<T: serde::de::DeserializeOwned>(response: &HttpResponse) ->
     parse_json(&response.body)
 }
 
+/// The answer to an action, v1 (`object`, `status`, `invitation_id`) and v2 (`object`) alike.
+#[derive(Deserialize)]
+pub(super) struct Answer {
+    pub object: String,
+    pub status: Option<String>,
+    pub invitation_id: Option<String>,
+}
+
+/// An answer that does not say the action was done: its outcome is unknown.
+pub(super) fn unconfirmed() -> Error {
+    Error::new(ErrorKind::BadResponse).with_detail("Unipile's answer does not confirm the action")
+}
+
 #[derive(Deserialize)]
 struct WireError {
     #[serde(rename = "type")]

@@ -4,8 +4,8 @@
 
 use super::{
     base_url, to_json,
-    unipile::{decode, read, request},
-    url_encode, Action, Api, Params, BASE_URL_FIELD,
+    unipile::{decode, read, request, unconfirmed, Answer},
+    url_encode, Action, Api, NamedPerson, Params, BASE_URL_FIELD,
 };
 use crate::age::{parse_iso_ms, parse_relative_ms};
 use crate::error::{Error, ErrorKind};
@@ -98,20 +98,10 @@ impl Api for UnipileV1 {
     }
 
     fn decode_lookup(&self, response: &HttpResponse) -> Result<Person, Error> {
-        let profile: Profile = decode(response)?;
-        let name = [profile.first_name, profile.last_name]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
-        Ok(Person {
-            name,
-            headline: profile.headline,
-            public_identifier: profile.public_identifier,
-            provider_id: Some(profile.provider_id),
-            ..Person::default()
-        }
-        .sanitized())
+        // `UserProfile` (§12); a profile without `provider_id` is refused by the caller.
+        let mut profile: NamedPerson = decode(response)?;
+        let ids = (profile.public_identifier.take(), profile.provider_id.take());
+        Ok(profile.into_person(ids.0, ids.1))
     }
 
     fn action(&self, account: &Account, action: &Action) -> Result<HttpRequest, Error> {
@@ -215,10 +205,6 @@ impl Api for UnipileV1 {
     }
 }
 
-fn unconfirmed() -> Error {
-    Error::new(ErrorKind::BadResponse).with_detail("Unipile's answer does not confirm the action")
-}
-
 /// `https://{DSN}/api/v1`. The DSN is the customer's own, so there is no default; a Base URL
 /// given with `/api/v1` already is taken as it is.
 fn api_base(account: &Account) -> Result<String, Error> {
@@ -237,23 +223,6 @@ fn api_base(account: &Account) -> Result<String, Error> {
 struct List {
     items: Vec<WireInvitation>,
     cursor: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Answer {
-    object: String,
-    status: Option<String>,
-    invitation_id: Option<String>,
-}
-
-/// `UserProfile` (§12), the fields a send needs.
-#[derive(Deserialize)]
-struct Profile {
-    provider_id: String,
-    public_identifier: Option<String>,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    headline: Option<String>,
 }
 
 /// `InvitationSent` / `InvitationReceived` (§6.1, §6.2). The other person is the invitee on the

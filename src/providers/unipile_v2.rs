@@ -4,7 +4,7 @@
 
 use super::{
     base_url, offset_of, to_json,
-    unipile::{decode, read, request},
+    unipile::{decode, read, request, unconfirmed, Answer},
     url_encode, Action, Api, Params,
 };
 use crate::age::parse_iso_ms;
@@ -140,10 +140,9 @@ impl Api for UnipileV2 {
             }
         };
         // Anything but the documented object leaves the outcome unknown (§3.4).
-        let answer: Confirmation = decode(response)?;
+        let answer: Answer = decode(response)?;
         if answer.object != expected {
-            return Err(Error::new(ErrorKind::BadResponse)
-                .with_detail("Unipile's answer does not confirm the action"));
+            return Err(unconfirmed());
         }
         Ok(None)
     }
@@ -167,11 +166,6 @@ struct List {
     data: Vec<WireRequest>,
     total_count: Option<u64>,
     next_cursor: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Confirmation {
-    object: String,
 }
 
 /// `RelationRequest` (§3.6).
