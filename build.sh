@@ -4,7 +4,7 @@
 #   ./build.sh          build dist/chrome/ and dist/invite-desk-chrome.zip (installs what is missing)
 #   ./build.sh test     every test layer, ending with one "N passed, N failed" line
 #   ./build.sh demo     the extension against the emulator's sample scenario
-#   ./build.sh bench    size of the shipped module
+#   ./build.sh bench    size of the shipped module, popup first paint, worker wake to badge
 #
 # A fresh machine needs only rustup/cargo, Node and npm; everything else is installed here,
 # into tools/ (git-ignored) or, for Chromium, through apt.
@@ -296,8 +296,17 @@ EOF
 
 cmd_bench() {
   cmd_build
+  ensure_chromium
+  ensure_npm_packages "$ROOT/tests/e2e"
+  cargo build -p invite-desk-emulator
   say "Benchmarks"
+  echo "Shipped module after wasm-opt (goal: 100 KB or less, 45 KB gzipped):"
   wasm_size_report
+  # Popup first paint and service-worker wake, in Chromium, each against its reference.
+  make_loopback_variant bench-chrome bench
+  INVITE_DESK_EXTENSION="$DIST/bench-chrome" \
+  INVITE_DESK_EMULATOR="$ROOT/target/debug/invite-desk-emulator" \
+    node tests/e2e/bench.mjs
   # In-process handler time for a 100-item page of a 10,000-invitation account, per API.
   cargo bench -p invite-desk-emulator --bench page
 }

@@ -3,7 +3,6 @@
 // writes storage and never calls a provider: actions go to the service worker as intents, so
 // they finish even when the popup closes. Provider text is only ever set as textContent.
 import { actionsOf, invitationItem, showOutcome } from './rows.js';
-import { prefillFromActiveTab, setInviteAccounts, setUpInvite } from './invite.js';
 
 // The first screen of a long list goes in at once; the rest follows in batches so a long list
 // never delays it.
@@ -30,6 +29,9 @@ const state = {
 const items = new Map();
 const searchTexts = new WeakMap();
 let paintGeneration = 0;
+
+// The Invite panel's code loads after the first paint, which does not need it.
+let invite = null;
 
 // The module loads after the first paint; until then ages are blank and searches wait.
 let module = null;
@@ -77,7 +79,7 @@ function paint() {
   $('banners').replaceChildren(...accounts.filter((account) => account.error).map(errorBanner));
   $('count-received').textContent = snapshot ? String(snapshot.received_count) : '';
   $('count-sent').textContent = snapshot ? String(snapshot.sent_count) : '';
-  setInviteAccounts(accounts);
+  invite?.setInviteAccounts(accounts);
   if (state.tab !== 'invite') paintList();
 }
 
@@ -329,6 +331,9 @@ chrome.storage.onChanged.addListener((changes, area) => {
 
 async function afterFirstPaint() {
   wasm();
+  invite = await import('./invite.js');
+  invite.setUpInvite({ wasm, sendIntent, announce });
+  invite.setInviteAccounts(state.snapshot?.accounts ?? []);
   const { snapshot } = await chrome.storage.local.get('snapshot');
   if (!state.full && snapshot) {
     state.snapshot = snapshot;
@@ -336,10 +341,9 @@ async function afterFirstPaint() {
     paint();
   }
   refresh();
-  if (await prefillFromActiveTab(wasm)) announce('Profile URL filled in from the open LinkedIn profile.');
+  if (await invite.prefillFromActiveTab(wasm)) announce('Profile URL filled in from the open LinkedIn profile.');
 }
 
-setUpInvite({ wasm, sendIntent, announce });
 const { view } = await chrome.storage.local.get('view');
 state.snapshot = view ?? null;
 paint();

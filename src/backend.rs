@@ -8,7 +8,7 @@ use crate::browser;
 use crate::client::{Client, Done};
 use crate::error::{Error, ErrorKind};
 use crate::model::{Account, Direction, Settings};
-use crate::snapshot::{Fetched, Snapshot};
+use crate::snapshot::{Badge, Fetched, Snapshot};
 use futures_util::future::{join, join_all};
 use futures_util::lock::Mutex;
 use serde::de::DeserializeOwned;
@@ -97,16 +97,16 @@ struct Stored<'a> {
     #[serde(borrow)]
     snapshot: Option<&'a RawValue>,
     #[serde(borrow)]
-    view: Option<&'a RawValue>,
-    #[serde(borrow)]
     settings: Option<&'a RawValue>,
 }
 
-/// What the backend writes: the snapshot and its first screen, together.
+/// What the backend writes, together: the snapshot, its first screen for the popup, and the
+/// badge, which the worker sets from storage on wake without waiting for this module.
 #[derive(Serialize)]
 struct Written<'a> {
     snapshot: &'a Snapshot,
     view: Snapshot,
+    badge: &'a Badge,
 }
 
 /// `raw` decoded, or the default when it is absent or no longer reads (a cache or settings
@@ -114,14 +114,6 @@ struct Written<'a> {
 fn decode_or_default<T: DeserializeOwned + Default>(raw: Option<&RawValue>) -> T {
     raw.and_then(|raw| serde_json::from_str(raw.get()).ok())
         .unwrap_or_default()
-}
-
-/// The badge as the last refresh left it: right after the browser starts, before any network.
-pub async fn show_stored_badge() -> Result<(), Error> {
-    let text = browser::storage_get(&["view"]).await?;
-    let stored: Stored = serde_json::from_str(&text).unwrap_or_default();
-    let view: Snapshot = decode_or_default(stored.view);
-    set_badge(&view).await
 }
 
 /// On install and browser start, and when the settings change: (re)arm the polling alarm, then
@@ -297,17 +289,13 @@ async fn update_snapshot(change: impl FnOnce(&mut Snapshot)) -> Result<(), Error
     let stored: Stored = serde_json::from_str(&text).unwrap_or_default();
     let mut snapshot: Snapshot = decode_or_default(stored.snapshot);
     change(&mut snapshot);
-    let view = snapshot.first_screen();
+    let badge = snapshot.badge();
     browser::storage_set(&Written {
         snapshot: &snapshot,
-        view,
+        view: snapshot.first_screen(),
+        badge: &badge,
     })
     .await?;
-    set_badge(&snapshot).await
-}
-
-async fn set_badge(snapshot: &Snapshot) -> Result<(), Error> {
-    let badge = snapshot.badge();
     browser::set_badge(&badge.text, badge.color, &badge.title).await
 }
 

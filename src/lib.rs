@@ -41,12 +41,6 @@ fn from_js<T: DeserializeOwned>(value: JsValue, what: &str, why: &str) -> Result
     serde_wasm_bindgen::from_value(value).map_err(|_| to_js_error(Error::invalid_input(what, why)))
 }
 
-/// Service worker, on install and browser start: the badge as last stored, before any network.
-#[wasm_bindgen]
-pub async fn show_stored_badge() -> Result<(), JsValue> {
-    backend::show_stored_badge().await.map_err(to_js_error)
-}
-
 /// Service worker, on install, browser start and settings changed: arm the alarm, refresh.
 #[wasm_bindgen]
 pub async fn start() -> Result<(), JsValue> {

@@ -69,8 +69,8 @@ pub struct Fetched {
     pub sent: Option<Result<Vec<Invitation>, Error>>,
 }
 
-/// What the toolbar icon shows.
-#[derive(Debug, Clone, PartialEq)]
+/// What the toolbar icon shows; stored as `badge` for the worker to set on wake.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Badge {
     pub text: String,
     pub color: &'static str,

@@ -39,6 +39,9 @@ test('the badge counts the pending received invitations and is kept fresh every 
   assert.equal(await badgeTitle(), `Invite Desk: ${received} pending invitations`);
   const alarm = await browser.worker.evaluate(() => chrome.alarms.get('refresh'));
   assert.equal(alarm?.periodInMinutes, 15);
+  // What the worker shows at its next wake, before any network.
+  const { badge } = await browser.worker.evaluate(() => chrome.storage.local.get('badge'));
+  assert.deepEqual(badge, { text: String(received), color: '#0A66C2', title: await badgeTitle() });
 });
 
 test('the Received and Sent tabs list the people, newest first, with their counts', async () => {

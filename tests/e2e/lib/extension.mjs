@@ -8,9 +8,10 @@ import { chromium } from 'playwright-core';
 
 export const POPUP_SIZE = { width: 380, height: 600 };
 
-export async function launchExtension(extensionDir = process.env.INVITE_DESK_EXTENSION) {
+/** A browser with the extension; `keptProfile` reuses a profile and leaves it for the next launch. */
+export async function launchExtension(extensionDir = process.env.INVITE_DESK_EXTENSION, keptProfile = undefined) {
   if (!extensionDir) throw new Error('INVITE_DESK_EXTENSION is not set: run the tests through ./build.sh test');
-  const profile = mkdtempSync(join(tmpdir(), 'invite-desk-profile-'));
+  const profile = keptProfile ?? mkdtempSync(join(tmpdir(), 'invite-desk-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
@@ -42,7 +43,7 @@ export async function launchExtension(extensionDir = process.env.INVITE_DESK_EXT
     },
     close: async () => {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!keptProfile) rmSync(profile, { recursive: true, force: true });
     },
   };
 }

@@ -302,6 +302,24 @@ fn shipped(name: &str) -> State {
     copy
 }
 
+#[test]
+fn every_shipped_scenario_loads() {
+    let dir = format!("{}/../scenarios", env!("CARGO_MANIFEST_DIR"));
+    let mut loaded = 0;
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}")) {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if name.ends_with(".json") {
+            assert!(!shipped(&name).keys.is_empty(), "{name} has keys");
+            loaded += 1;
+        }
+    }
+    assert!(loaded >= 7, "{loaded} scenarios");
+}
+
 fn non_latin(text: &str) -> bool {
     text.chars()
         .any(|c| c.is_alphabetic() && !c.is_ascii() && c as u32 > 0x024F)
@@ -368,7 +386,10 @@ fn e2e_scenario_has_what_the_e2e_suite_relies_on() {
     let hostile = &account.received[0];
     assert!(hostile.person.first_name.contains("<img"));
     assert!(hostile.person.last_name.contains("<script>"));
-    assert!(hostile.note.as_deref().is_some_and(|n| n.contains("<script>")));
+    assert!(hostile
+        .note
+        .as_deref()
+        .is_some_and(|n| n.contains("<script>")));
 }
 
 #[test]

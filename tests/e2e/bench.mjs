@@ -1,0 +1,127 @@
+// `./build.sh bench`: how fast the extension feels, measured in Debian's Chromium, each figure
+// against its reference in the same run. Figures, not pass/fail: a timed test would be flaky.
+//
+// 1. Popup first paint: when the first invitation is on screen (Element Timing) in the popup
+//    opened on a stored snapshot of 50 and of 5,000 pending invitations, as a ratio to when the
+//    text of an empty extension page is on screen.
+// 2. Service-worker wake to badge set: the worker marks the moment the badge it finds in
+//    storage is set, before any network, counted from the worker's own start.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator } from './lib/emulator.mjs';
+import { launchExtension, waitForBadge } from './lib/extension.mjs';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const RESTARTS = Number(process.env.BENCH_RESTARTS ?? 8);
+const extensionDir = process.env.INVITE_DESK_EXTENSION;
+
+// The reference: an extension page with one line of text and nothing else.
+writeFileSync(join(extensionDir, 'bench-empty.html'),
+  '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Empty</title></head>'
+  + '<body><p elementtiming="text">Invite Desk</p></body></html>\n');
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const ms = (value) => `${value.toFixed(1)} ms`;
+
+/** Opens `page` in a new tab; resolves to when the element named `identifier` was painted. */
+async function paintedAt(browser, page, identifier) {
+  const tab = await browser.context.newPage();
+  await tab.goto(`chrome-extension://${browser.extensionId}/${page}`);
+  const at = await tab.evaluate((id) => new Promise((resolve) => {
+    new PerformanceObserver((entries, observer) => {
+      const entry = entries.getEntries().find((candidate) => candidate.identifier === id);
+      if (entry) {
+        observer.disconnect();
+        resolve(entry.renderTime || entry.loadTime);
+      }
+    }).observe({ type: 'element', buffered: true });
+  }), identifier);
+  return { tab, at };
+}
+
+async function popupFirstPaint(emulator, pending) {
+  const browser = await launchExtension(extensionDir);
+  try {
+    await browser.worker.evaluate((account) => chrome.storage.local.set({ accounts: [account] }), {
+      id: 'bench', label: 'Bench', provider: 'linkup', api_key: 'lk_bench_key',
+      account_id: `acc_bench_${pending}`, base_url: emulator.url, plan: 'premium',
+    });
+    await waitForBadge(browser.worker, pending > 99 ? '99+' : String(pending), 120_000);
+    const empty = [];
+    const popup = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const reference = await paintedAt(browser, 'bench-empty.html', 'text');
+      empty.push(reference.at);
+      await reference.tab.close();
+      const opened = await paintedAt(browser, 'popup.html', 'invitation');
+      popup.push(opened.at);
+      // The popup refreshes once open: let that finish so rounds do not overlap.
+      await opened.tab.getByRole('status').filter({ hasText: /Up to date|problem|failed/ }).waitFor({ timeout: 120_000 });
+      await opened.tab.close();
+    }
+    return { empty: median(empty), popup: median(popup) };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Worker start to the stored badge set, in the worker's own clock. */
+const badgeSetAt = (worker) => worker.evaluate(() => new Promise((resolve) => {
+  const look = () => {
+    const [mark] = performance.getEntriesByName('invite-desk:badge-set');
+    if (mark) resolve(mark.startTime);
+    else setTimeout(look, 10);
+  };
+  look();
+}));
+
+/**
+ * The browser restarts on a profile whose storage holds a 5,000-invitation snapshot: the worker
+ * wakes with the browser and sets the stored badge. (Stopping the worker through DevTools'
+ * ServiceWorker.stopAllWorkers closes Playwright's whole context, so a restart is the wake.)
+ */
+async function wakeToBadge(emulator) {
+  const profile = mkdtempSync(join(tmpdir(), 'invite-desk-bench-'));
+  try {
+    const first = await launchExtension(extensionDir, profile);
+    await first.worker.evaluate((account) => chrome.storage.local.set({ accounts: [account] }), {
+      id: 'bench', label: 'Bench', provider: 'linkup', api_key: 'lk_bench_key',
+      account_id: 'acc_bench_5000', base_url: emulator.url, plan: 'premium',
+    });
+    await waitForBadge(first.worker, '99+', 120_000);
+    await first.close();
+    const samples = [];
+    for (let start = 0; start < RESTARTS; start += 1) {
+      const restarted = await launchExtension(extensionDir, profile);
+      try {
+        samples.push(await badgeSetAt(restarted.worker));
+        await waitForBadge(restarted.worker, '99+');
+      } finally {
+        await restarted.close();
+      }
+    }
+    return samples;
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+const emulator = await startEmulator('bench.json');
+try {
+  console.log(`Popup first paint (median of ${ROUNDS}; reference: an empty extension page in the same browser)`);
+  for (const pending of [50, 5000]) {
+    const { empty, popup } = await popupFirstPaint(emulator, pending);
+    console.log(`  ${String(pending).padStart(5)} pending: popup ${ms(popup)}, empty page ${ms(empty)}, `
+      + `ratio ${(popup / empty).toFixed(2)}× (goal ≤ 1.20×)`);
+  }
+  const wakes = await wakeToBadge(emulator);
+  console.log(`Service-worker wake to badge set, network excluded (median of ${wakes.length} browser `
+    + `starts): ${ms(median(wakes))}, slowest ${ms(Math.max(...wakes))} (goal ≤ 30 ms)`);
+} finally {
+  await emulator.stop();
+}
