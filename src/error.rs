@@ -5,8 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Stable codes: the popup, the badge and the tests match on these, never on message text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     Unauthorized,
     Forbidden,
@@ -25,6 +24,23 @@ pub enum ErrorKind {
     /// The browser refused a storage, badge or alarm call.
     Browser,
 }
+
+crate::model::serde_by_name!(ErrorKind {
+    Unauthorized = "unauthorized",
+    Forbidden = "forbidden",
+    OutOfCredits = "out_of_credits",
+    NotFound = "not_found",
+    AlreadyDone = "already_done",
+    LimitReached = "limit_reached",
+    RateLimited = "rate_limited",
+    InvalidInput = "invalid_input",
+    Network = "network",
+    Timeout = "timeout",
+    ProviderUnavailable = "provider_unavailable",
+    BadResponse = "bad_response",
+    ProviderError = "provider_error",
+    Browser = "browser",
+});
 
 /// Longest provider text kept in `detail`: enough to explain, too short to carry a page of HTML.
 const DETAIL_MAX_CHARS: usize = 300;
@@ -183,9 +199,10 @@ impl std::error::Error for Error {}
 #[derive(Serialize, Deserialize)]
 struct ErrorRecord {
     code: ErrorKind,
-    #[serde(default)]
+    /// Written for the popup, never read back: the code gives them again.
+    #[serde(skip_deserializing)]
     message: String,
-    #[serde(default)]
+    #[serde(skip_deserializing)]
     next_step: String,
     #[serde(default)]
     detail: Option<String>,
@@ -235,6 +252,33 @@ mod tests {
         assert_eq!(json["next_step"], "Wait 90 seconds and try again.");
         let back: Error = serde_json::from_value(json).unwrap();
         assert_eq!(back, error);
+    }
+
+    #[test]
+    fn every_code_reads_back_as_its_kind() {
+        let codes = [
+            (ErrorKind::Unauthorized, "unauthorized"),
+            (ErrorKind::Forbidden, "forbidden"),
+            (ErrorKind::OutOfCredits, "out_of_credits"),
+            (ErrorKind::NotFound, "not_found"),
+            (ErrorKind::AlreadyDone, "already_done"),
+            (ErrorKind::LimitReached, "limit_reached"),
+            (ErrorKind::RateLimited, "rate_limited"),
+            (ErrorKind::InvalidInput, "invalid_input"),
+            (ErrorKind::Network, "network"),
+            (ErrorKind::Timeout, "timeout"),
+            (ErrorKind::ProviderUnavailable, "provider_unavailable"),
+            (ErrorKind::BadResponse, "bad_response"),
+            (ErrorKind::ProviderError, "provider_error"),
+            (ErrorKind::Browser, "browser"),
+        ];
+        for (kind, code) in codes {
+            let json = serde_json::to_value(Error::new(kind)).unwrap();
+            assert_eq!(json["code"], code);
+            assert_eq!(serde_json::from_value::<Error>(json).unwrap().kind, kind);
+        }
+        let stored = serde_json::json!({"code": "no_such_code"});
+        assert!(serde_json::from_value::<Error>(stored).is_err());
     }
 
     #[test]

@@ -1,24 +1,70 @@
 //! Provider-neutral data: accounts as the options page stores them, people, invitations and
 //! pages. Provider modules decode into these types; nothing else knows a provider's wire format.
 
-use serde::{Deserialize, Serialize};
+use serde::{de, Deserialize, Deserializer, Serialize};
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// Serde for a unit enum stored as one of its names. Serde's derive would give each such enum
+/// a visitor for strings, bytes, variant indexes and maps, once for every format the module
+/// reads (storage JSON, the pages' objects); all they ever hold is the name, read here by one
+/// shared function.
+macro_rules! serde_by_name {
+    ($enum:ident { $($variant:ident = $name:literal),+ $(,)? }) => {
+        impl serde::Serialize for $enum {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(match self {
+                    $($enum::$variant => $name),+
+                })
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $enum {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                const VARIANTS: &[$enum] = &[$($enum::$variant),+];
+                let index = $crate::model::variant_index(deserializer, &[$($name),+])?;
+                Ok(VARIANTS[index])
+            }
+        }
+    };
+}
+pub(crate) use serde_by_name;
+
+/// Where the name read from `deserializer` stands in `names`.
+pub(crate) fn variant_index<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    names: &'static [&'static str],
+) -> Result<usize, D::Error> {
+    let name = String::deserialize(deserializer)?;
+    names
+        .iter()
+        .position(|known| *known == name)
+        .ok_or_else(|| de::Error::unknown_variant(&name, names))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProviderKind {
     Linkup,
     UnipileV2,
     UnipileV1,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+serde_by_name!(ProviderKind {
+    Linkup = "linkup",
+    UnipileV2 = "unipile_v2",
+    UnipileV1 = "unipile_v1",
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Plan {
     #[default]
     Free,
     Premium,
 }
+
+serde_by_name!(Plan {
+    Free = "free",
+    Premium = "premium",
+});
 
 /// An API key. It has no `Serialize` and its `Debug` is masked, so it cannot reach a snapshot,
 /// a log line or an error by accident; `expose` is called only to build the auth header.
@@ -60,12 +106,16 @@ pub struct Account {
     pub plan: Plan,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
     Received,
     Sent,
 }
+
+serde_by_name!(Direction {
+    Received = "received",
+    Sent = "sent",
+});
 
 /// The other person of an invitation. URLs are kept only when safe to open (see `safe_*_url`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -286,6 +336,30 @@ mod tests {
         assert_eq!(safe_picture_url(Some("http://media.licdn.com/a.jpg")), None);
         assert_eq!(safe_picture_url(Some("data:image/png;base64,AAAA")), None);
         assert_eq!(safe_picture_url(Some("https://")), None);
+    }
+
+    /// The JSON `value` is stored as, checked to read back as `value`.
+    fn stored<T>(value: T) -> String
+    where
+        T: Serialize + serde::de::DeserializeOwned + PartialEq + fmt::Debug,
+    {
+        let text = serde_json::to_string(&value).unwrap();
+        assert_eq!(serde_json::from_str::<T>(&text).unwrap(), value);
+        text
+    }
+
+    #[test]
+    fn unit_enums_are_stored_by_name_and_read_back() {
+        assert_eq!(stored(ProviderKind::Linkup), r#""linkup""#);
+        assert_eq!(stored(ProviderKind::UnipileV2), r#""unipile_v2""#);
+        assert_eq!(stored(ProviderKind::UnipileV1), r#""unipile_v1""#);
+        assert_eq!(stored(Plan::Free), r#""free""#);
+        assert_eq!(stored(Plan::Premium), r#""premium""#);
+        assert_eq!(stored(Direction::Received), r#""received""#);
+        assert_eq!(stored(Direction::Sent), r#""sent""#);
+        let unknown = serde_json::from_str::<ProviderKind>(r#""linkedin""#).unwrap_err();
+        assert!(unknown.to_string().contains("unknown variant `linkedin`"));
+        assert!(serde_json::from_str::<Plan>("1").is_err());
     }
 
     #[test]
