@@ -4,6 +4,7 @@
 
 use crate::age::parse_decimal;
 use crate::error::{Error, ErrorKind};
+use wasm_bindgen::prelude::*;
 
 /// Every request gives up after this long, so a hung provider never hangs the badge.
 pub const DEFAULT_TIMEOUT_MS: u32 = 20_000;
@@ -106,46 +107,55 @@ pub fn retry_delay_ms(
     (delay <= MAX_RETRY_WAIT_MS).then_some(delay as u32)
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch`, in the service worker as in the pages.
+    #[wasm_bindgen(js_name = fetch, catch)]
+    async fn global_fetch(request: &web_sys::Request) -> Result<web_sys::Response, JsValue>;
+}
+
 async fn send_once(request: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, Error> {
     // One signal covers the whole exchange, body included, so a trickling body also times out.
     let signal = web_sys::AbortSignal::timeout_with_u32(timeout_ms);
-    let mut builder = match request.method {
-        Method::Get => gloo_net::http::Request::get(&request.url),
-        Method::Post => gloo_net::http::Request::post(&request.url),
-        Method::Delete => gloo_net::http::Request::delete(&request.url),
-    }
-    .abort_signal(Some(&signal));
+    let headers = web_sys::Headers::new().map_err(fetch_error)?;
     for (name, value) in &request.headers {
-        builder = builder.header(name, value);
+        headers.set(name, value).map_err(fetch_error)?;
     }
-    let built = match &request.body {
-        Some(body) => builder
-            .header("content-type", "application/json")
-            .body(body.as_str()),
-        None => builder.build(),
-    };
-    let response = built
-        .map_err(fetch_error)?
-        .send()
+    let init = web_sys::RequestInit::new();
+    init.set_method(match request.method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+        Method::Delete => "DELETE",
+    });
+    if let Some(body) = &request.body {
+        headers
+            .set("content-type", "application/json")
+            .map_err(fetch_error)?;
+        init.set_body(&JsValue::from_str(body));
+    }
+    init.set_headers(&headers);
+    init.set_signal(Some(&signal));
+    let built =
+        web_sys::Request::new_with_str_and_init(&request.url, &init).map_err(fetch_error)?;
+    let response = global_fetch(&built).await.map_err(fetch_error)?;
+    let retry_after = response.headers().get("retry-after").map_err(fetch_error)?;
+    let text = response.text().map_err(fetch_error)?;
+    let body = wasm_bindgen_futures::JsFuture::from(text)
         .await
         .map_err(fetch_error)?;
-    let status = response.status();
-    let retry_after = response.headers().get("retry-after");
-    let body = response.text().await.map_err(fetch_error)?;
     Ok(HttpResponse {
-        status,
+        status: response.status(),
         retry_after,
-        body,
+        body: body.as_string().unwrap_or_default(),
     })
 }
 
 /// Fetch rejects with a `TimeoutError` when our signal fired, and with a `TypeError` when the
 /// connection failed; neither message is shown, as it may name the URL.
-fn fetch_error(error: gloo_net::Error) -> Error {
-    match error {
-        gloo_net::Error::JsError(js) if js.name == "TimeoutError" || js.name == "AbortError" => {
-            Error::new(ErrorKind::Timeout)
-        }
+fn fetch_error(error: JsValue) -> Error {
+    let name = js_sys::Reflect::get(&error, &JsValue::from_str("name")).ok();
+    match name.and_then(|name| name.as_string()).as_deref() {
+        Some("TimeoutError" | "AbortError") => Error::new(ErrorKind::Timeout),
         _ => Error::new(ErrorKind::Network),
     }
 }
