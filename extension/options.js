@@ -1,5 +1,6 @@
 // Invite Desk options page: adds, edits and removes the accounts under `accounts` in
-// chrome.storage.local, of which it is the only writer. What makes an account valid and each
+// chrome.storage.local, and sets how often the worker refreshes under `settings`; it is the only
+// writer of both. What makes an account valid and each
 // provider's default address come from the wasm module; reaching a provider is the service
 // worker's job, asked for with a `test_connection` intent. A key lives only in the password
 // input's value: never in text, an attribute or a log line.
@@ -255,14 +256,15 @@ function clearMessages() {
   for (const input of Object.values(fields)) markInvalid(input, false);
 }
 
-function markInvalid(input, invalid) {
+/** Marks `input` (in)valid and links it to, or unlinks it from, the alert that explains it. */
+function markInvalid(input, invalid, alert = formError) {
   const described = new Set((input.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean));
   if (invalid) {
     input.setAttribute('aria-invalid', 'true');
-    described.add(formError.id);
+    described.add(alert.id);
   } else {
     input.removeAttribute('aria-invalid');
-    described.delete(formError.id);
+    described.delete(alert.id);
   }
   if (described.size) input.setAttribute('aria-describedby', [...described].join(' '));
   else input.removeAttribute('aria-describedby');
@@ -467,6 +469,94 @@ chrome.storage.onChanged.addListener((changes, area) => {
   accounts = next;
   renderList();
 });
+
+// ---- Background refresh --------------------------------------------------------------------------
+
+const refreshForm = $('refresh-form');
+const refreshError = $('refresh-error');
+const pollMinutes = $('poll-minutes');
+const refreshLabel = refreshForm.querySelector(`label[for="${pollMinutes.id}"]`).textContent.trim();
+/** The interval the input showed as stored; the person's own typing is kept when another tab saves. */
+let shownMinutes = 15;
+
+async function loadSettings() {
+  const { settings } = await chrome.storage.local.get('settings');
+  return settings && typeof settings === 'object' && !Array.isArray(settings) ? settings : {};
+}
+
+/** The interval the worker runs for stored settings (Rust's `Settings::poll_minutes`), in whole minutes. */
+function storedMinutes(settings) {
+  const minutes = settings?.poll_minutes;
+  if (typeof minutes !== 'number' || !Number.isFinite(minutes)) return 15;
+  return Math.min(Number(pollMinutes.max), Math.max(Number(pollMinutes.min), Math.round(minutes)));
+}
+
+function showMinutes(minutes) {
+  shownMinutes = minutes;
+  pollMinutes.value = String(minutes);
+}
+
+/** The same alert as the account form's: what is wrong in bold, then what to do. */
+function showRefreshError({ message, next_step: nextStep }, { invalid = true } = {}) {
+  const what = document.createElement('p');
+  const strong = document.createElement('strong');
+  strong.textContent = message;
+  what.append(strong);
+  const next = document.createElement('p');
+  next.textContent = nextStep;
+  refreshError.replaceChildren(what, next);
+  pageStatus.textContent = '';
+  if (invalid) {
+    markInvalid(pollMinutes, true, refreshError);
+    pollMinutes.focus();
+  }
+}
+
+pollMinutes.addEventListener('input', () => markInvalid(pollMinutes, false, refreshError));
+
+let savingSettings = false;
+
+refreshForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (savingSettings) return;
+  refreshError.replaceChildren();
+  markInvalid(pollMinutes, false, refreshError);
+  // Empty when what was typed is not a number at all.
+  const minutes = pollMinutes.valueAsNumber;
+  if (!Number.isInteger(minutes) || minutes < Number(pollMinutes.min) || minutes > Number(pollMinutes.max)) {
+    showRefreshError({
+      message: `${refreshLabel} must be a whole number from ${pollMinutes.min} to ${pollMinutes.max}.`,
+      next_step: 'Enter how many minutes apart Invite Desk checks, such as 15, then save again.',
+    });
+    return;
+  }
+  savingSettings = true;
+  try {
+    // Other settings stay as they are.
+    const settings = { ...await loadSettings(), poll_minutes: minutes };
+    await chrome.storage.local.set({ settings });
+  } catch {
+    showRefreshError({
+      message: 'The browser refused to save Invite Desk’s data.',
+      next_step: 'Free some disk space or restart the browser, then try again.',
+    }, { invalid: false });
+    return;
+  } finally {
+    savingSettings = false;
+  }
+  showMinutes(minutes);
+  pageStatus.textContent = 'Saved.';
+});
+
+// Another options tab may change the interval; the input follows unless it is being edited.
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'local' || !('settings' in changes)) return;
+  const next = storedMinutes(changes.settings.newValue);
+  if (pollMinutes.valueAsNumber === shownMinutes) showMinutes(next);
+  else shownMinutes = next;
+});
+
+showMinutes(storedMinutes(await loadSettings()));
 
 accounts = await loadAccounts();
 renderList();

@@ -86,10 +86,10 @@ test('an account added on the options page is tested, saved, and counted on the 
   const testing = button(page, 'Testing…');
   await testing.waitFor();
   assert.ok(await testing.isDisabled(), 'the test cannot be started twice');
-  assert.equal(await page.locator('form').getAttribute('aria-busy'), 'true');
+  assert.equal(await page.locator('#account-form').getAttribute('aria-busy'), 'true');
   await statusSaying(page, `Connected: ${RECEIVED} pending received invitations.`).waitFor();
   assert.ok(await button(page, 'Test connection').isEnabled());
-  assert.equal(await page.locator('form').getAttribute('aria-busy'), 'false');
+  assert.equal(await page.locator('#account-form').getAttribute('aria-busy'), 'false');
   await emulator.latency({ path_prefix: '/v2', ms: 0 });
   await screenshot(page, 'options-tested');
 
@@ -265,4 +265,50 @@ test('an account can be added with the keyboard alone', async () => {
   await page.getByRole('heading', { name: 'Edit Keyboard' }).waitFor();
   await page.keyboard.press('Escape');
   assert.ok(await isFocused(edit), 'Escape cancels the edit and returns to the account');
+});
+
+test('the refresh interval is saved with the other settings and re-arms the alarm; 0 is refused', async () => {
+  const storedSettings = async () =>
+    (await browser.worker.evaluate(() => chrome.storage.local.get('settings'))).settings;
+  const alarmPeriod = () => browser.worker.evaluate(async () => (await chrome.alarms.get('refresh'))?.periodInMinutes);
+  const page = await openOptions();
+  await page.getByRole('heading', { name: 'Background refresh' }).waitFor();
+  const minutes = page.getByRole('spinbutton', { name: 'Refresh every (minutes)', exact: true });
+  assert.equal(await minutes.inputValue(), '15', 'the default shows when nothing is stored');
+
+  await minutes.fill('0');
+  await button(page, 'Save refresh interval').click();
+  const alert = page.getByRole('alert').filter({ hasText: 'Refresh every (minutes)' });
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /must be a whole number from 1 to 1440/);
+  assert.equal(await minutes.getAttribute('aria-invalid'), 'true');
+  assert.ok(await isFocused(minutes), 'focus goes to the field to correct');
+  assert.equal(await storedSettings(), undefined, 'nothing was saved');
+  await screenshot(page, 'options-refresh-refused');
+
+  // Corrected and saved with Enter, from the field.
+  await minutes.fill('30');
+  assert.equal(await minutes.getAttribute('aria-invalid'), null, 'typing clears the mark');
+  await minutes.press('Enter');
+  await statusSaying(page, 'Saved.').waitFor();
+  assert.equal(await alert.count(), 0, 'the alert is gone');
+  assert.deepEqual(await storedSettings(), { poll_minutes: 30 });
+  const deadline = Date.now() + 5_000;
+  let period = await alarmPeriod();
+  while (period !== 30 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    period = await alarmPeriod();
+  }
+  assert.equal(period, 30, 'the worker re-arms its alarm');
+  await screenshot(page, 'options-refresh-saved');
+
+  // The page shows what is stored, and keeps settings it does not know.
+  await browser.worker.evaluate(() => chrome.storage.local.set({ settings: { poll_minutes: 30, later: 'kept' } }));
+  await page.reload();
+  await page.getByRole('heading', { name: 'Background refresh' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('#poll-minutes')?.value === '30');
+  await minutes.fill('45');
+  await button(page, 'Save refresh interval').click();
+  await statusSaying(page, 'Saved.').waitFor();
+  assert.deepEqual(await storedSettings(), { poll_minutes: 45, later: 'kept' });
 });
