@@ -6,7 +6,7 @@ import { actionsOf, invitationItem, showOutcome } from './rows.js';
 
 // The first screen of a long list goes in at once; the rest follows in batches so a long list
 // never delays it.
-const FIRST_ROWS = 25;
+const FIRST_ROWS = 12;
 const BATCH_ROWS = 250;
 
 const $ = (id) => document.getElementById(id);
@@ -295,11 +295,11 @@ $('tabs').addEventListener('keydown', (event) => {
 
 $('search').addEventListener('input', (event) => {
   state.query = event.target.value.trim();
-  paintList();
+  loadFull().then(paintList);
 });
 $('sort').addEventListener('change', (event) => {
   state.oldestFirst = event.target.value === 'oldest';
-  paintList();
+  loadFull().then(paintList);
 });
 $('open-options').addEventListener('click', () => chrome.runtime.openOptionsPage());
 $('empty-options').addEventListener('click', () => chrome.runtime.openOptionsPage());
@@ -329,22 +329,33 @@ chrome.storage.onChanged.addListener((changes, area) => {
   paint();
 });
 
+// The full lists (megabytes with thousands of invitations) are read when the first screen is up
+// and the browser is idle, or at once when the user scrolls, searches or sorts.
+let fullLoading = null;
+function loadFull() {
+  fullLoading ??= chrome.storage.local.get('snapshot').then(({ snapshot }) => {
+    if (!state.full && snapshot) {
+      state.snapshot = snapshot;
+      state.full = true;
+      paint();
+    }
+  });
+  return fullLoading;
+}
+
 async function afterFirstPaint() {
+  refresh();
+  requestIdleCallback(loadFull, { timeout: 2000 });
+  addEventListener('scroll', loadFull, { once: true, passive: true });
   wasm();
   invite = await import('./invite.js');
   invite.setUpInvite({ wasm, sendIntent, announce });
   invite.setInviteAccounts(state.snapshot?.accounts ?? []);
-  const { snapshot } = await chrome.storage.local.get('snapshot');
-  if (!state.full && snapshot) {
-    state.snapshot = snapshot;
-    state.full = true;
-    paint();
-  }
-  refresh();
   if (await invite.prefillFromActiveTab(wasm)) announce('Profile URL filled in from the open LinkedIn profile.');
 }
 
 const { view } = await chrome.storage.local.get('view');
 state.snapshot = view ?? null;
 paint();
-requestAnimationFrame(() => setTimeout(afterFirstPaint, 0));
+// Two frames: the first screen is on its way to the display before anything else starts.
+requestAnimationFrame(() => requestAnimationFrame(afterFirstPaint));

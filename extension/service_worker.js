@@ -3,17 +3,6 @@
 // state lives here: the worker may be stopped at any moment.
 import init, * as backend from './pkg/invite_desk.js';
 
-const ready = init({ module_or_path: new URL('./pkg/invite_desk_bg.wasm', import.meta.url) });
-
-// Errors from the backend are {code, message, next_step} objects that never hold a key.
-function run(command, ...args) {
-  return ready.then(() => command(...args));
-}
-
-function report(error) {
-  console.warn('Invite Desk:', error?.code ?? 'error', error?.message ?? String(error));
-}
-
 // Each time the worker wakes, the badge the backend last stored goes up at once, without waiting
 // for the module or the network: after a browser restart the icon is right from the start. The
 // mark is what `./build.sh bench` reads as "badge set".
@@ -29,6 +18,17 @@ async function showStoredBadge() {
   performance.mark('invite-desk:badge-set');
 }
 showStoredBadge().catch(report);
+
+const ready = init({ module_or_path: new URL('./pkg/invite_desk_bg.wasm', import.meta.url) });
+
+// Errors from the backend are {code, message, next_step} objects that never hold a key.
+function run(command, ...args) {
+  return ready.then(() => command(...args));
+}
+
+function report(error) {
+  console.warn('Invite Desk:', error?.code ?? 'error', error?.message ?? String(error));
+}
 
 chrome.runtime.onInstalled.addListener(() => run(backend.start).catch(report));
 chrome.runtime.onStartup.addListener(() => run(backend.start).catch(report));

@@ -7,8 +7,8 @@ use crate::error::{Error, ErrorKind};
 use crate::model::{Account, Direction, Invitation, Plan, ProviderKind};
 use serde::{Deserialize, Serialize};
 
-/// Rows per direction in the first screen: more than a popup shows without scrolling.
-pub const FIRST_SCREEN_ROWS: usize = 25;
+/// Rows per direction in the first screen: two popup heights; the rest comes after first paint.
+pub const FIRST_SCREEN_ROWS: usize = 12;
 
 /// How long an invitation acted on stays out of fetched lists: a provider may list it for a
 /// while after the action, and a refresh that started before the action brings it back.

@@ -54,15 +54,30 @@ async function popupFirstPaint(emulator, pending) {
     await waitForBadge(browser.worker, pending > 99 ? '99+' : String(pending), 120_000);
     const empty = [];
     const popup = [];
-    for (let round = 0; round < ROUNDS; round += 1) {
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
+    const measureEmpty = async () => {
+      await settle();
       const reference = await paintedAt(browser, 'bench-empty.html', 'text');
       empty.push(reference.at);
       await reference.tab.close();
+    };
+    const measurePopup = async () => {
+      await settle();
       const opened = await paintedAt(browser, 'popup.html', 'invitation');
       popup.push(opened.at);
       // The popup refreshes once open: let that finish so rounds do not overlap.
       await opened.tab.getByRole('status').filter({ hasText: /Up to date|problem|failed/ }).waitFor({ timeout: 120_000 });
       await opened.tab.close();
+    };
+    // Alternating which goes first, so neither always follows the other's clean-up.
+    for (let round = 0; round < ROUNDS; round += 1) {
+      if (round % 2) {
+        await measurePopup();
+        await measureEmpty();
+      } else {
+        await measureEmpty();
+        await measurePopup();
+      }
     }
     return { empty: median(empty), popup: median(popup) };
   } finally {
