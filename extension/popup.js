@@ -2,7 +2,11 @@
 // service worker to refresh, and repaints whenever the snapshot in storage changes. It never
 // writes storage and never calls a provider: actions go to the service worker as intents, so
 // they finish even when the popup closes. Provider text is only ever set as textContent.
-import { actionsOf, invitationItem, showOutcome } from './rows.js';
+// Everything the first screen needs is in this one module and popup.html, and the stored first
+// screen is asked for before anything else: each extra file or late start showed in the
+// first-paint bench.
+
+const firstScreen = chrome.storage.local.get('view');
 
 // The first screen of a long list goes in at once; the rest follows in batches so a long list
 // never delays it.
@@ -69,6 +73,129 @@ async function sendIntent(intent) {
       next_step: 'Close and reopen the popup, then try again.',
     },
   };
+}
+
+// ---------------------------------------------------------------- one invitation
+
+// One invitation as a list item: picture, name linking to the profile, age, headline, note,
+// account and its action buttons. Provider text is only ever set as textContent; links and
+// pictures arrive checked by the backend (linkedin.com over https, pictures over https).
+
+const ACTIONS = {
+  received: [
+    { intent: 'accept', label: 'Accept', working: 'Accepting…', done: 'Accepted' },
+    { intent: 'decline', label: 'Decline', working: 'Declining…', done: 'Declined' },
+  ],
+  sent: [{ intent: 'withdraw', label: 'Withdraw', working: 'Withdrawing…', done: 'Withdrawn' }],
+};
+
+const actionsOf = (direction) => ACTIONS[direction];
+
+let nameIds = 0;
+
+/** A new list item for `invitation`; `accountLabel` is shown when set. */
+function invitationItem(invitation, accountLabel, ageOf) {
+  const { person } = invitation;
+  const item = document.createElement('li');
+  item.className = 'invitation';
+  item.dataset.direction = invitation.direction;
+  item.append(avatar(person));
+
+  const body = document.createElement('div');
+  body.className = 'body';
+  const top = document.createElement('div');
+  top.className = 'top';
+  const name = document.createElement(person.profile_url ? 'a' : 'span');
+  name.className = 'name';
+  name.id = `name-${++nameIds}`;
+  // Lets `./build.sh bench` see when the first invitation is on screen.
+  name.setAttribute('elementtiming', 'invitation');
+  name.textContent = person.name;
+  if (person.profile_url) {
+    name.href = person.profile_url;
+    name.target = '_blank';
+    name.rel = 'noopener noreferrer';
+  }
+  top.append(name, ageElement(invitation, ageOf));
+  body.append(top);
+
+  for (const [className, text] of [['headline', person.headline], ['note', invitation.note], ['account', accountLabel]]) {
+    if (!text) continue;
+    const line = document.createElement(className === 'note' ? 'blockquote' : 'div');
+    line.className = className;
+    line.textContent = text;
+    body.append(line);
+  }
+
+  const actions = document.createElement('div');
+  actions.className = 'actions';
+  for (const action of actionsOf(invitation.direction)) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = action.label;
+    button.dataset.intent = action.intent;
+    button.setAttribute('aria-describedby', name.id);
+    actions.append(button);
+  }
+  const outcome = document.createElement('p');
+  outcome.className = 'outcome';
+  outcome.hidden = true;
+  outcome.tabIndex = -1;
+  body.append(actions, outcome);
+  item.append(body);
+  return item;
+}
+
+function ageElement(invitation, ageOf) {
+  const age = document.createElement('time');
+  age.className = 'age';
+  if (invitation.sent_at_ms == null) return age;
+  const sent = new Date(invitation.sent_at_ms);
+  age.dateTime = sent.toISOString();
+  age.title = (invitation.sent_at_exact ? 'Sent ' : 'Sent about ') + sent.toLocaleDateString();
+  age.dataset.sentAt = String(invitation.sent_at_ms);
+  age.textContent = ageOf(invitation.sent_at_ms);
+  return age;
+}
+
+function avatar(person) {
+  const initials = document.createElement('span');
+  initials.className = 'avatar';
+  initials.setAttribute('aria-hidden', 'true');
+  initials.textContent = Array.from(person.name.split(/\s+/).filter(Boolean).slice(0, 2), (part) => Array.from(part)[0]).join('');
+  if (!person.picture_url) return initials;
+  const picture = document.createElement('img');
+  picture.className = 'avatar';
+  picture.alt = '';
+  picture.loading = 'lazy';
+  picture.referrerPolicy = 'no-referrer';
+  picture.addEventListener('error', () => picture.replaceWith(initials), { once: true });
+  picture.src = person.picture_url;
+  return picture;
+}
+
+/** Shows an action under way, done, or failed on an item made by `invitationItem`. */
+function showOutcome(item, { state, intent, text, detail }) {
+  item.setAttribute('aria-busy', String(state === 'working'));
+  item.classList.toggle('handled', state === 'done');
+  for (const button of item.querySelectorAll('.actions button')) {
+    const action = actionsOf(item.dataset.direction).find((known) => known.intent === button.dataset.intent);
+    button.disabled = state === 'working';
+    button.hidden = state === 'done';
+    button.textContent = state === 'working' && action.intent === intent ? action.working : action.label;
+  }
+  const outcome = item.querySelector('.outcome');
+  outcome.hidden = state === 'working';
+  outcome.className = `outcome ${state}`;
+  if (state === 'failed') outcome.setAttribute('role', 'alert');
+  else outcome.removeAttribute('role');
+  outcome.textContent = text ?? '';
+  if (detail) {
+    const more = document.createElement('span');
+    more.className = 'detail';
+    more.textContent = detail;
+    outcome.append(more);
+  }
 }
 
 // ---------------------------------------------------------------- painting
@@ -354,7 +481,7 @@ async function afterFirstPaint() {
   if (await invite.prefillFromActiveTab(wasm)) announce('Profile URL filled in from the open LinkedIn profile.');
 }
 
-const { view } = await chrome.storage.local.get('view');
+const { view } = await firstScreen;
 state.snapshot = view ?? null;
 paint();
 // Two frames: the first screen is on its way to the display before anything else starts.
