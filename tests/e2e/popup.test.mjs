@@ -2,27 +2,15 @@
 // service worker's wasm backend fetching from the emulator, the badge, the tabs, the lists,
 // search, sort, the banners and the empty states.
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, test } from 'node:test';
-import { startEmulator } from './lib/emulator.mjs';
-import { fullName, linkup, newestFirst, storedAccount, unipile } from './lib/e2e-scenario.mjs';
-import { launchExtension, screenshot, waitForBadge } from './lib/extension.mjs';
+import { test } from 'node:test';
+import { freshEmulatorAndBrowser, fullName, linkup, newestFirst, personOf, storedAccount, unipile } from './lib/e2e-scenario.mjs';
+import { screenshot, waitForBadge } from './lib/extension.mjs';
 
-let emulator;
-let browser;
-
-beforeEach(async () => {
-  emulator = await startEmulator('e2e.json');
-  browser = await launchExtension();
-});
-
-afterEach(async () => {
-  await browser?.close();
-  await emulator?.stop();
-});
+const session = freshEmulatorAndBrowser();
 
 const storeAccounts = (accounts) =>
-  browser.worker.evaluate((list) => chrome.storage.local.set({ accounts: list }), accounts);
-const badgeTitle = () => browser.worker.evaluate(() => chrome.action.getTitle({}));
+  session.browser.worker.evaluate((list) => chrome.storage.local.set({ accounts: list }), accounts);
+const badgeTitle = () => session.browser.worker.evaluate(() => chrome.action.getTitle({}));
 const names = (popup) => popup.getByRole('listitem').locator('.name').allTextContents();
 
 /** Waits until the list shows `count` items, and returns the popup's list items. */
@@ -33,21 +21,21 @@ async function listed(popup, count) {
 }
 
 test('the badge counts the pending received invitations and is kept fresh every 15 minutes', async () => {
-  await storeAccounts([storedAccount(linkup, emulator.url)]);
+  await storeAccounts([storedAccount(linkup, session.emulator.url)]);
   const received = linkup.account.received.length;
-  await waitForBadge(browser.worker, String(received));
+  await waitForBadge(session.browser.worker, String(received));
   assert.equal(await badgeTitle(), `Invite Desk: ${received} pending invitations`);
-  const alarm = await browser.worker.evaluate(() => chrome.alarms.get('refresh'));
+  const alarm = await session.browser.worker.evaluate(() => chrome.alarms.get('refresh'));
   assert.equal(alarm?.periodInMinutes, 15);
   // What the worker shows at its next wake, before any network.
-  const { badge } = await browser.worker.evaluate(() => chrome.storage.local.get('badge'));
+  const { badge } = await session.browser.worker.evaluate(() => chrome.storage.local.get('badge'));
   assert.deepEqual(badge, { text: String(received), color: '#0A66C2', title: await badgeTitle() });
 });
 
 test('the Received and Sent tabs list the people, newest first, with their counts', async () => {
-  await storeAccounts([storedAccount(linkup, emulator.url)]);
-  await waitForBadge(browser.worker, String(linkup.account.received.length));
-  const popup = await browser.openPopup();
+  await storeAccounts([storedAccount(linkup, session.emulator.url)]);
+  await waitForBadge(session.browser.worker, String(linkup.account.received.length));
+  const popup = await session.browser.openPopup();
   const received = newestFirst(linkup.account.received);
   const sent = newestFirst(linkup.account.sent);
 
@@ -82,9 +70,9 @@ test('the Received and Sent tabs list the people, newest first, with their count
 });
 
 test('search narrows the list by name or headline, and sort puts the oldest first', async () => {
-  await storeAccounts([storedAccount(linkup, emulator.url)]);
-  await waitForBadge(browser.worker, String(linkup.account.received.length));
-  const popup = await browser.openPopup();
+  await storeAccounts([storedAccount(linkup, session.emulator.url)]);
+  await waitForBadge(session.browser.worker, String(linkup.account.received.length));
+  const popup = await session.browser.openPopup();
   const received = newestFirst(linkup.account.received);
   await listed(popup, received.length);
 
@@ -110,10 +98,10 @@ test('search narrows the list by name or headline, and sort puts the oldest firs
 });
 
 test('a LinkUp and a Unipile account together: one list, each row naming its account', async () => {
-  await storeAccounts([storedAccount(linkup, emulator.url), storedAccount(unipile, emulator.url)]);
+  await storeAccounts([storedAccount(linkup, session.emulator.url), storedAccount(unipile, session.emulator.url)]);
   const total = linkup.account.received.length + unipile.account.received.length;
-  await waitForBadge(browser.worker, String(total));
-  const popup = await browser.openPopup();
+  await waitForBadge(session.browser.worker, String(total));
+  const popup = await session.browser.openPopup();
   const items = await listed(popup, total);
   const fatima = items.filter({ hasText: 'Fatima Zahra El Idrissi' });
   assert.equal(await fatima.locator('.account').textContent(), 'Recruiting');
@@ -129,14 +117,14 @@ test('a LinkUp and a Unipile account together: one list, each row naming its acc
 });
 
 test('a name, headline or note holding HTML or script is shown as text, never run', async () => {
-  await storeAccounts([storedAccount(unipile, emulator.url)]);
-  await waitForBadge(browser.worker, String(unipile.account.received.length));
-  const popup = await browser.openPopup();
+  await storeAccounts([storedAccount(unipile, session.emulator.url)]);
+  await waitForBadge(session.browser.worker, String(unipile.account.received.length));
+  const popup = await session.browser.openPopup();
   const dialogs = [];
   popup.on('dialog', (dialog) => { dialogs.push(dialog.message()); dialog.dismiss(); });
   const items = await listed(popup, unipile.account.received.length);
   const hostile = unipile.account.received[0];
-  const person = (await import('./lib/e2e-scenario.mjs')).personOf(hostile.person);
+  const person = personOf(hostile.person);
   const item = items.filter({ hasText: 'alert(' }).first();
   assert.equal(await item.locator('.name').textContent(), fullName(person));
   assert.equal(await item.locator('.headline').textContent(), person.headline);
@@ -150,13 +138,13 @@ test('a name, headline or note holding HTML or script is shown as text, never ru
 
 test('a rejected key shows a banner saying what to do and turns the badge red, never showing the key', async () => {
   const revokedKey = 'lk_revoked_e2e_0042';
-  await storeAccounts([storedAccount(linkup, emulator.url, { label: 'Old key', api_key: revokedKey })]);
-  await waitForBadge(browser.worker, '!');
+  await storeAccounts([storedAccount(linkup, session.emulator.url, { label: 'Old key', api_key: revokedKey })]);
+  await waitForBadge(session.browser.worker, '!');
   assert.match(await badgeTitle(), /Old key: The API key was rejected\./);
-  const color = await browser.worker.evaluate(() => chrome.action.getBadgeBackgroundColor({}));
+  const color = await session.browser.worker.evaluate(() => chrome.action.getBadgeBackgroundColor({}));
   assert.deepEqual(color, [217, 48, 37, 255], 'red');
 
-  const popup = await browser.openPopup();
+  const popup = await session.browser.openPopup();
   const alert = popup.getByRole('alert').filter({ hasText: 'Old key' });
   await alert.waitFor();
   assert.match(await alert.textContent(), /Old key: The API key was rejected\..*Check the API key in Options/);
@@ -164,18 +152,18 @@ test('a rejected key shows a banner saying what to do and turns the badge red, n
   await popup.getByRole('status').filter({ hasText: 'Updated; 1 account has a problem' }).waitFor();
   await popup.getByText('Nothing to show until the problem above is solved.').waitFor();
   assert.ok(!(await popup.content()).includes(revokedKey), 'the key is not in the popup');
-  const stored = await browser.worker.evaluate(() => chrome.storage.local.get(['snapshot', 'view']));
+  const stored = await session.browser.worker.evaluate(() => chrome.storage.local.get(['snapshot', 'view']));
   assert.ok(!JSON.stringify(stored).includes(revokedKey), 'the key is not in the snapshot');
   await screenshot(popup, 'popup-rejected-key');
 });
 
 test('with no account the popup says so and leads to the options page', async () => {
-  const popup = await browser.openPopup();
+  const popup = await session.browser.openPopup();
   await popup.getByText('No account is set up yet.').waitFor();
   assert.equal(await popup.getByRole('listitem').count(), 0);
-  assert.equal(await browser.worker.evaluate(() => chrome.action.getBadgeText({})), '');
+  assert.equal(await session.browser.worker.evaluate(() => chrome.action.getBadgeText({})), '');
   const [options] = await Promise.all([
-    browser.context.waitForEvent('page'),
+    session.browser.context.waitForEvent('page'),
     popup.getByRole('button', { name: 'Add an account in Options' }).click(),
   ]);
   await options.waitForURL(/options\.html$/);
@@ -183,9 +171,9 @@ test('with no account the popup says so and leads to the options page', async ()
 });
 
 test('the tabs, the list and its buttons work from the keyboard', async () => {
-  await storeAccounts([storedAccount(linkup, emulator.url)]);
-  await waitForBadge(browser.worker, String(linkup.account.received.length));
-  const popup = await browser.openPopup();
+  await storeAccounts([storedAccount(linkup, session.emulator.url)]);
+  await waitForBadge(session.browser.worker, String(linkup.account.received.length));
+  const popup = await session.browser.openPopup();
   await listed(popup, linkup.account.received.length);
   await popup.getByRole('tab', { name: 'Received' }).focus();
   await popup.keyboard.press('ArrowRight');

@@ -1,7 +1,9 @@
 // The e2e scenario as the tests' oracle: what the emulator was told to hold, read from the
 // scenario file itself, never from the emulator or the extension.
 import { readFileSync } from 'node:fs';
-import { scenarioPath } from './emulator.mjs';
+import { afterEach, beforeEach } from 'node:test';
+import { scenarioPath, startEmulator } from './emulator.mjs';
+import { launchExtension } from './extension.mjs';
 
 export const scenario = JSON.parse(readFileSync(scenarioPath('e2e.json'), 'utf8'));
 const people = new Map(scenario.people.map((person) => [person.public_identifier, person]));
@@ -30,4 +32,18 @@ export function storedAccount(which, emulatorUrl, overrides = {}) {
     plan: which.account.plan,
     ...overrides,
   };
+}
+
+/** Each test of the calling file gets a fresh emulator on this scenario and a fresh browser. */
+export function freshEmulatorAndBrowser() {
+  const session = {};
+  beforeEach(async () => {
+    session.emulator = await startEmulator('e2e.json');
+    session.browser = await launchExtension();
+  });
+  afterEach(async () => {
+    await session.browser?.close();
+    await session.emulator?.stop();
+  });
+  return session;
 }
