@@ -238,6 +238,7 @@ fn decode_envelope(response: &HttpResponse) -> Result<&RawValue, Error> {
 
 /// LinkUp's documented error codes (linkup.md §2); an unknown one keeps LinkUp's own text.
 fn map_error(error: &WireError, response: &HttpResponse) -> Error {
+    let message = error.message.as_deref().unwrap_or_default();
     let kind = match error.code.as_str() {
         "INVALID_API_KEY" => ErrorKind::Unauthorized,
         "ACCOUNT_INACTIVE" => ErrorKind::Forbidden,
@@ -245,7 +246,7 @@ fn map_error(error: &WireError, response: &HttpResponse) -> Error {
         "INSUFFICIENT_CREDITS" => ErrorKind::OutOfCredits,
         "RATE_LIMITED" => ErrorKind::RateLimited,
         "INVALID_PARAMS" | "CHANNEL_ERROR" => {
-            linkedin_refusal(&error.message).unwrap_or(if error.code == "INVALID_PARAMS" {
+            linkedin_refusal(message).unwrap_or(if error.code == "INVALID_PARAMS" {
                 ErrorKind::InvalidInput
             } else {
                 ErrorKind::ProviderError
@@ -255,7 +256,7 @@ fn map_error(error: &WireError, response: &HttpResponse) -> Error {
         _ => ErrorKind::ProviderError,
     };
     Error::new(kind)
-        .with_detail(&error.message)
+        .with_detail(message)
         .with_retry_after(retry_after_seconds(response))
 }
 
@@ -267,46 +268,50 @@ struct Envelope<'a> {
     error: Option<WireError>,
 }
 
-#[derive(Deserialize)]
-struct WireError {
-    code: String,
-    #[serde(default)]
-    message: String,
+wire_object! {
+    struct WireError {
+        "code" => code: String,
+        "message" => message: Option<String>,
+    }
 }
 
-#[derive(Deserialize)]
-struct ListData {
-    invitations: Vec<WireInvitation>,
-    total_available_results: Option<u64>,
-    pagination: Option<WirePagination>,
+wire_object! {
+    struct ListData {
+        "invitations" => invitations: Vec<WireInvitation>,
+        "total_available_results" => total_available_results: Option<u64>,
+        "pagination" => pagination: Option<WirePagination>,
+    }
 }
 
-#[derive(Deserialize, Default)]
-struct WirePagination {
-    next_offset: Option<u64>,
-    has_more: Option<bool>,
+wire_object! {
+    #[derive(Default)]
+    struct WirePagination {
+        "next_offset" => next_offset: Option<u64>,
+        "has_more" => has_more: Option<bool>,
+    }
 }
 
-#[derive(Deserialize)]
-struct WireInvitation {
-    entity_urn: String,
-    shared_secret: Option<String>,
-    /// Received items name the `sender`; sent items the `recipient`.
-    #[serde(alias = "recipient")]
-    sender: Option<NamedPerson>,
-    sent_time: Option<String>,
-    sent_time_days: Option<f64>,
+wire_object! {
+    struct WireInvitation {
+        "entity_urn" => entity_urn: String,
+        "shared_secret" => shared_secret: Option<String>,
+        /// Received items name the `sender`; sent items the `recipient`.
+        "sender" | "recipient" => sender: Option<NamedPerson>,
+        "sent_time" => sent_time: Option<String>,
+        "sent_time_days" => sent_time_days: Option<f64>,
+    }
 }
 
-/// The `data` of `withdraw` (`withdrawn`) and of `check_invitation` (the rest): one type, so
-/// one decoder.
-#[derive(Deserialize)]
-struct ActionData {
-    withdrawn: Option<bool>,
-    invitation_state: Option<String>,
-    invitation_type: Option<String>,
-    invitation_id: Option<String>,
-    member_distance: Option<u8>,
+wire_object! {
+    /// The `data` of `withdraw` (`withdrawn`) and of `check_invitation` (the rest): one type,
+    /// so one decoder.
+    struct ActionData {
+        "withdrawn" => withdrawn: Option<bool>,
+        "invitation_state" => invitation_state: Option<String>,
+        "invitation_type" => invitation_type: Option<String>,
+        "invitation_id" => invitation_id: Option<String>,
+        "member_distance" => member_distance: Option<u8>,
+    }
 }
 
 /// The id at the end of a URN: `urn:li:invitation:123` → `123`.

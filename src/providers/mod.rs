@@ -2,6 +2,9 @@
 //! an `HttpResponse` becomes a typed result. No I/O here: `client.rs` runs them through
 //! `http.rs`.
 
+#[macro_use]
+mod wire;
+
 pub mod linkup;
 mod unipile;
 pub mod unipile_v1;
@@ -135,23 +138,24 @@ struct Params<'a> {
     message: Option<&'a str>,
 }
 
-/// A person as LinkUp and Unipile v1 give one, first and last name apart: LinkUp's list
-/// entries and invite answer (with the new invitation's URNs) and v1's profile. One type for
-/// all of them keeps one decoder in the module; each reads the fields it knows.
-#[derive(Deserialize, Default)]
-struct NamedPerson {
-    first_name: Option<String>,
-    last_name: Option<String>,
-    headline: Option<String>,
-    linkedin_url: Option<String>,
-    /// LinkUp's `list_invitations` calls it `profile_picture_url`, `list_sent`
-    /// `profile_picture`.
-    #[serde(alias = "profile_picture")]
-    profile_picture_url: Option<String>,
-    public_identifier: Option<String>,
-    provider_id: Option<String>,
-    invitation_urn: Option<String>,
-    profile_urn: Option<String>,
+wire_object! {
+    /// A person as LinkUp and Unipile v1 give one, first and last name apart: LinkUp's list
+    /// entries and invite answer (with the new invitation's URNs) and v1's profile. One type
+    /// for all of them keeps one decoder in the module; each reads the fields it knows.
+    #[derive(Default)]
+    struct NamedPerson {
+        "first_name" => first_name: Option<String>,
+        "last_name" => last_name: Option<String>,
+        "headline" => headline: Option<String>,
+        "linkedin_url" => linkedin_url: Option<String>,
+        /// LinkUp's `list_invitations` calls it `profile_picture_url`, `list_sent`
+        /// `profile_picture`.
+        "profile_picture_url" | "profile_picture" => profile_picture_url: Option<String>,
+        "public_identifier" => public_identifier: Option<String>,
+        "provider_id" => provider_id: Option<String>,
+        "invitation_urn" => invitation_urn: Option<String>,
+        "profile_urn" => profile_urn: Option<String>,
+    }
 }
 
 impl NamedPerson {
@@ -216,7 +220,10 @@ fn url_encode(text: &str) -> String {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(byte));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xF)]));
         }
     }
     out
