@@ -1,6 +1,7 @@
 //! Provider-neutral data: accounts as the options page stores them, people, invitations and
 //! pages. Provider modules decode into these types; nothing else knows a provider's wire format.
 
+use crate::providers::wire::{wire_object, Field};
 use serde::{de, Deserialize, Deserializer, Serialize};
 use std::fmt;
 
@@ -88,22 +89,21 @@ impl fmt::Debug for ApiKey {
     }
 }
 
-/// One configured LinkedIn account, as stored under `accounts` in `chrome.storage.local`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Account {
-    /// Our own id for the account, chosen by the options page.
-    pub id: String,
-    #[serde(default)]
-    pub label: String,
-    pub provider: ProviderKind,
-    pub api_key: ApiKey,
-    /// The provider's id for the LinkedIn account.
-    pub account_id: String,
-    /// Empty means the provider's public base URL.
-    #[serde(default)]
-    pub base_url: String,
-    #[serde(default)]
-    pub plan: Plan,
+wire_object! {
+    /// One configured LinkedIn account, as stored under `accounts` in `chrome.storage.local`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Account {
+        /// Our own id for the account, chosen by the options page.
+        pub id: String,
+        pub label: String = String::new(),
+        pub provider: ProviderKind,
+        pub api_key: ApiKey,
+        /// The provider's id for the LinkedIn account.
+        pub account_id: String,
+        /// Empty means the provider's public base URL.
+        pub base_url: String = String::new(),
+        pub plan: Plan = Plan::default(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,15 +117,18 @@ serde_by_name!(Direction {
     Sent = "sent",
 });
 
-/// The other person of an invitation. URLs are kept only when safe to open (see `safe_*_url`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Person {
-    pub name: String,
-    pub headline: Option<String>,
-    pub profile_url: Option<String>,
-    pub picture_url: Option<String>,
-    pub public_identifier: Option<String>,
-    pub provider_id: Option<String>,
+wire_object! {
+    /// The other person of an invitation. URLs are kept only when safe to open (see
+    /// `safe_*_url`).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct Person {
+        pub name: String,
+        pub headline: Option<String>,
+        pub profile_url: Option<String>,
+        pub picture_url: Option<String>,
+        pub public_identifier: Option<String>,
+        pub provider_id: Option<String>,
+    }
 }
 
 impl Person {
@@ -165,29 +168,40 @@ fn public_identifier_of(profile_url: &str) -> Option<String> {
     (!identifier.is_empty()).then(|| identifier.to_owned())
 }
 
-/// The provider's own handles for an invitation, kept opaque: only the provider module that
-/// made them reads them back.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Handles {
-    pub entity_urn: Option<String>,
-    pub shared_secret: Option<String>,
+wire_object! {
+    /// The provider's own handles for an invitation, kept opaque: only the provider module
+    /// that made them reads them back.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct Handles {
+        pub entity_urn: Option<String>,
+        pub shared_secret: Option<String>,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Invitation {
-    /// The provider's invitation id, unique within the account.
-    pub id: String,
-    /// `Account::id` of the account it belongs to.
-    pub account: String,
-    pub direction: Direction,
-    pub person: Person,
-    pub note: Option<String>,
-    /// When it was sent, in epoch milliseconds; an estimate when `sent_at_exact` is false
-    /// (LinkUp only says "2w").
-    pub sent_at_ms: Option<f64>,
-    pub sent_at_exact: bool,
-    pub handles: Handles,
+wire_object! {
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct Invitation {
+        /// The provider's invitation id, unique within the account.
+        pub id: String,
+        /// `Account::id` of the account it belongs to.
+        pub account: String,
+        pub direction: Direction,
+        pub person: Person,
+        pub note: Option<String>,
+        /// When it was sent, in epoch milliseconds; an estimate when `sent_at_exact` is false
+        /// (LinkUp only says "2w").
+        pub sent_at_ms: Option<f64>,
+        pub sent_at_exact: bool,
+        pub handles: Handles,
+    }
 }
+
+/// The stored types above read by `wire_object!`: a missing one of these is an error.
+impl Field for ProviderKind {}
+impl Field for ApiKey {}
+impl Field for Direction {}
+impl Field for Person {}
+impl Field for Handles {}
 
 /// Where a page starts: an offset (LinkUp, Unipile v2) or the provider's opaque cursor
 /// (Unipile v1), handed back untouched.
@@ -224,11 +238,12 @@ pub enum RelationshipState {
     NoInvitation,
 }
 
-/// User settings, as stored under `settings`; every field has a default.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct Settings {
-    pub poll_minutes: f64,
+wire_object! {
+    /// User settings, as stored under `settings`; every field has a default.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Settings {
+        pub poll_minutes: f64 = Settings::default().poll_minutes,
+    }
 }
 
 impl Default for Settings {
@@ -360,6 +375,63 @@ mod tests {
         let unknown = serde_json::from_str::<ProviderKind>(r#""linkedin""#).unwrap_err();
         assert!(unknown.to_string().contains("unknown variant `linkedin`"));
         assert!(serde_json::from_str::<Plan>("1").is_err());
+    }
+
+    #[test]
+    fn invitations_read_back_as_stored() {
+        let invitation = Invitation {
+            id: "7".into(),
+            account: "work".into(),
+            direction: Direction::Sent,
+            person: Person {
+                name: "Jane \"JD\" Doe".into(),
+                public_identifier: Some("jane-doe".into()),
+                ..Person::default()
+            },
+            note: Some("Hi".into()),
+            sent_at_ms: Some(1.5),
+            sent_at_exact: true,
+            handles: Handles {
+                entity_urn: Some("urn:li:invitation:7".into()),
+                shared_secret: None,
+            },
+        };
+        let text = stored(invitation.clone());
+        assert!(text.starts_with(r#"{"id":"7","account":"work","direction":"sent","person":"#));
+        let missing_flag = text.replace(r#","sent_at_exact":true"#, "");
+        assert!(serde_json::from_str::<Invitation>(&missing_flag).is_err());
+    }
+
+    #[test]
+    fn accounts_read_with_their_defaults() {
+        let account: Account = serde_json::from_str(
+            r#"{"id":"a","provider":"unipile_v1","api_key":"k","account_id":"x","extra":[1]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                account.label.as_str(),
+                account.base_url.as_str(),
+                account.plan
+            ),
+            ("", "", Plan::Free)
+        );
+        let full: Account = serde_json::from_str(
+            r#"{"id":"a","label":"L","provider":"linkup","api_key":"k","account_id":"x",
+                "base_url":"https://b","plan":"premium"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (full.base_url.as_str(), full.plan),
+            ("https://b", Plan::Premium)
+        );
+        for broken in [
+            r#"{"id":"a","provider":"linkup","account_id":"x"}"#,
+            r#"{"id":"a","provider":"linkup","api_key":"k","account_id":"x","label":null}"#,
+            r#"["a","L","linkup","k","x"]"#,
+        ] {
+            assert!(serde_json::from_str::<Account>(broken).is_err(), "{broken}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! `http.rs`.
 
 #[macro_use]
-mod wire;
+pub(crate) mod wire;
 
 pub mod linkup;
 mod unipile;

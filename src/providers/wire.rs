@@ -1,23 +1,25 @@
-//! How the provider modules read their wire objects. `wire_object!` declares a struct and its
-//! `Deserialize`: each field read from a JSON object by its name (or one of its names), every
-//! other field skipped, a missing one `None` for an `Option` and a "missing field" error for
-//! anything else, as serde's derive does. The derive also reads a struct from an array of its
-//! values and refuses repeated fields; each of the module's dozen wire types carried that code,
-//! which no provider answer needs. These read objects only (a repeated field: the last wins).
+//! How JSON objects are read: provider answers and the stored snapshot alike. `wire_object!`
+//! declares a struct and its `Deserialize`: each field read from a JSON object by its name
+//! (or the names given), every other field skipped, a missing one `None` for an `Option`, its
+//! default where one is given and a "missing field" error otherwise, as serde's derive does.
+//! The derive also reads a struct from an array of its values and refuses repeated fields;
+//! each of the module's wire and stored types carried that code, which no provider answer
+//! and no stored value needs. These read objects only (a repeated field: the last wins).
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
-/// Declares a wire struct and its object-only `Deserialize` (see the module documentation).
-/// Each field is written `"json_name" | "other_name" => rust_name: Type`.
+/// Declares a struct and its object-only `Deserialize` (see the module documentation). Each
+/// field is written `[name | other_name =>] field: Type [= default]`: without names it is
+/// read under its own.
 macro_rules! wire_object {
     (
         $(#[$attr:meta])*
         $vis:vis struct $name:ident {
             $(
                 $(#[$field_attr:meta])*
-                $($json:literal)|+ => $field_vis:vis $field:ident: $ty:ty
+                $($($json:literal)|+ =>)? $field_vis:vis $field:ident: $ty:ty $(= $default:expr)?
             ),+ $(,)?
         }
     ) => {
@@ -44,7 +46,9 @@ macro_rules! wire_object {
                         $(let mut $field: Option<$ty> = None;)+
                         while let Some(key) = map.next_key::<$crate::providers::wire::Key>()? {
                             match key.name() {
-                                $($($json)|+ => $field = Some(map.next_value()?),)+
+                                $(wire_object!(@names $field $($($json)|+)?) => {
+                                    $field = Some(map.next_value()?)
+                                })+
                                 _ => {
                                     map.next_value::<serde::de::IgnoredAny>()?;
                                 }
@@ -53,7 +57,7 @@ macro_rules! wire_object {
                         Ok($name {
                             $($field: match $field {
                                 Some(value) => value,
-                                None => $crate::providers::wire::Field::missing(stringify!($field))?,
+                                None => wire_object!(@missing $field $(, $default)?),
                             }),+
                         })
                     }
@@ -63,11 +67,18 @@ macro_rules! wire_object {
             }
         }
     };
+    (@names $field:ident) => { stringify!($field) };
+    (@names $field:ident $($json:literal)|+) => { $($json)|+ };
+    (@missing $field:ident) => { $crate::providers::wire::Field::missing(stringify!($field))? };
+    (@missing $field:ident, $default:expr) => { $default };
 }
+pub(crate) use wire_object;
 
-/// A field's value when the object does not have it.
+/// A field's value when the object does not have it: by default, an error.
 pub(crate) trait Field: Sized {
-    fn missing<E: de::Error>(name: &'static str) -> Result<Self, E>;
+    fn missing<E: de::Error>(name: &'static str) -> Result<Self, E> {
+        Err(E::missing_field(name))
+    }
 }
 
 impl<T> Field for Option<T> {
@@ -76,17 +87,9 @@ impl<T> Field for Option<T> {
     }
 }
 
-impl Field for String {
-    fn missing<E: de::Error>(name: &'static str) -> Result<Self, E> {
-        Err(E::missing_field(name))
-    }
-}
-
-impl<T> Field for Vec<T> {
-    fn missing<E: de::Error>(name: &'static str) -> Result<Self, E> {
-        Err(E::missing_field(name))
-    }
-}
+impl Field for String {}
+impl Field for bool {}
+impl<T> Field for Vec<T> {}
 
 /// An object's key, borrowed from the body unless it has escapes.
 pub(crate) struct Key<'de>(Cow<'de, str>);
