@@ -2,7 +2,8 @@
 //! message a person understands and the next step to take. It never holds an API key: provider
 //! text is redacted before it is kept.
 
-use serde::{Deserialize, Serialize};
+use crate::providers::wire::{wire_object, Field};
+use serde::Serialize;
 
 /// Stable codes: the popup, the badge and the tests match on these, never on message text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,17 +46,23 @@ crate::model::serde_by_name!(ErrorKind {
 /// Longest provider text kept in `detail`: enough to explain, too short to carry a page of HTML.
 const DETAIL_MAX_CHARS: usize = 300;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(into = "ErrorRecord", from = "ErrorRecord")]
-pub struct Error {
-    pub kind: ErrorKind,
-    /// The provider's own words, when it gave any.
-    pub detail: Option<String>,
-    /// Seconds to wait, from the provider's `Retry-After`.
-    pub retry_after_s: Option<u32>,
-    /// The input field at fault, for `invalid_input`.
-    pub field: Option<String>,
+wire_object! {
+    /// Written as an `ErrorRecord`; read back from one by its code and the provider's facts,
+    /// the words being derived from the code.
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    #[serde(into = "ErrorRecord")]
+    pub struct Error {
+        "code" => pub kind: ErrorKind,
+        /// The provider's own words, when it gave any.
+        pub detail: Option<String>,
+        /// Seconds to wait, from the provider's `Retry-After`.
+        pub retry_after_s: Option<u32>,
+        /// The input field at fault, for `invalid_input`.
+        pub field: Option<String>,
+    }
 }
+
+impl Field for ErrorKind {}
 
 impl Error {
     pub fn new(kind: ErrorKind) -> Self {
@@ -196,19 +203,13 @@ impl std::error::Error for Error {}
 
 /// The stored and JS-facing form: the code plus the words derived from it, so the popup shows
 /// `message` and `next_step` without knowing any rule.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct ErrorRecord {
     code: ErrorKind,
-    /// Written for the popup, never read back: the code gives them again.
-    #[serde(skip_deserializing)]
     message: String,
-    #[serde(skip_deserializing)]
     next_step: String,
-    #[serde(default)]
     detail: Option<String>,
-    #[serde(default)]
     retry_after_s: Option<u32>,
-    #[serde(default)]
     field: Option<String>,
 }
 
@@ -221,17 +222,6 @@ impl From<Error> for ErrorRecord {
             detail: error.detail,
             retry_after_s: error.retry_after_s,
             field: error.field,
-        }
-    }
-}
-
-impl From<ErrorRecord> for Error {
-    fn from(record: ErrorRecord) -> Self {
-        Error {
-            kind: record.code,
-            detail: record.detail,
-            retry_after_s: record.retry_after_s,
-            field: record.field,
         }
     }
 }
