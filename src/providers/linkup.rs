@@ -39,12 +39,10 @@ impl Api for Linkup {
             Direction::Received => "list_invitations",
             Direction::Sent => "list_sent",
         };
-        let params = Params {
-            count: Some(size.clamp(1, MAX_PAGE_SIZE)),
-            offset: Some(offset_of(start)),
-            invitation_type: Some("CONNECTION"),
-            ..Params::default()
-        };
+        let params = Params::default()
+            .number("count", u64::from(size.clamp(1, MAX_PAGE_SIZE)))
+            .number("offset", offset_of(start))
+            .text("invitation_type", "CONNECTION");
         let mut request = network_request(account, action, params)?;
         request.retryable = true;
         Ok(request)
@@ -89,18 +87,14 @@ impl Api for Linkup {
             Action::Decline(invitation) => ("decline", handled_params(invitation)?),
             Action::Withdraw(invitation) => (
                 "withdraw",
-                Params {
-                    invitation_id: Some(input::required(Some(&invitation.id), "id")?),
-                    ..Params::default()
-                },
+                Params::default().text(
+                    "invitation_id",
+                    input::required(Some(&invitation.id), "id")?,
+                ),
             ),
-            Action::Send { target, note } => (
-                "invite",
-                Params {
-                    message: *note,
-                    ..target_params(target)
-                },
-            ),
+            Action::Send { target, note } => {
+                ("invite", target_params(target).optional("message", *note))
+            }
         };
         network_request(account, name, params)
     }
@@ -187,30 +181,18 @@ fn network_request(account: &Account, action: &str, params: Params) -> Result<Ht
 /// Accepting and declining name the invitation by its URN and shared secret, both from the list.
 fn handled_params(invitation: &Invitation) -> Result<Params<'_>, Error> {
     let handles = &invitation.handles;
-    Ok(Params {
-        entity_urn: Some(input::required(
-            handles.entity_urn.as_deref(),
-            "entity URN",
-        )?),
-        shared_secret: Some(input::required(
-            handles.shared_secret.as_deref(),
-            "shared secret",
-        )?),
-        ..Params::default()
-    })
+    let urn = input::required(handles.entity_urn.as_deref(), "entity URN")?;
+    let secret = input::required(handles.shared_secret.as_deref(), "shared secret")?;
+    Ok(Params::default()
+        .text("entity_urn", urn)
+        .text("shared_secret", secret))
 }
 
 /// A vanity name goes as the canonical profile URL; a member id as `identifier`.
 fn target_params(target: &Target) -> Params<'_> {
     match target.profile_url() {
-        Some(url) => Params {
-            profile_url: Some(url),
-            ..Params::default()
-        },
-        None => Params {
-            identifier: Some(target.identifier()),
-            ..Params::default()
-        },
+        Some(url) => Params::default().text("profile_url", url),
+        None => Params::default().text("identifier", target.identifier()),
     }
 }
 
@@ -270,35 +252,35 @@ struct Envelope<'a> {
 
 wire_object! {
     struct WireError {
-        "code" => code: String,
-        "message" => message: Option<String>,
+        code: String,
+        message: Option<String>,
     }
 }
 
 wire_object! {
     struct ListData {
-        "invitations" => invitations: Vec<WireInvitation>,
-        "total_available_results" => total_available_results: Option<u64>,
-        "pagination" => pagination: Option<WirePagination>,
+        invitations: Vec<WireInvitation>,
+        total_available_results: Option<u64>,
+        pagination: Option<WirePagination>,
     }
 }
 
 wire_object! {
     #[derive(Default)]
     struct WirePagination {
-        "next_offset" => next_offset: Option<u64>,
-        "has_more" => has_more: Option<bool>,
+        next_offset: Option<u64>,
+        has_more: Option<bool>,
     }
 }
 
 wire_object! {
     struct WireInvitation {
-        "entity_urn" => entity_urn: String,
-        "shared_secret" => shared_secret: Option<String>,
+        entity_urn: String,
+        shared_secret: Option<String>,
         /// Received items name the `sender`; sent items the `recipient`.
         "sender" | "recipient" => sender: Option<NamedPerson>,
-        "sent_time" => sent_time: Option<String>,
-        "sent_time_days" => sent_time_days: Option<f64>,
+        sent_time: Option<String>,
+        sent_time_days: Option<f64>,
     }
 }
 
@@ -306,11 +288,11 @@ wire_object! {
     /// The `data` of `withdraw` (`withdrawn`) and of `check_invitation` (the rest): one type,
     /// so one decoder.
     struct ActionData {
-        "withdrawn" => withdrawn: Option<bool>,
-        "invitation_state" => invitation_state: Option<String>,
-        "invitation_type" => invitation_type: Option<String>,
-        "invitation_id" => invitation_id: Option<String>,
-        "member_distance" => member_distance: Option<u8>,
+        withdrawn: Option<bool>,
+        invitation_state: Option<String>,
+        invitation_type: Option<String>,
+        invitation_id: Option<String>,
+        member_distance: Option<u8>,
     }
 }
 

@@ -15,6 +15,7 @@ use crate::http::{HttpRequest, HttpResponse};
 use crate::input::Target;
 use crate::model::{Account, Cursor, Direction, Invitation, Page, Person, ProviderKind};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// An operation that changes something at the provider; never sent twice blindly.
 #[derive(Debug, Clone, Copy)]
@@ -104,38 +105,42 @@ pub fn api(kind: ProviderKind) -> &'static dyn Api {
 
 pub const BASE_URL_FIELD: &str = "Base URL";
 
-/// A JSON request body: every field any of the three APIs sends, each written only when set.
-/// One shared type keeps one serializer in the module, and no `serde_json::Value`.
-#[derive(Serialize, Default)]
-struct Params<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    account_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    action: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    provider: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    count: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    offset: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    invitation_type: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    entity_urn: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    shared_secret: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    invitation_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    profile_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    identifier: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    user_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    provider_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<&'a str>,
+/// A JSON request body, its fields in the order given. One type serializes the bodies of all
+/// three APIs (and keeps `serde_json::Value` out of the module).
+#[derive(Default)]
+struct Params<'a>(Vec<(&'static str, Param<'a>)>);
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Param<'a> {
+    Text(Cow<'a, str>),
+    Number(u64),
+}
+
+impl<'a> Params<'a> {
+    fn text(mut self, name: &'static str, value: impl Into<Cow<'a, str>>) -> Self {
+        self.0.push((name, Param::Text(value.into())));
+        self
+    }
+
+    fn number(mut self, name: &'static str, value: u64) -> Self {
+        self.0.push((name, Param::Number(value)));
+        self
+    }
+
+    /// `name` only when there is a value, like an invitation's optional note.
+    fn optional(self, name: &'static str, value: Option<&'a str>) -> Self {
+        match value {
+            Some(value) => self.text(name, value),
+            None => self,
+        }
+    }
+}
+
+impl Serialize for Params<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
+    }
 }
 
 wire_object! {
@@ -144,17 +149,17 @@ wire_object! {
     /// for all of them keeps one decoder in the module; each reads the fields it knows.
     #[derive(Default)]
     struct NamedPerson {
-        "first_name" => first_name: Option<String>,
-        "last_name" => last_name: Option<String>,
-        "headline" => headline: Option<String>,
-        "linkedin_url" => linkedin_url: Option<String>,
+        first_name: Option<String>,
+        last_name: Option<String>,
+        headline: Option<String>,
+        linkedin_url: Option<String>,
         /// LinkUp's `list_invitations` calls it `profile_picture_url`, `list_sent`
         /// `profile_picture`.
         "profile_picture_url" | "profile_picture" => profile_picture_url: Option<String>,
-        "public_identifier" => public_identifier: Option<String>,
-        "provider_id" => provider_id: Option<String>,
-        "invitation_urn" => invitation_urn: Option<String>,
-        "profile_urn" => profile_urn: Option<String>,
+        public_identifier: Option<String>,
+        provider_id: Option<String>,
+        invitation_urn: Option<String>,
+        profile_urn: Option<String>,
     }
 }
 

@@ -48,9 +48,9 @@ wire_object! {
     /// The answer to an action, v1 (`object`, `status`, `invitation_id`) and v2 (`object`)
     /// alike.
     pub(super) struct Answer {
-        "object" => pub object: String,
-        "status" => pub status: Option<String>,
-        "invitation_id" => pub invitation_id: Option<String>,
+        pub object: String,
+        pub status: Option<String>,
+        pub invitation_id: Option<String>,
     }
 }
 
@@ -62,8 +62,8 @@ pub(super) fn unconfirmed() -> Error {
 wire_object! {
     struct WireError {
         "type" => kind: String,
-        "title" => title: Option<String>,
-        "detail" => detail: Option<String>,
+        title: Option<String>,
+        detail: Option<String>,
     }
 }
 

@@ -115,13 +115,11 @@ impl Api for UnipileV1 {
                 let id = input::required(Some(&invitation.id), "id")?;
                 let secret =
                     input::required(invitation.handles.shared_secret.as_deref(), "shared secret")?;
-                let body = Params {
-                    provider: Some("LINKEDIN"),
-                    shared_secret: Some(secret),
-                    account_id: Some(account_id),
-                    action: Some(verb),
-                    ..Params::default()
-                };
+                let body = Params::default()
+                    .text("provider", "LINKEDIN")
+                    .text("shared_secret", secret)
+                    .text("account_id", account_id.as_str())
+                    .text("action", verb);
                 let url = format!("{base}/users/invite/received/{}", url_encode(id));
                 (Method::Post, url, Some(body))
             }
@@ -141,12 +139,10 @@ impl Api for UnipileV1 {
                         "Unipile needs the member id; look the profile up first",
                     ));
                 };
-                let body = Params {
-                    account_id: Some(account_id),
-                    provider_id: Some(provider_id),
-                    message: *note,
-                    ..Params::default()
-                };
+                let body = Params::default()
+                    .text("account_id", account_id.as_str())
+                    .text("provider_id", provider_id.as_str())
+                    .optional("message", *note);
                 (Method::Post, format!("{base}/users/invite"), Some(body))
             }
         };
@@ -220,8 +216,8 @@ fn api_base(account: &Account) -> Result<String, Error> {
 
 wire_object! {
     struct List {
-        "items" => items: Vec<WireInvitation>,
-        "cursor" => cursor: Option<String>,
+        items: Vec<WireInvitation>,
+        cursor: Option<String>,
     }
 }
 
@@ -229,33 +225,33 @@ wire_object! {
     /// `InvitationSent` / `InvitationReceived` (§6.1, §6.2). The other person is the invitee on
     /// the sent list and the inviter on the received one.
     struct WireInvitation {
-        "id" => id: String,
-        "invited_user" => invited_user: Option<String>,
-        "invited_user_id" => invited_user_id: Option<String>,
-        "invited_user_public_id" => invited_user_public_id: Option<String>,
-        "invited_user_description" => invited_user_description: Option<String>,
-        "invited_user_profile_picture_url" => invited_user_profile_picture_url: Option<String>,
-        "date" => date: Option<String>,
-        "parsed_datetime" => parsed_datetime: Option<String>,
-        "invitation_text" => invitation_text: Option<String>,
-        "inviter" => inviter: Option<Inviter>,
-        "specifics" => specifics: Option<Specifics>,
+        id: String,
+        invited_user: Option<String>,
+        invited_user_id: Option<String>,
+        invited_user_public_id: Option<String>,
+        invited_user_description: Option<String>,
+        invited_user_profile_picture_url: Option<String>,
+        date: Option<String>,
+        parsed_datetime: Option<String>,
+        invitation_text: Option<String>,
+        inviter: Option<Inviter>,
+        specifics: Option<Specifics>,
     }
 }
 
 wire_object! {
     #[derive(Default)]
     struct Inviter {
-        "inviter_name" => inviter_name: Option<String>,
-        "inviter_id" => inviter_id: Option<String>,
-        "inviter_public_identifier" => inviter_public_identifier: Option<String>,
-        "inviter_description" => inviter_description: Option<String>,
+        inviter_name: Option<String>,
+        inviter_id: Option<String>,
+        inviter_public_identifier: Option<String>,
+        inviter_description: Option<String>,
     }
 }
 
 wire_object! {
     struct Specifics {
-        "shared_secret" => shared_secret: Option<String>,
+        shared_secret: Option<String>,
     }
 }
 

@@ -112,11 +112,9 @@ impl Api for UnipileV2 {
                         "Unipile needs the member id; look the profile up first",
                     ));
                 };
-                let body = Params {
-                    user_id: Some(user_id),
-                    message: *note,
-                    ..Params::default()
-                };
+                let body = Params::default()
+                    .text("user_id", user_id.as_str())
+                    .optional("message", *note);
                 (base, Some(to_json(&body)))
             }
         };
@@ -162,20 +160,20 @@ fn handled_url(base: &str, invitation: &Invitation, verb: &str) -> Result<String
 
 wire_object! {
     struct List {
-        "data" => data: Vec<WireRequest>,
-        "total_count" => total_count: Option<u64>,
-        "next_cursor" => next_cursor: Option<String>,
+        data: Vec<WireRequest>,
+        total_count: Option<u64>,
+        next_cursor: Option<String>,
     }
 }
 
 wire_object! {
     /// `RelationRequest` (§3.6).
     struct WireRequest {
-        "id" => id: String,
+        id: String,
         "type" => kind: Option<String>,
-        "created_at" => created_at: Option<String>,
-        "message" => message: Option<String>,
-        "user" => user: Option<WireUser>,
+        created_at: Option<String>,
+        message: Option<String>,
+        user: Option<WireUser>,
     }
 }
 
@@ -183,12 +181,12 @@ wire_object! {
     /// `User` (§3.6): `id` is the member id, `description` the headline.
     #[derive(Default)]
     struct WireUser {
-        "id" => id: Option<String>,
-        "display_name" => display_name: Option<String>,
-        "public_identifier" => public_identifier: Option<String>,
-        "profile_url" => profile_url: Option<String>,
-        "public_picture_url" => public_picture_url: Option<String>,
-        "description" => description: Option<String>,
+        id: Option<String>,
+        display_name: Option<String>,
+        public_identifier: Option<String>,
+        profile_url: Option<String>,
+        public_picture_url: Option<String>,
+        description: Option<String>,
     }
 }
 

@@ -129,10 +129,10 @@ mod tests {
     wire_object! {
         #[derive(Debug, PartialEq)]
         struct Sample {
-            "id" => id: String,
+            id: String,
             "type" | "kind" => kind: Option<String>,
-            "count" => count: Option<u64>,
-            "tags" => tags: Vec<String>,
+            count: Option<u64>,
+            tags: Vec<String>,
         }
     }
 
