@@ -8,6 +8,7 @@ use crate::browser;
 use crate::client::{Client, Done};
 use crate::error::{Error, ErrorKind};
 use crate::model::{Account, Direction, Settings};
+use crate::providers::wire::wire_object;
 use crate::snapshot::{Badge, Fetched, Snapshot};
 use futures_util::future::{join, join_all};
 use futures_util::lock::Mutex;
@@ -22,8 +23,7 @@ pub const REFRESH_ALARM: &str = "refresh";
 static SNAPSHOT_WRITES: Mutex<()> = Mutex::new(());
 
 /// Intents the extension's pages send over runtime messaging.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Debug)]
 pub enum Intent {
     /// The popup opened: both lists of every account.
     Refresh,
@@ -48,6 +48,59 @@ pub enum Intent {
     TestConnection {
         account: Account,
     },
+}
+
+wire_object! {
+    /// An intent as sent: one flat object. Read this way rather than as a tagged enum, whose
+    /// decoder buffers every message and weighs some 20 KB in the module.
+    struct Message {
+        "type" => kind: String,
+        /// The account's id, or for `test_connection` the whole unsaved account.
+        account: Option<Box<RawValue>>,
+        invitation: Option<String>,
+        profile: Option<String>,
+        note: Option<String>,
+    }
+}
+
+/// The intent in a message's JSON text.
+pub fn read_intent(text: &str) -> Result<Intent, Error> {
+    let unknown = || Error::invalid_input("Intent", "not an intent this version knows");
+    let message: Message = serde_json::from_str(text).map_err(|_| unknown())?;
+    let account = || -> Result<String, Error> {
+        let raw = message.account.as_deref().ok_or_else(unknown)?;
+        serde_json::from_str(raw.get()).map_err(|_| unknown())
+    };
+    let invitation = || message.invitation.clone().ok_or_else(unknown);
+    Ok(match message.kind.as_str() {
+        "refresh" => Intent::Refresh,
+        "accept" => Intent::Accept {
+            account: account()?,
+            invitation: invitation()?,
+        },
+        "decline" => Intent::Decline {
+            account: account()?,
+            invitation: invitation()?,
+        },
+        "withdraw" => Intent::Withdraw {
+            account: account()?,
+            invitation: invitation()?,
+        },
+        "send" => Intent::Send {
+            account: account()?,
+            profile: message.profile.clone().ok_or_else(unknown)?,
+            note: message.note.clone(),
+        },
+        "test_connection" => {
+            let raw = message.account.as_deref().ok_or_else(unknown)?;
+            Intent::TestConnection {
+                account: serde_json::from_str(raw.get()).map_err(|_| {
+                    Error::invalid_input("Account", "the account form is incomplete")
+                })?,
+            }
+        }
+        _ => return Err(unknown()),
+    })
 }
 
 /// What an intent did.
@@ -306,22 +359,32 @@ mod tests {
 
     #[test]
     fn intents_are_read_from_plain_messages() {
-        let read = |value: serde_json::Value| serde_json::from_value::<Intent>(value);
+        let read = |value: serde_json::Value| read_intent(&value.to_string());
         assert!(matches!(
             read(json!({"type": "refresh"})),
             Ok(Intent::Refresh)
         ));
         assert!(matches!(
             read(json!({"type": "withdraw", "account": "a", "invitation": "7"})),
-            Ok(Intent::Withdraw { .. })
+            Ok(Intent::Withdraw { account, invitation }) if account == "a" && invitation == "7"
         ));
         let send = read(json!({"type": "send", "account": "a", "profile": "x", "note": null}));
         assert!(matches!(send, Ok(Intent::Send { note: None, .. })));
         let test = read(json!({"type": "test_connection", "account": {"id": "a",
             "provider": "linkup", "api_key": "k", "account_id": "acc"}}));
         assert!(matches!(test, Ok(Intent::TestConnection { .. })));
-        assert!(read(json!({"type": "format_disk"})).is_err());
-        assert!(read(json!({"type": "accept", "account": "a"})).is_err());
+        for refused in [
+            json!({"type": "format_disk"}),
+            json!({"type": "accept", "account": "a"}),
+            json!({"type": "accept", "account": {"id": "a"}, "invitation": "7"}),
+            json!({"account": "a"}),
+            json!(["refresh"]),
+        ] {
+            let error = read(refused.clone()).unwrap_err();
+            assert_eq!(error.field.as_deref(), Some("Intent"), "{refused}");
+        }
+        let incomplete = read(json!({"type": "test_connection", "account": {"id": "a"}}));
+        assert_eq!(incomplete.unwrap_err().field.as_deref(), Some("Account"));
     }
 
     #[test]

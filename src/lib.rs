@@ -21,10 +21,12 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+// Values cross the boundary as JSON text through the browser's own JSON.parse and
+// JSON.stringify, as stored values do in `browser.rs`: one set of serde decoders for both.
 fn to_js<T: Serialize>(value: &T) -> JsValue {
-    let plain_objects = serde_wasm_bindgen::Serializer::json_compatible();
-    value
-        .serialize(&plain_objects)
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
         .unwrap_or(JsValue::UNDEFINED)
 }
 
@@ -36,9 +38,17 @@ fn to_js_error(error: Error) -> JsValue {
     }
 }
 
+fn json_text(value: &JsValue) -> String {
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default()
+}
+
 /// A page's plain object as `T`, or an `invalid_input` error naming `what`.
-fn from_js<T: DeserializeOwned>(value: JsValue, what: &str, why: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|_| to_js_error(Error::invalid_input(what, why)))
+fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str, why: &str) -> Result<T, JsValue> {
+    serde_json::from_str(&json_text(value))
+        .map_err(|_| to_js_error(Error::invalid_input(what, why)))
 }
 
 /// Service worker, on install, browser start and settings changed: arm the alarm, refresh.
@@ -69,7 +79,7 @@ pub async fn on_alarm(name: String) -> Result<(), JsValue> {
 /// Service worker: an intent from one of the extension's own pages; resolves to its answer.
 #[wasm_bindgen]
 pub async fn handle_intent(intent: JsValue) -> Result<JsValue, JsValue> {
-    let intent = from_js(intent, "Intent", "not an intent this version knows")?;
+    let intent = backend::read_intent(&json_text(&intent)).map_err(to_js_error)?;
     let answer = backend::handle_intent(intent).await.map_err(to_js_error)?;
     Ok(to_js(&answer))
 }
@@ -98,13 +108,14 @@ pub fn check_invitation(profile: &str, note: &str) -> Result<(), JsValue> {
 /// Options page: throws what is wrong with the account in the form, if anything.
 #[wasm_bindgen]
 pub fn check_account(account: JsValue) -> Result<(), JsValue> {
-    let account = from_js(account, "Account", "the account form is incomplete")?;
+    let account = from_js(&account, "Account", "the account form is incomplete")?;
     accounts::check(&account).map_err(to_js_error)
 }
 
 /// Options page: the base URL a provider's form starts with.
 #[wasm_bindgen]
 pub fn default_base_url(provider: JsValue) -> Result<String, JsValue> {
-    let provider: ProviderKind = from_js(provider, "Provider", "not a provider Invite Desk knows")?;
+    let provider: ProviderKind =
+        from_js(&provider, "Provider", "not a provider Invite Desk knows")?;
     Ok(accounts::default_base_url(provider).into())
 }

@@ -169,6 +169,8 @@ test('a base URL that is not https, or a Unipile v1 account without one, is refu
 test('the Base URL follows the provider until the person types their own', async () => {
   const page = await openOptions();
   const baseUrl = field(page, 'Base URL');
+  // The page fills the form once its wasm module is ready, which can be after the load event.
+  await page.waitForFunction(() => document.getElementById('base-url').value !== '');
   assert.equal(await baseUrl.inputValue(), 'https://api.linkupapi.com');
   await field(page, 'Provider').selectOption('unipile_v2');
   assert.equal(await baseUrl.inputValue(), 'https://api.unipile.com');
