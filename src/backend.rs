@@ -153,6 +153,13 @@ struct Stored<'a> {
     settings: Option<&'a RawValue>,
 }
 
+impl<'a> Stored<'a> {
+    /// The values in `text`; none when the browser's answer is not an object.
+    fn read(text: &'a str) -> Self {
+        serde_json::from_str(text).unwrap_or_default()
+    }
+}
+
 /// What the backend writes, together: the snapshot, its first screen for the popup, and the
 /// badge, which the worker sets from storage on wake without waiting for this module.
 #[derive(Serialize)]
@@ -173,7 +180,7 @@ fn decode_or_default<T: DeserializeOwned + Default>(raw: Option<&RawValue>) -> T
 /// refresh everything.
 pub async fn start() -> Result<(), Error> {
     let text = browser::storage_get(&["settings"]).await?;
-    let stored: Stored = serde_json::from_str(&text).unwrap_or_default();
+    let stored = Stored::read(&text);
     let settings: Settings = decode_or_default(stored.settings);
     browser::create_alarm(REFRESH_ALARM, settings.poll_minutes()).await?;
     refresh(EVERYTHING).await
@@ -182,7 +189,7 @@ pub async fn start() -> Result<(), Error> {
 /// Fetches the lists `scope` names, then stores the snapshot and sets the badge.
 pub async fn refresh(scope: Scope<'_>) -> Result<(), Error> {
     let text = browser::storage_get(&["accounts"]).await?;
-    let stored: Stored = serde_json::from_str(&text).unwrap_or_default();
+    let stored = Stored::read(&text);
     let (accounts, unreadable) = accounts::read(stored.accounts);
     let now_ms = js_sys::Date::now();
     let fetched = join_all(accounts.iter().map(|account| async move {
@@ -219,15 +226,15 @@ pub async fn handle_intent(intent: Intent) -> Result<Answer, Error> {
         Intent::Accept {
             account,
             invitation,
-        } => act(Direction::Received, &account, &invitation, Accept).await,
+        } => act(&account, &invitation, Accept).await,
         Intent::Decline {
             account,
             invitation,
-        } => act(Direction::Received, &account, &invitation, Decline).await,
+        } => act(&account, &invitation, Decline).await,
         Intent::Withdraw {
             account,
             invitation,
-        } => act(Direction::Sent, &account, &invitation, Withdraw).await,
+        } => act(&account, &invitation, Withdraw).await,
         Intent::Send {
             account,
             profile,
@@ -246,7 +253,7 @@ pub async fn handle_intent(intent: Intent) -> Result<Answer, Error> {
     }
 }
 
-/// The three actions on a listed invitation, by the list they act on.
+/// The three actions on a listed invitation.
 #[derive(Clone, Copy)]
 enum ListedAction {
     Accept,
@@ -255,17 +262,25 @@ enum ListedAction {
 }
 use ListedAction::{Accept, Decline, Withdraw};
 
-async fn act(
-    direction: Direction,
-    account_id: &str,
-    invitation_id: &str,
-    action: ListedAction,
-) -> Result<Answer, Error> {
+impl ListedAction {
+    /// The list the invitation is in.
+    fn direction(self) -> Direction {
+        match self {
+            Accept | Decline => Direction::Received,
+            Withdraw => Direction::Sent,
+        }
+    }
+}
+
+async fn act(account_id: &str, invitation_id: &str, action: ListedAction) -> Result<Answer, Error> {
     let text = browser::storage_get(&["accounts", "snapshot"]).await?;
-    let stored: Stored = serde_json::from_str(&text).unwrap_or_default();
+    let stored = Stored::read(&text);
     let account = stored_account(&stored, account_id)?;
     let snapshot: Snapshot = decode_or_default(stored.snapshot);
-    let Some(invitation) = snapshot.find(direction, account_id, invitation_id).cloned() else {
+    let Some(invitation) = snapshot
+        .find(action.direction(), account_id, invitation_id)
+        .cloned()
+    else {
         return Err(Error::new(ErrorKind::AlreadyDone)
             .with_detail("it is no longer in the list of pending invitations"));
     };
@@ -295,7 +310,7 @@ async fn act(
 
 async fn send(account_id: &str, profile: &str, note: Option<&str>) -> Result<Answer, Error> {
     let text = browser::storage_get(&["accounts"]).await?;
-    let stored: Stored = serde_json::from_str(&text).unwrap_or_default();
+    let stored = Stored::read(&text);
     let account = stored_account(&stored, account_id)?;
     let done = Client::new(&account, js_sys::Date::now())
         .send(profile, note)
@@ -339,7 +354,7 @@ fn stored_account(stored: &Stored, id: &str) -> Result<Account, Error> {
 async fn update_snapshot(change: impl FnOnce(&mut Snapshot)) -> Result<(), Error> {
     let _writing = SNAPSHOT_WRITES.lock().await;
     let text = browser::storage_get(&["snapshot"]).await?;
-    let stored: Stored = serde_json::from_str(&text).unwrap_or_default();
+    let stored = Stored::read(&text);
     let mut snapshot: Snapshot = decode_or_default(stored.snapshot);
     change(&mut snapshot);
     let badge = snapshot.badge();
