@@ -133,8 +133,8 @@ impl<'a> Client<'a> {
 
     async fn send_checked(&self, profile: &str, note: Option<&str>) -> Result<Done, Error> {
         let target = Target::parse(profile)?;
-        let note = input::note(note)?;
-        let (target, person) = match self.api.lookup(self.account, &target)? {
+        let template = input::note_template(note)?;
+        let (looked_up, person) = match self.api.lookup(self.account, &target)? {
             Some(request) => {
                 let person = self.api.decode_lookup(&self.fetch(&request).await?)?;
                 let Some(id) = person.provider_id.clone() else {
@@ -143,10 +143,16 @@ impl<'a> Client<'a> {
                 };
                 (Target::ProviderId(id), Some(person))
             }
-            None => (target, None),
+            None => (target.clone(), None),
         };
+        let first_name = match (&person, &target) {
+            (Some(person), _) => person.name.split_whitespace().next().map(str::to_owned),
+            (None, Target::PublicIdentifier(vanity)) => input::first_name_of_vanity(vanity),
+            (None, Target::ProviderId(_)) => None,
+        };
+        let note = input::fill_note(template.as_deref(), first_name.as_deref())?;
         let action = Action::Send {
-            target: &target,
+            target: &looked_up,
             note: note.as_deref(),
         };
         let mut done = self.perform(&action).await?;
@@ -187,31 +193,62 @@ impl<'a> Client<'a> {
         action: &Action<'_>,
         lost: Error,
     ) -> Result<Done, Error> {
-        let Ok(listed) = self.list_everything(action.direction()).await else {
-            return Err(lost.with_detail(
-                "The answer was lost and Invite Desk could not check whether it was done. \
-                 Refresh the list before trying again.",
-            ));
-        };
         let outcome = match action {
             Action::Accept(invitation)
             | Action::Decline(invitation)
-            | Action::Withdraw(invitation) => {
-                (!listed.iter().any(|i| i.id == invitation.id)).then_some(None)
-            }
+            | Action::Withdraw(invitation) => self
+                .is_listed(action.direction(), &invitation.id)
+                .await
+                .map(|listed| (!listed).then_some(None)),
             Action::Send { target, .. } => {
-                listed.into_iter().find(|i| is_target(target, i)).map(Some)
+                self.sent_invitation_to(target).await.map(|i| i.map(Some))
             }
         };
         match outcome {
-            Some(invitation) => Ok(Done {
+            Ok(Some(invitation)) => Ok(Done {
                 invitation,
                 confirmed_by_check: true,
             }),
-            None => Err(lost.with_detail(
+            Ok(None) => Err(lost.with_detail(
                 "The answer was lost; a fresh list shows it was not done. Try again.",
             )),
+            Err(_) => Err(lost.with_detail(
+                "The answer was lost and Invite Desk could not check whether it was done. \
+                 Refresh the list before trying again.",
+            )),
         }
+    }
+
+    async fn is_listed(&self, direction: Direction, invitation_id: &str) -> Result<bool, Error> {
+        let listed = self.list_everything(direction).await?;
+        Ok(listed
+            .iter()
+            .any(|invitation| invitation.id == invitation_id))
+    }
+
+    async fn sent_invitation_to(&self, target: &Target) -> Result<Option<Invitation>, Error> {
+        let listed = self.list_everything(Direction::Sent).await?;
+        Ok(listed
+            .into_iter()
+            .find(|invitation| is_target(target, invitation)))
+    }
+
+    /// Whether the invitation is still pending in the provider's list of `direction`: how a
+    /// bulk job learns if an action whose answer it never got took effect.
+    pub async fn is_pending(
+        &self,
+        direction: Direction,
+        invitation_id: &str,
+    ) -> Result<bool, Error> {
+        self.is_listed(direction, invitation_id)
+            .await
+            .map_err(|e| self.redact(e))
+    }
+
+    /// The pending invitation the account sent to `profile`, if any.
+    pub async fn sent_to(&self, profile: &str) -> Result<Option<Invitation>, Error> {
+        let found = async { self.sent_invitation_to(&Target::parse(profile)?).await };
+        found.await.map_err(|e| self.redact(e))
     }
 
     async fn fetch_page(

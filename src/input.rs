@@ -76,6 +76,67 @@ pub fn note(text: Option<&str>) -> Result<Option<String>, Error> {
     Ok(Some(text.to_owned()))
 }
 
+/// The one placeholder a note may hold, filled in for each person invited.
+pub const FIRST_NAME: &str = "{first_name}";
+/// A template is checked with a first name this long in place of the placeholder; a longer
+/// name that makes the note too long is refused when that invitation is sent.
+const CHECKED_FIRST_NAME: &str = "Maximiliane";
+
+/// A note template, checked: only `{first_name}` as a placeholder, and within the length limit
+/// once a name is in; `None` when blank.
+pub fn note_template(text: Option<&str>) -> Result<Option<String>, Error> {
+    let Some(template) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if template.replace(FIRST_NAME, "").contains(['{', '}']) {
+        return Err(Error::invalid_input(
+            NOTE_FIELD,
+            "the only placeholder a note can hold is {first_name}",
+        ));
+    }
+    note(Some(&template.replace(FIRST_NAME, CHECKED_FIRST_NAME)))?;
+    Ok(Some(template.to_owned()))
+}
+
+/// The note for one person: the template with `first_name` in place of `{first_name}`.
+pub fn fill_note(
+    template: Option<&str>,
+    first_name: Option<&str>,
+) -> Result<Option<String>, Error> {
+    let Some(template) = note_template(template)? else {
+        return Ok(None);
+    };
+    if !template.contains(FIRST_NAME) {
+        return Ok(Some(template));
+    }
+    match first_name.map(str::trim).filter(|name| !name.is_empty()) {
+        Some(name) => note(Some(&template.replace(FIRST_NAME, name))),
+        None => Err(Error::invalid_input(
+            NOTE_FIELD,
+            "this person's first name is not known, so {first_name} cannot be filled in; \
+             invite them with a note of your own",
+        )),
+    }
+}
+
+/// A first name read from a vanity name that spells one (`elena-petrova` gives `Elena`), for
+/// APIs that invite without looking the profile up.
+pub fn first_name_of_vanity(identifier: &str) -> Option<String> {
+    let is_word = |part: &str| part.chars().count() >= 2 && part.chars().all(char::is_alphabetic);
+    let mut parts = identifier.split(['-', '_', '.']);
+    let first = parts.next().filter(|first| is_word(first))?;
+    // A last name too, so initials and handles ("jd-1234") are not taken for names.
+    parts.any(is_word).then_some(())?;
+    let mut letters = first.chars();
+    let initial = letters.next()?;
+    Some(
+        initial
+            .to_uppercase()
+            .chain(letters.flat_map(char::to_lowercase))
+            .collect(),
+    )
+}
+
 /// A provider's handle that must be present, such as an invitation id or shared secret.
 pub fn required<'a>(value: Option<&'a str>, what: &str) -> Result<&'a str, Error> {
     match value.map(str::trim) {
@@ -181,6 +242,53 @@ mod tests {
             public("jane-doe").profile_url().as_deref(),
             Some("https://www.linkedin.com/in/jane-doe/")
         );
+    }
+
+    #[test]
+    fn note_templates_fill_in_the_first_name_or_refuse_before_sending() {
+        let template = Some("Hi {first_name}, glad to connect.");
+        assert_eq!(
+            fill_note(template, Some("Elena")).unwrap().as_deref(),
+            Some("Hi Elena, glad to connect.")
+        );
+        assert_eq!(
+            fill_note(Some("  No placeholder  "), None)
+                .unwrap()
+                .as_deref(),
+            Some("No placeholder")
+        );
+        assert_eq!(fill_note(Some("   "), Some("Elena")).unwrap(), None);
+        let unknown = fill_note(template, None).unwrap_err();
+        assert_eq!(unknown.field.as_deref(), Some(NOTE_FIELD));
+        assert!(unknown.detail.unwrap().contains("first name is not known"));
+        for refused in ["Hi {name}", "Hi {first_name", "{first_name}}"] {
+            assert_eq!(
+                note_template(Some(refused)).unwrap_err().field.as_deref(),
+                Some(NOTE_FIELD),
+                "{refused}"
+            );
+        }
+        let long = format!("{{first_name}} {}", "x".repeat(288));
+        assert!(note_template(Some(&long)).is_ok());
+        let longer = format!("{{first_name}} {}", "x".repeat(289));
+        assert!(note_template(Some(&longer)).is_err());
+        assert!(fill_note(Some(&long), Some("Bartholomew-Alexander")).is_err());
+    }
+
+    #[test]
+    fn a_first_name_is_read_only_from_a_vanity_name_that_spells_one() {
+        assert_eq!(
+            first_name_of_vanity("elena-petrova").as_deref(),
+            Some("Elena")
+        );
+        assert_eq!(
+            first_name_of_vanity("ÉLODIE.martin").as_deref(),
+            Some("Élodie")
+        );
+        assert_eq!(first_name_of_vanity("li-wei-4a5b6c").as_deref(), Some("Li"));
+        for not_a_name in ["jd-1234", "x-y", "a1b2c3", "", "-lead"] {
+            assert_eq!(first_name_of_vanity(not_a_name), None, "{not_a_name}");
+        }
     }
 
     #[test]

@@ -6,13 +6,17 @@ pub mod accounts;
 pub mod age;
 pub mod backend;
 pub mod browser;
+pub mod bulk;
 pub mod client;
 pub mod error;
 pub mod http;
 pub mod input;
+pub mod limits;
 pub mod model;
+pub mod pacing;
 pub mod providers;
 pub mod search;
+pub mod settings;
 pub mod snapshot;
 
 use error::Error;

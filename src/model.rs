@@ -238,31 +238,6 @@ pub enum RelationshipState {
     NoInvitation,
 }
 
-wire_object! {
-    /// User settings, as stored under `settings`; every field has a default.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Settings {
-        pub poll_minutes: f64 = Settings::default().poll_minutes,
-    }
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings { poll_minutes: 15.0 }
-    }
-}
-
-impl Settings {
-    /// Chrome runs alarms at most every 30 s; more than a day apart, the badge is useless.
-    pub fn poll_minutes(&self) -> f64 {
-        if self.poll_minutes.is_finite() {
-            self.poll_minutes.clamp(1.0, 24.0 * 60.0)
-        } else {
-            Settings::default().poll_minutes
-        }
-    }
-}
-
 /// A profile link shown in the popup: only `https://www.linkedin.com/…`, so a provider can never
 /// make us link to another site or a `javascript:` URL.
 pub fn safe_profile_url(url: Option<&str>) -> Option<String> {
@@ -443,21 +418,5 @@ mod tests {
         assert_eq!(account.api_key.expose(), "sk_secret_42");
         assert_eq!(account.plan, Plan::Free);
         assert!(!format!("{account:?}").contains("sk_secret_42"));
-    }
-
-    #[test]
-    fn poll_interval_is_kept_within_what_alarms_allow() {
-        let settings = |minutes: f64| {
-            Settings {
-                poll_minutes: minutes,
-            }
-            .poll_minutes()
-        };
-        assert_eq!(settings(15.0), 15.0);
-        assert_eq!(settings(0.0), 1.0);
-        assert_eq!(settings(1e9), 1440.0);
-        assert_eq!(settings(f64::NAN), 15.0);
-        let stored: Settings = serde_json::from_str("{}").unwrap();
-        assert_eq!(stored.poll_minutes(), 15.0);
     }
 }

@@ -1,0 +1,729 @@
+//! Bulk jobs as pure state: a list of items worked through one step at a time, each step a
+//! single provider call, paced by random delays. The state is all stored under `jobs`, and an
+//! item is marked in flight before its call: when the service worker is stopped mid-call, the
+//! next step checks the provider's list instead of calling again, so no item is done twice and
+//! none is lost. `jobs.rs` runs the steps; this module decides what each outcome means.
+
+use crate::error::{Error, ErrorKind};
+use crate::model::{serde_by_name, Invitation};
+use crate::pacing::{Pace, Random};
+use crate::providers::wire::{wire_object, Field};
+use serde::Serialize;
+
+/// Transient failures in a row (timeouts, lost connections) before a job pauses for the user.
+const MAX_UNCERTAIN_IN_A_ROW: u32 = 3;
+/// A 429 without a Retry-After waits this long.
+const RATE_LIMIT_WAIT_MS: f64 = 60_000.0;
+/// A limit refusal that did not say when it lifts is tried again after a day.
+const LIMIT_WAIT_MS: f64 = 24.0 * 3_600_000.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobAction {
+    Accept,
+    Decline,
+    Withdraw,
+    Invite,
+}
+
+serde_by_name!(JobAction {
+    Accept = "accept",
+    Decline = "decline",
+    Withdraw = "withdraw",
+    Invite = "invite",
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobState {
+    /// Steps run when due; with a `reason`, it is waiting out a rate limit or a cap.
+    Running,
+    /// Waiting for the user (a rejected key, no credits): "Resume" continues.
+    Paused,
+    /// The user stopped it: items not started are not done.
+    Stopped,
+    Finished,
+}
+
+serde_by_name!(JobState {
+    Running = "running",
+    Paused = "paused",
+    Stopped = "stopped",
+    Finished = "finished",
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Pending,
+    /// Its call started and its answer is not recorded yet.
+    InFlight,
+    Done,
+    AlreadyGone,
+    Failed,
+    /// The job was stopped before it.
+    NotDone,
+}
+
+serde_by_name!(Outcome {
+    Pending = "pending",
+    InFlight = "in_flight",
+    Done = "done",
+    AlreadyGone = "already_gone",
+    Failed = "failed",
+    NotDone = "not_done",
+});
+
+impl Field for JobAction {}
+impl Field for Pace {}
+impl Field for Random {}
+
+wire_object! {
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct Item {
+        /// `Account::id`.
+        pub account: String,
+        /// The invitation id, or for an invitation to send the profile.
+        pub target: String,
+        /// Who it is, as shown.
+        pub name: String = String::new(),
+        /// An invitation's note template.
+        pub note: Option<String>,
+        pub outcome: Outcome = Outcome::Pending,
+        pub error: Option<Error>,
+    }
+}
+
+impl Field for Item {}
+
+wire_object! {
+    /// What the popup shows of a job's progress, written with the job at every step.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+    pub struct Progress {
+        pub total: u32 = 0,
+        pub done: u32 = 0,
+        pub already_gone: u32 = 0,
+        pub failed: u32 = 0,
+        pub not_done: u32 = 0,
+        /// Pending or in flight.
+        pub remaining: u32 = 0,
+        pub estimated_end_ms: Option<f64>,
+    }
+}
+
+wire_object! {
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct Job {
+        pub id: String,
+        pub action: JobAction,
+        pub state: JobState = JobState::Running,
+        pub created_at_ms: f64,
+        /// When the next step is due.
+        pub next_at_ms: f64,
+        /// Why it is paused, or waiting while running.
+        pub reason: Option<Error>,
+        pub progress: Progress = Progress::default(),
+        pub pace: Pace,
+        pub random: Random,
+        pub uncertain_in_a_row: u32 = 0,
+        pub items: Vec<Item>,
+    }
+}
+
+/// The next thing to do for a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    pub index: usize,
+    /// The item's call may have happened: look at the provider's list before calling again.
+    pub check: bool,
+}
+
+/// What a step learnt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Done,
+    AlreadyGone,
+    /// A check found the call did not take effect: the item is to be done.
+    NotDone,
+}
+
+impl Job {
+    pub fn new(
+        id: String,
+        action: JobAction,
+        items: Vec<Item>,
+        pace: Pace,
+        seed: u64,
+        now_ms: f64,
+    ) -> Job {
+        let mut job = Job {
+            id,
+            action,
+            state: JobState::Running,
+            created_at_ms: now_ms,
+            next_at_ms: now_ms,
+            reason: None,
+            progress: Progress::default(),
+            pace,
+            random: Random::seeded(seed),
+            uncertain_in_a_row: 0,
+            items,
+        };
+        job.settle(now_ms);
+        job
+    }
+
+    /// The step due at `now_ms`, if any: a check of an item left in flight comes first (even
+    /// in a stopped job, so its result is known); then the next pending item.
+    pub fn next_step(&self, now_ms: f64) -> Option<Step> {
+        let live = matches!(self.state, JobState::Running | JobState::Stopped);
+        if !live || self.next_at_ms > now_ms {
+            return None;
+        }
+        let position = |outcome| self.items.iter().position(|item| item.outcome == outcome);
+        if let Some(index) = position(Outcome::InFlight) {
+            return Some(Step { index, check: true });
+        }
+        let pending = position(Outcome::Pending).filter(|_| self.state == JobState::Running)?;
+        Some(Step {
+            index: pending,
+            check: false,
+        })
+    }
+
+    /// When a step will be due, if one ever will without the user.
+    pub fn wakes_at_ms(&self) -> Option<f64> {
+        self.next_step(f64::INFINITY).map(|_| self.next_at_ms)
+    }
+
+    /// Marks the item in flight, before its call; false when the step no longer applies (the
+    /// job was stopped or the item done meanwhile).
+    pub fn begin(&mut self, step: Step) -> bool {
+        let expected = match step.check {
+            true => Outcome::InFlight,
+            false => Outcome::Pending,
+        };
+        let Some(item) = self.items.get_mut(step.index) else {
+            return false;
+        };
+        let applies = item.outcome == expected && (step.check || self.state == JobState::Running);
+        if applies {
+            item.outcome = Outcome::InFlight;
+        }
+        applies
+    }
+
+    /// Records what the step on an in-flight item learnt, and when the next step is due.
+    pub fn record(&mut self, step: Step, result: Result<Effect, Error>, now_ms: f64) {
+        let Some(item) = self.items.get_mut(step.index) else {
+            return;
+        };
+        if item.outcome != Outcome::InFlight {
+            return;
+        }
+        let mut delay_ms = self.pace.delay_ms(&mut self.random);
+        match result {
+            Ok(effect) => {
+                self.uncertain_in_a_row = 0;
+                self.reason = None;
+                item.error = None;
+                item.outcome = match effect {
+                    Effect::Done => Outcome::Done,
+                    Effect::AlreadyGone => Outcome::AlreadyGone,
+                    Effect::NotDone => {
+                        delay_ms = 0.0;
+                        Outcome::Pending
+                    }
+                };
+            }
+            Err(error) => {
+                // A check that failed, like a call whose answer was lost, leaves the item in
+                // flight: whether it was done is still unknown.
+                let definite = !step.check;
+                match error.kind {
+                    ErrorKind::AlreadyDone | ErrorKind::NotFound if definite => {
+                        self.uncertain_in_a_row = 0;
+                        item.outcome = Outcome::AlreadyGone;
+                    }
+                    ErrorKind::RateLimited | ErrorKind::LimitReached => {
+                        let default_wait = match error.kind {
+                            ErrorKind::RateLimited => RATE_LIMIT_WAIT_MS,
+                            _ => LIMIT_WAIT_MS,
+                        };
+                        delay_ms = error
+                            .retry_after_s
+                            .map_or(default_wait, |seconds| seconds as f64 * 1000.0);
+                        if definite {
+                            item.outcome = Outcome::Pending;
+                        }
+                        self.reason = Some(error);
+                    }
+                    ErrorKind::Unauthorized
+                    | ErrorKind::Forbidden
+                    | ErrorKind::OutOfCredits
+                    | ErrorKind::Browser => match self.state {
+                        // A stopped job waits for no one: its unchecked item is reported.
+                        JobState::Stopped => {
+                            item.outcome = Outcome::Failed;
+                            item.error = Some(error);
+                        }
+                        _ => {
+                            if definite {
+                                item.outcome = Outcome::Pending;
+                            }
+                            self.pause(error);
+                        }
+                    },
+                    ErrorKind::Timeout
+                    | ErrorKind::Network
+                    | ErrorKind::ProviderUnavailable
+                    | ErrorKind::AlreadyDone
+                    | ErrorKind::NotFound => {
+                        self.uncertain_in_a_row += 1;
+                        if self.uncertain_in_a_row >= MAX_UNCERTAIN_IN_A_ROW {
+                            match self.state {
+                                JobState::Stopped => {
+                                    item.outcome = Outcome::Failed;
+                                    item.error = Some(error.with_detail(
+                                        "Invite Desk could not learn whether this was done; \
+                                         look at the list before doing it again",
+                                    ));
+                                }
+                                _ => self.pause(error),
+                            }
+                        } else {
+                            item.error = Some(error);
+                        }
+                    }
+                    _ => {
+                        self.uncertain_in_a_row = 0;
+                        item.outcome = Outcome::Failed;
+                        item.error = Some(error);
+                    }
+                }
+            }
+        }
+        if self.state == JobState::Stopped {
+            for item in &mut self.items {
+                if item.outcome == Outcome::Pending {
+                    item.outcome = Outcome::NotDone;
+                }
+            }
+        }
+        self.next_at_ms = now_ms + delay_ms;
+        self.settle(now_ms);
+    }
+
+    fn pause(&mut self, reason: Error) {
+        self.state = JobState::Paused;
+        self.reason = Some(reason);
+    }
+
+    /// The user's Stop: nothing more is started.
+    pub fn stop(&mut self, now_ms: f64) {
+        if matches!(self.state, JobState::Running | JobState::Paused) {
+            self.state = JobState::Stopped;
+            self.reason = None;
+            for item in &mut self.items {
+                if item.outcome == Outcome::Pending {
+                    item.outcome = Outcome::NotDone;
+                }
+            }
+            self.next_at_ms = now_ms;
+            self.settle(now_ms);
+        }
+    }
+
+    /// The user's Resume after fixing what paused the job.
+    pub fn resume(&mut self, now_ms: f64) {
+        if self.state == JobState::Paused {
+            self.state = JobState::Running;
+            self.reason = None;
+            self.uncertain_in_a_row = 0;
+            self.next_at_ms = now_ms;
+            self.settle(now_ms);
+        }
+    }
+
+    /// Running or paused: it still has work.
+    pub fn is_active(&self) -> bool {
+        matches!(self.state, JobState::Running | JobState::Paused)
+    }
+
+    /// Finishes a running job with nothing left, and recounts its progress.
+    fn settle(&mut self, now_ms: f64) {
+        let count = |wanted: &[Outcome]| {
+            self.items
+                .iter()
+                .filter(|item| wanted.contains(&item.outcome))
+                .count() as u32
+        };
+        let remaining = count(&[Outcome::Pending, Outcome::InFlight]);
+        if remaining == 0 && self.state == JobState::Running {
+            self.state = JobState::Finished;
+            self.reason = None;
+        }
+        let estimated_end_ms = (self.state == JobState::Running).then(|| {
+            let next = self.next_at_ms.max(now_ms);
+            next + (remaining.saturating_sub(1)) as f64 * self.pace.mean_ms()
+        });
+        self.progress = Progress {
+            total: self.items.len() as u32,
+            done: count(&[Outcome::Done]),
+            already_gone: count(&[Outcome::AlreadyGone]),
+            failed: count(&[Outcome::Failed]),
+            not_done: count(&[Outcome::NotDone]),
+            remaining,
+            estimated_end_ms,
+        };
+    }
+}
+
+impl Item {
+    pub fn new(account: &str, target: &str, name: &str, note: Option<&str>) -> Item {
+        Item {
+            account: account.to_owned(),
+            target: target.to_owned(),
+            name: name.to_owned(),
+            note: note.map(str::to_owned),
+            outcome: Outcome::Pending,
+            error: None,
+        }
+    }
+}
+
+/// The indexes of `invitations` sent more than `days` days before `now_ms`.
+pub fn older_than(invitations: &[Invitation], days: f64, now_ms: f64) -> Result<Vec<u32>, Error> {
+    if !(days >= 1.0 && days.fract() == 0.0 && days <= 3650.0) {
+        return Err(Error::invalid_input(
+            "Days",
+            "enter a whole number of days, 1 or more",
+        ));
+    }
+    let cutoff = now_ms - days * crate::age::DAY_MS;
+    Ok(invitations
+        .iter()
+        .enumerate()
+        .filter(|(_, invitation)| invitation.sent_at_ms.is_some_and(|sent| sent < cutoff))
+        .map(|(index, _)| index as u32)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    const NOW: f64 = 1_800_000_000_000.0;
+
+    fn job(count: usize) -> Job {
+        let items = (0..count)
+            .map(|i| Item::new("acc", &format!("inv-{i}"), &format!("Person {i}"), None))
+            .collect();
+        Job::new(
+            "job-1".into(),
+            JobAction::Withdraw,
+            items,
+            Pace::seconds(5.0, 20.0),
+            9,
+            NOW,
+        )
+    }
+
+    /// The job as the next worker reads it back from storage.
+    fn stored(job: &Job) -> Job {
+        serde_json::from_str(&serde_json::to_string(job).unwrap()).unwrap()
+    }
+
+    /// A provider holding pending invitations, counting the withdrawals it is asked for.
+    #[derive(Default)]
+    struct Provider {
+        pending: BTreeSet<String>,
+        calls: BTreeMap<String, u32>,
+    }
+
+    impl Provider {
+        fn with(count: usize) -> Provider {
+            Provider {
+                pending: (0..count).map(|i| format!("inv-{i}")).collect(),
+                calls: BTreeMap::new(),
+            }
+        }
+
+        fn withdraw(&mut self, id: &str) -> Result<Effect, Error> {
+            *self.calls.entry(id.into()).or_default() += 1;
+            match self.pending.remove(id) {
+                true => Ok(Effect::Done),
+                false => Err(Error::new(ErrorKind::NotFound)),
+            }
+        }
+
+        fn check(&self, id: &str) -> Result<Effect, Error> {
+            match self.pending.contains(id) {
+                true => Ok(Effect::NotDone),
+                false => Ok(Effect::Done),
+            }
+        }
+    }
+
+    /// Where the worker may be stopped within one step.
+    #[derive(Debug, Clone, Copy)]
+    enum Stop {
+        /// After the item was stored as in flight, before the call left.
+        BeforeCall,
+        /// After the provider did it, before the answer was stored.
+        AfterCall,
+    }
+
+    /// Runs steps as the worker does, storing the job after each write, until it is finished;
+    /// the worker is stopped once, at step `stop_at`, at `stop`, and the job goes on from
+    /// storage. Returns the provider and the final job.
+    fn run_with_a_stop(count: usize, stop_at: usize, stop: Stop) -> (Provider, Job) {
+        let mut provider = Provider::with(count);
+        let mut storage = job(count);
+        let mut now = NOW;
+        let mut steps = 0;
+        while let Some(step) = storage.next_step(now) {
+            let mut working = stored(&storage);
+            assert!(working.begin(step));
+            storage = stored(&working);
+            let item = working.items[step.index].target.clone();
+            if steps == stop_at && matches!(stop, Stop::BeforeCall) {
+                steps += 1;
+                continue;
+            }
+            let result = match step.check {
+                true => provider.check(&item),
+                false => provider.withdraw(&item),
+            };
+            if steps == stop_at && matches!(stop, Stop::AfterCall) {
+                steps += 1;
+                continue;
+            }
+            working.record(step, result, now);
+            storage = stored(&working);
+            now = storage.next_at_ms;
+            steps += 1;
+            assert!(steps < 4 * count, "the job never ends");
+        }
+        (provider, storage)
+    }
+
+    #[test]
+    fn stopped_at_every_step_the_job_resumes_with_no_item_done_twice_or_lost() {
+        let count = 6;
+        for stop_at in 0..count + 1 {
+            for stop in [Stop::BeforeCall, Stop::AfterCall] {
+                let (provider, job) = run_with_a_stop(count, stop_at, stop);
+                assert!(
+                    provider.pending.is_empty(),
+                    "{stop_at} {stop:?}: some were lost"
+                );
+                assert!(
+                    provider.calls.values().all(|calls| *calls == 1),
+                    "{stop_at} {stop:?}: {:?}",
+                    provider.calls
+                );
+                assert_eq!(provider.calls.len(), count);
+                assert_eq!(job.state, JobState::Finished);
+                assert_eq!(job.progress.done, count as u32, "{stop_at} {stop:?}");
+                assert_eq!(job.progress.remaining, 0);
+                assert_eq!(job.progress.estimated_end_ms, None);
+            }
+        }
+    }
+
+    #[test]
+    fn steps_are_paced_within_the_range_and_the_end_is_estimated() {
+        let mut job = job(4);
+        assert_eq!(job.progress.remaining, 4);
+        assert_eq!(
+            job.next_step(NOW),
+            Some(Step {
+                index: 0,
+                check: false
+            })
+        );
+        let step = job.next_step(NOW).unwrap();
+        job.begin(step);
+        job.record(step, Ok(Effect::Done), NOW);
+        let delay = job.next_at_ms - NOW;
+        assert!((5_000.0..20_000.0).contains(&delay), "{delay}");
+        assert_eq!(job.next_step(NOW + delay - 1.0), None);
+        assert_eq!(
+            job.next_step(job.next_at_ms),
+            Some(Step {
+                index: 1,
+                check: false
+            })
+        );
+        let end = job.progress.estimated_end_ms.unwrap();
+        assert_eq!(end, job.next_at_ms + 2.0 * 12_500.0);
+        assert_eq!(job.wakes_at_ms(), Some(job.next_at_ms));
+    }
+
+    fn one_step(job: &mut Job, result: Result<Effect, Error>) -> Step {
+        let step = job.next_step(job.next_at_ms).unwrap();
+        assert!(job.begin(step));
+        job.record(step, result, job.next_at_ms);
+        step
+    }
+
+    #[test]
+    fn a_rate_limited_step_waits_for_retry_after_and_is_tried_again() {
+        let mut job = job(2);
+        let at = job.next_at_ms;
+        let limited = Error::new(ErrorKind::RateLimited).with_retry_after(Some(90));
+        let step = one_step(&mut job, Err(limited));
+        assert_eq!(job.next_at_ms, at + 90_000.0);
+        assert_eq!(job.items[step.index].outcome, Outcome::Pending);
+        assert_eq!(job.state, JobState::Running);
+        assert_eq!(job.reason.as_ref().unwrap().kind, ErrorKind::RateLimited);
+        assert_eq!(job.next_step(job.next_at_ms), Some(step));
+        one_step(&mut job, Ok(Effect::Done));
+        assert_eq!(job.reason, None);
+    }
+
+    #[test]
+    fn a_rejected_key_or_no_credits_pauses_until_resumed() {
+        for kind in [ErrorKind::Unauthorized, ErrorKind::OutOfCredits] {
+            let mut job = job(3);
+            one_step(&mut job, Ok(Effect::Done));
+            one_step(&mut job, Err(Error::new(kind)));
+            assert_eq!(job.state, JobState::Paused);
+            assert_eq!(job.reason.as_ref().unwrap().kind, kind);
+            assert_eq!(job.items[1].outcome, Outcome::Pending);
+            assert_eq!(job.next_step(f64::INFINITY), None);
+            assert_eq!(job.wakes_at_ms(), None);
+            assert_eq!(job.progress.estimated_end_ms, None);
+            job.resume(NOW + 1e6);
+            assert_eq!(
+                job.next_step(NOW + 1e6),
+                Some(Step {
+                    index: 1,
+                    check: false
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn gone_and_failed_items_are_reported_and_the_job_goes_on() {
+        let mut job = job(3);
+        one_step(&mut job, Err(Error::new(ErrorKind::AlreadyDone)));
+        let refused = Error::new(ErrorKind::ProviderError).with_detail("restricted profile");
+        one_step(&mut job, Err(refused.clone()));
+        one_step(&mut job, Ok(Effect::AlreadyGone));
+        assert_eq!(job.state, JobState::Finished);
+        let outcomes: Vec<Outcome> = job.items.iter().map(|item| item.outcome).collect();
+        assert_eq!(
+            outcomes,
+            [Outcome::AlreadyGone, Outcome::Failed, Outcome::AlreadyGone]
+        );
+        assert_eq!(job.items[1].error, Some(refused));
+        assert_eq!((job.progress.already_gone, job.progress.failed), (2, 1));
+    }
+
+    #[test]
+    fn lost_answers_are_checked_not_repeated_and_three_in_a_row_pause() {
+        let mut job = job(2);
+        let first = one_step(&mut job, Err(Error::new(ErrorKind::Timeout)));
+        assert_eq!(job.items[0].outcome, Outcome::InFlight);
+        assert_eq!(
+            job.next_step(job.next_at_ms),
+            Some(Step {
+                index: 0,
+                check: true
+            })
+        );
+        one_step(&mut job, Err(Error::new(ErrorKind::Network)));
+        assert_eq!(job.state, JobState::Running);
+        one_step(&mut job, Err(Error::new(ErrorKind::Network)));
+        assert_eq!(job.state, JobState::Paused);
+        job.resume(NOW);
+        assert_eq!(
+            job.next_step(NOW),
+            Some(Step {
+                index: first.index,
+                check: true
+            })
+        );
+        one_step(&mut job, Ok(Effect::NotDone));
+        // Not done: it runs again at once, with no delay.
+        assert_eq!(
+            job.next_step(job.next_at_ms),
+            Some(Step {
+                index: 0,
+                check: false
+            })
+        );
+    }
+
+    #[test]
+    fn stop_leaves_the_rest_not_done_and_still_learns_the_item_in_flight() {
+        let mut job = job(4);
+        one_step(&mut job, Ok(Effect::Done));
+        let step = job.next_step(job.next_at_ms).unwrap();
+        assert!(job.begin(step));
+        job.stop(NOW);
+        assert_eq!(job.state, JobState::Stopped);
+        assert_eq!(job.progress.not_done, 2);
+        assert_eq!(job.progress.remaining, 1);
+        // The worker died during that call: the stopped job still checks it.
+        let job_after = stored(&job);
+        let check = job_after.next_step(NOW).unwrap();
+        assert_eq!(
+            check,
+            Step {
+                index: 1,
+                check: true
+            }
+        );
+        let mut job = job_after;
+        assert!(job.begin(check));
+        job.record(check, Ok(Effect::NotDone), NOW);
+        assert_eq!(job.items[1].outcome, Outcome::NotDone);
+        assert_eq!(job.next_step(f64::INFINITY), None);
+        assert_eq!(
+            (
+                job.progress.done,
+                job.progress.not_done,
+                job.progress.remaining
+            ),
+            (1, 3, 0)
+        );
+        // A stopped job is not resumed, and a pending step no longer applies.
+        job.resume(NOW);
+        assert_eq!(job.state, JobState::Stopped);
+        assert!(!job.begin(Step {
+            index: 2,
+            check: false
+        }));
+    }
+
+    #[test]
+    fn invitations_older_than_a_number_of_days_are_chosen() {
+        let invitation = |days: Option<f64>| Invitation {
+            id: "i".into(),
+            account: "a".into(),
+            direction: crate::model::Direction::Sent,
+            person: Default::default(),
+            note: None,
+            sent_at_ms: days.map(|days| NOW - days * crate::age::DAY_MS),
+            sent_at_exact: true,
+            handles: Default::default(),
+        };
+        let sent = [
+            invitation(Some(3.0)),
+            invitation(Some(15.0)),
+            invitation(None),
+            invitation(Some(40.0)),
+        ];
+        assert_eq!(older_than(&sent, 14.0, NOW).unwrap(), [1, 3]);
+        assert_eq!(older_than(&sent, 30.0, NOW).unwrap(), [3]);
+        assert_eq!(older_than(&sent, 1.0, NOW).unwrap(), [0, 1, 3]);
+        for bad in [0.0, -3.0, 2.5, f64::NAN, 1e9] {
+            assert_eq!(
+                older_than(&sent, bad, NOW).unwrap_err().field.as_deref(),
+                Some("Days")
+            );
+        }
+    }
+}

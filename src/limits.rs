@@ -1,0 +1,380 @@
+//! The limits ledger, stored under `ledger`: per account, the invitations sent (with or without
+//! a note) and the people withdrawn, counted in rolling windows. Every send, single or in a
+//! bulk job, is checked here before any call is made: the weekly cap, the free plan's notes a
+//! month, a stop after the provider said a LinkedIn limit was reached, and LinkedIn's wait
+//! before re-inviting someone withdrawn.
+
+use crate::age::DAY_MS;
+use crate::error::{Error, ErrorKind};
+use crate::model::Plan;
+use crate::providers::wire::{wire_object, Field};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const WEEK_MS: f64 = 7.0 * DAY_MS;
+/// Notes are counted over 30 days, as LinkedIn's "a month" is read here.
+pub const MONTH_MS: f64 = 30.0 * DAY_MS;
+/// After a withdrawal LinkedIn refuses a new invitation to the same person for about 3 weeks.
+pub const REINVITE_WAIT_MS: f64 = 21.0 * DAY_MS;
+/// Invitations with a note a free account may send a month.
+pub const FREE_NOTES_PER_MONTH: u32 = 5;
+
+wire_object! {
+    #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+    pub struct Sent {
+        pub at_ms: f64,
+        pub note: bool = false,
+    }
+}
+
+wire_object! {
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct Withdrawn {
+        /// The person's vanity name or member id, lower case.
+        pub profile: String,
+        pub at_ms: f64,
+    }
+}
+
+wire_object! {
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+    pub struct AccountLedger {
+        /// Oldest first.
+        pub sent: Vec<Sent> = Vec::new(),
+        pub withdrawn: Vec<Withdrawn> = Vec::new(),
+        /// The provider said a LinkedIn limit was reached: no sending until then.
+        pub blocked_until_ms: Option<f64>,
+        /// The same for invitations with a note, on a refusal of one.
+        pub notes_blocked_until_ms: Option<f64>,
+    }
+}
+
+impl Field for Sent {}
+impl Field for Withdrawn {}
+impl Field for f64 {}
+
+/// Every account's ledger, by `Account::id`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Ledger(BTreeMap<String, AccountLedger>);
+
+/// Where an account stands, for the popup: "37 of 100 this week".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Standing {
+    pub sent_this_week: u32,
+    pub weekly_cap: u32,
+    pub notes_this_month: u32,
+    /// Only free accounts have one.
+    pub notes_cap: Option<u32>,
+    /// When an invitation without a note can be sent again, if not now.
+    pub next_send_at_ms: Option<f64>,
+    pub summary: String,
+    pub notes_summary: Option<String>,
+}
+
+impl AccountLedger {
+    fn sent_since(&self, since_ms: f64, notes_only: bool) -> Vec<f64> {
+        self.sent
+            .iter()
+            .filter(|sent| sent.at_ms > since_ms && (sent.note || !notes_only))
+            .map(|sent| sent.at_ms)
+            .collect()
+    }
+
+    /// When the count of `times` (oldest first) within `window_ms` falls below `cap` again,
+    /// if it is not below it now.
+    fn frees_at(times: &[f64], cap: u32, window_ms: f64) -> Option<f64> {
+        let over = times.len().checked_sub(cap as usize)?;
+        Some(times[over] + window_ms)
+    }
+}
+
+impl Ledger {
+    fn account(&self, account: &str) -> AccountLedger {
+        self.0.get(account).cloned().unwrap_or_default()
+    }
+
+    fn account_mut(&mut self, account: &str) -> &mut AccountLedger {
+        self.0.entry(account.to_owned()).or_default()
+    }
+
+    pub fn standing(&self, account: &str, plan: Plan, weekly_cap: u32, now_ms: f64) -> Standing {
+        let ledger = self.account(account);
+        let week = ledger.sent_since(now_ms - WEEK_MS, false);
+        let notes = ledger.sent_since(now_ms - MONTH_MS, true);
+        let notes_cap = (plan == Plan::Free).then_some(FREE_NOTES_PER_MONTH);
+        let blocked = ledger.blocked_until_ms.filter(|until| *until > now_ms);
+        let next_send_at_ms =
+            blocked.or_else(|| AccountLedger::frees_at(&week, weekly_cap, WEEK_MS));
+        Standing {
+            sent_this_week: week.len() as u32,
+            weekly_cap,
+            notes_this_month: notes.len() as u32,
+            notes_cap,
+            next_send_at_ms,
+            summary: format!("{} of {weekly_cap} this week", week.len()),
+            notes_summary: notes_cap
+                .map(|cap| format!("{} of {cap} notes this month", notes.len())),
+        }
+    }
+
+    /// Refuses, before any call, an invitation the account may not send now, saying when it
+    /// can. `profile` is the invited person's vanity name or member id.
+    pub fn check_send(
+        &self,
+        account: &str,
+        plan: Plan,
+        weekly_cap: u32,
+        profile: &str,
+        note: bool,
+        now_ms: f64,
+    ) -> Result<(), Error> {
+        let ledger = self.account(account);
+        let refuse = |until_ms: f64, why: String| {
+            let seconds = ((until_ms - now_ms) / 1000.0).ceil().max(1.0);
+            Err(Error::new(ErrorKind::LimitReached)
+                .with_detail(&why)
+                .with_retry_after(Some(seconds.min(u32::MAX as f64) as u32)))
+        };
+        if let Some(until) = ledger.blocked_until_ms.filter(|until| *until > now_ms) {
+            return refuse(
+                until,
+                "the provider said LinkedIn's limit was reached".into(),
+            );
+        }
+        let week = ledger.sent_since(now_ms - WEEK_MS, false);
+        if let Some(frees) = AccountLedger::frees_at(&week, weekly_cap, WEEK_MS) {
+            let why = format!(
+                "{} of {weekly_cap} invitations sent in the last 7 days, this account's cap",
+                week.len()
+            );
+            return refuse(frees, why);
+        }
+        if note {
+            if let Some(until) = ledger.notes_blocked_until_ms.filter(|u| *u > now_ms) {
+                let why = "the provider said the limit on invitations with a note was reached";
+                return refuse(until, why.into());
+            }
+            let notes = ledger.sent_since(now_ms - MONTH_MS, true);
+            let frees = (plan == Plan::Free)
+                .then(|| AccountLedger::frees_at(&notes, FREE_NOTES_PER_MONTH, MONTH_MS))
+                .flatten();
+            if let Some(frees) = frees {
+                let why = format!(
+                    "{} of {FREE_NOTES_PER_MONTH} invitations with a note in the last 30 days, \
+                     LinkedIn's limit on a free account; send it without a note",
+                    notes.len()
+                );
+                return refuse(frees, why);
+            }
+        }
+        let withdrawn = ledger.withdrawn.iter().rev().find(|withdrawn| {
+            withdrawn.at_ms > now_ms - REINVITE_WAIT_MS
+                && withdrawn.profile.eq_ignore_ascii_case(profile)
+        });
+        if let Some(withdrawn) = withdrawn {
+            let why = "an invitation to this person was withdrawn less than 3 weeks ago, and \
+                       LinkedIn refuses a new one until then";
+            return refuse(withdrawn.at_ms + REINVITE_WAIT_MS, why.into());
+        }
+        Ok(())
+    }
+
+    pub fn record_sent(&mut self, account: &str, note: bool, now_ms: f64) {
+        self.prune(now_ms);
+        self.account_mut(account).sent.push(Sent {
+            at_ms: now_ms,
+            note,
+        });
+    }
+
+    pub fn record_withdrawn(&mut self, account: &str, profile: &str, now_ms: f64) {
+        self.prune(now_ms);
+        self.account_mut(account).withdrawn.push(Withdrawn {
+            profile: profile.to_ascii_lowercase(),
+            at_ms: now_ms,
+        });
+    }
+
+    /// The provider refused an invitation because a LinkedIn limit was reached: sending stops
+    /// until the window resets, which is when the oldest invitation counted in it leaves it
+    /// (a full window when this ledger counts none). A refused note stops only notes.
+    pub fn record_limit_reached(&mut self, account: &str, note: bool, now_ms: f64) {
+        let ledger = self.account_mut(account);
+        let (window_ms, notes_only) = match note {
+            true => (MONTH_MS, true),
+            false => (WEEK_MS, false),
+        };
+        let oldest = ledger
+            .sent_since(now_ms - window_ms, notes_only)
+            .first()
+            .copied();
+        let until = Some(oldest.unwrap_or(now_ms) + window_ms);
+        match note {
+            true => ledger.notes_blocked_until_ms = until,
+            false => ledger.blocked_until_ms = until,
+        }
+    }
+
+    /// Forgets what no window looks at any more.
+    fn prune(&mut self, now_ms: f64) {
+        for ledger in self.0.values_mut() {
+            ledger.sent.retain(|sent| sent.at_ms > now_ms - MONTH_MS);
+            ledger
+                .withdrawn
+                .retain(|withdrawn| withdrawn.at_ms > now_ms - REINVITE_WAIT_MS);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: f64 = 1_800_000_000_000.0;
+    const HOUR: f64 = crate::age::HOUR_MS;
+
+    fn ledger_with_sends(times: &[f64], note: bool) -> Ledger {
+        let mut ledger = Ledger::default();
+        for at in times {
+            ledger.record_sent("a", note, *at);
+        }
+        ledger
+    }
+
+    #[test]
+    fn the_weekly_window_rolls_and_says_when_a_slot_frees() {
+        // 100 sent over the last 5 days, one every hour and a bit; 3 more 8 days ago.
+        let mut times: Vec<f64> = vec![NOW - 8.0 * DAY_MS; 3];
+        times.extend((0..100).map(|i| NOW - 5.0 * DAY_MS + i as f64 * HOUR));
+        let ledger = ledger_with_sends(&times, false);
+        let standing = ledger.standing("a", Plan::Free, 100, NOW);
+        assert_eq!(standing.summary, "100 of 100 this week");
+        assert_eq!(
+            standing.notes_summary.as_deref(),
+            Some("0 of 5 notes this month")
+        );
+        let frees = NOW - 5.0 * DAY_MS + WEEK_MS;
+        assert_eq!(standing.next_send_at_ms, Some(frees));
+        let refused = ledger
+            .check_send("a", Plan::Free, 100, "jane", false, NOW)
+            .unwrap_err();
+        assert_eq!(refused.kind, ErrorKind::LimitReached);
+        assert_eq!(refused.retry_after_s, Some((2.0 * DAY_MS / 1000.0) as u32));
+        assert!(refused.detail.unwrap().contains("100 of 100"));
+        // A second after the oldest of them leaves the window, one may go.
+        assert!(ledger
+            .check_send("a", Plan::Free, 100, "jane", false, frees + 1000.0)
+            .is_ok());
+        // A higher cap leaves room now.
+        assert!(ledger
+            .check_send("a", Plan::Premium, 200, "jane", false, NOW)
+            .is_ok());
+        assert_eq!(
+            ledger
+                .standing("a", Plan::Premium, 200, NOW)
+                .next_send_at_ms,
+            None
+        );
+        // Other accounts are counted apart.
+        assert!(ledger
+            .check_send("b", Plan::Free, 100, "jane", false, NOW)
+            .is_ok());
+    }
+
+    #[test]
+    fn free_accounts_get_five_notes_in_thirty_days_and_premium_no_note_limit() {
+        let times: Vec<f64> = (0..5).map(|i| NOW - (29 - i) as f64 * DAY_MS).collect();
+        let ledger = ledger_with_sends(&times, true);
+        let standing = ledger.standing("a", Plan::Free, 100, NOW);
+        assert_eq!(
+            standing.notes_summary.as_deref(),
+            Some("5 of 5 notes this month")
+        );
+        assert_eq!(standing.summary, "0 of 100 this week");
+        let refused = ledger
+            .check_send("a", Plan::Free, 100, "x", true, NOW)
+            .unwrap_err();
+        assert_eq!(refused.retry_after_s, Some((DAY_MS / 1000.0) as u32));
+        assert!(ledger
+            .check_send("a", Plan::Free, 100, "x", false, NOW)
+            .is_ok());
+        assert!(ledger
+            .check_send("a", Plan::Premium, 200, "x", true, NOW)
+            .is_ok());
+        assert_eq!(
+            ledger.standing("a", Plan::Premium, 200, NOW).notes_summary,
+            None
+        );
+    }
+
+    #[test]
+    fn a_provider_limit_stops_sending_until_the_window_resets() {
+        let mut ledger = ledger_with_sends(&[NOW - 3.0 * DAY_MS, NOW - DAY_MS], false);
+        ledger.record_limit_reached("a", false, NOW);
+        let refused = ledger
+            .check_send("a", Plan::Premium, 200, "x", false, NOW)
+            .unwrap_err();
+        assert_eq!(refused.retry_after_s, Some((4.0 * DAY_MS / 1000.0) as u32));
+        assert!(refused.detail.unwrap().contains("provider"));
+        assert_eq!(
+            ledger
+                .standing("a", Plan::Premium, 200, NOW)
+                .next_send_at_ms,
+            Some(NOW + 4.0 * DAY_MS)
+        );
+        assert!(ledger
+            .check_send(
+                "a",
+                Plan::Premium,
+                200,
+                "x",
+                false,
+                NOW + 4.0 * DAY_MS + 1.0
+            )
+            .is_ok());
+
+        // With nothing in the ledger's window, a whole window; a refused note stops only notes.
+        let mut fresh = Ledger::default();
+        fresh.record_limit_reached("a", true, NOW);
+        assert!(fresh
+            .check_send("a", Plan::Free, 100, "x", false, NOW)
+            .is_ok());
+        let notes = fresh
+            .check_send("a", Plan::Free, 100, "x", true, NOW)
+            .unwrap_err();
+        assert_eq!(notes.retry_after_s, Some((MONTH_MS / 1000.0) as u32));
+    }
+
+    #[test]
+    fn a_withdrawn_person_is_not_invited_again_within_three_weeks() {
+        let mut ledger = Ledger::default();
+        ledger.record_withdrawn("a", "Jane-Doe", NOW - 20.0 * DAY_MS);
+        let refused = ledger.check_send("a", Plan::Free, 100, "jane-doe", false, NOW);
+        assert_eq!(
+            refused.unwrap_err().retry_after_s,
+            Some((DAY_MS / 1000.0) as u32)
+        );
+        assert!(ledger
+            .check_send("a", Plan::Free, 100, "john-roe", false, NOW)
+            .is_ok());
+        assert!(ledger
+            .check_send("a", Plan::Free, 100, "jane-doe", false, NOW + DAY_MS + 1.0)
+            .is_ok());
+    }
+
+    #[test]
+    fn old_entries_are_forgotten_and_the_ledger_survives_storage() {
+        let mut ledger = ledger_with_sends(&[NOW - 40.0 * DAY_MS, NOW - 2.0 * DAY_MS], true);
+        ledger.record_withdrawn("a", "old", NOW - 30.0 * DAY_MS);
+        ledger.record_sent("a", false, NOW);
+        let text = serde_json::to_string(&ledger).unwrap();
+        let read: Ledger = serde_json::from_str(&text).unwrap();
+        assert_eq!(read, ledger);
+        assert_eq!(read.0["a"].sent.len(), 2);
+        assert!(read.0["a"].withdrawn.is_empty());
+        let damaged: Result<Ledger, _> =
+            serde_json::from_str(r#"{"a": {"sent": [{"note": true}]}}"#);
+        assert!(damaged.is_err());
+    }
+}
