@@ -107,6 +107,25 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
+/// The UTC date of epoch milliseconds, `2026-11-22` (the inverse of `days_from_civil`).
+pub fn iso_date(ms: f64) -> String {
+    let days = (ms / DAY_MS).floor() as i64 + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// The age shown next to an invitation.
 pub fn age_label(sent_at_ms: f64, now_ms: f64) -> String {
     let days = ((now_ms - sent_at_ms) / DAY_MS).max(0.0);
@@ -126,6 +145,21 @@ pub fn age_label(sent_at_ms: f64, now_ms: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_written_as_iso_days_and_read_back() {
+        for date in [
+            "1970-01-01",
+            "2000-02-29",
+            "2026-11-22",
+            "2026-12-31",
+            "2100-03-01",
+        ] {
+            let ms = parse_iso_ms(&format!("{date}T23:59:59Z")).unwrap();
+            assert_eq!(iso_date(ms), date);
+            assert_eq!(iso_date(ms - 86_399_000.0), date);
+        }
+    }
 
     #[test]
     fn iso_times_from_unipile_become_epoch_milliseconds() {

@@ -5,9 +5,13 @@
 
 use crate::accounts;
 use crate::browser;
+use crate::bulk::{Effect, Item, JobAction};
 use crate::client::{Client, Done};
 use crate::error::{Error, ErrorKind};
-use crate::model::{Account, Direction};
+use crate::input::Target;
+use crate::jobs::{self, NewJob};
+use crate::limits::Ledger;
+use crate::model::{Account, Direction, Invitation};
 use crate::providers::wire::wire_object;
 use crate::settings::Settings;
 use crate::snapshot::{Badge, Fetched, Snapshot};
@@ -22,6 +26,11 @@ pub const REFRESH_ALARM: &str = "refresh";
 /// Storage writes of the snapshot, one at a time: each re-reads it first, so a refresh that
 /// ends after an action cannot write back what the action removed.
 static SNAPSHOT_WRITES: Mutex<()> = Mutex::new(());
+/// The same for the limits ledger.
+static LEDGER_WRITES: Mutex<()> = Mutex::new(());
+/// Invitations go out one at a time, each checked against the ledger as it stands after the
+/// one before: a single send and a bulk job's cannot both take the last place under a cap.
+static SENDS: Mutex<()> = Mutex::new(());
 
 /// Intents the extension's pages send over runtime messaging.
 #[derive(Debug)]
@@ -49,6 +58,17 @@ pub enum Intent {
     TestConnection {
         account: Account,
     },
+    StartJob(NewJob),
+    StopJob {
+        job: String,
+    },
+    ResumeJob {
+        job: String,
+    },
+    /// Removes a stopped or finished job from the list.
+    DismissJob {
+        job: String,
+    },
 }
 
 wire_object! {
@@ -61,6 +81,20 @@ wire_object! {
         invitation: Option<String>,
         profile: Option<String>,
         note: Option<String>,
+        /// `start_job`: what the job does, and to which invitations or profiles.
+        action: Option<JobAction>,
+        items: Option<Vec<ListedItem>>,
+        profiles: Option<Vec<String>>,
+        job: Option<String>,
+    }
+}
+
+wire_object! {
+    /// One invitation a bulk accept, decline or withdraw is to act on.
+    #[derive(Debug)]
+    pub struct ListedItem {
+        pub account: String,
+        pub invitation: String,
     }
 }
 
@@ -73,6 +107,7 @@ pub fn read_intent(text: &str) -> Result<Intent, Error> {
         serde_json::from_str(raw.get()).map_err(|_| unknown())
     };
     let invitation = || message.invitation.clone().ok_or_else(unknown);
+    let job = || message.job.clone().ok_or_else(unknown);
     Ok(match message.kind.as_str() {
         "refresh" => Intent::Refresh,
         "accept" => Intent::Accept {
@@ -100,6 +135,20 @@ pub fn read_intent(text: &str) -> Result<Intent, Error> {
                 })?,
             }
         }
+        "start_job" => Intent::StartJob(match message.action.ok_or_else(unknown)? {
+            JobAction::Invite => NewJob::Invite {
+                account: account()?,
+                profiles: message.profiles.clone().ok_or_else(unknown)?,
+                note: message.note.clone(),
+            },
+            action => NewJob::Listed {
+                action,
+                items: message.items.ok_or_else(unknown)?,
+            },
+        }),
+        "stop_job" => Intent::StopJob { job: job()? },
+        "resume_job" => Intent::ResumeJob { job: job()? },
+        "dismiss_job" => Intent::DismissJob { job: job()? },
         _ => return Err(unknown()),
     })
 }
@@ -117,6 +166,11 @@ pub struct Answer {
     /// Send: who was invited, as the provider names them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// A started bulk job: its id and how many items it has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
 }
 
 /// Which lists a refresh fetches.
@@ -145,18 +199,22 @@ pub const RECEIVED: Scope = Scope {
 /// The stored values the backend reads, each kept raw until decoded on its own, so one damaged
 /// value cannot hide the others.
 #[derive(Deserialize, Default)]
-struct Stored<'a> {
+pub(crate) struct Stored<'a> {
     #[serde(borrow)]
     accounts: Option<&'a RawValue>,
     #[serde(borrow)]
-    snapshot: Option<&'a RawValue>,
+    pub snapshot: Option<&'a RawValue>,
     #[serde(borrow)]
-    settings: Option<&'a RawValue>,
+    pub settings: Option<&'a RawValue>,
+    #[serde(borrow)]
+    ledger: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub jobs: Option<&'a RawValue>,
 }
 
 impl<'a> Stored<'a> {
     /// The values in `text`; none when the browser's answer is not an object.
-    fn read(text: &'a str) -> Self {
+    pub(crate) fn read(text: &'a str) -> Self {
         serde_json::from_str(text).unwrap_or_default()
     }
 }
@@ -172,7 +230,7 @@ struct Written<'a> {
 
 /// `raw` decoded, or the default when it is absent or no longer reads (a cache or settings
 /// written by an older version).
-fn decode_or_default<T: DeserializeOwned + Default>(raw: Option<&RawValue>) -> T {
+pub(crate) fn decode_or_default<T: DeserializeOwned + Default>(raw: Option<&RawValue>) -> T {
     raw.and_then(|raw| serde_json::from_str(raw.get()).ok())
         .unwrap_or_default()
 }
@@ -184,6 +242,7 @@ pub async fn start() -> Result<(), Error> {
     let stored = Stored::read(&text);
     let settings: Settings = decode_or_default(stored.settings);
     browser::create_alarm(REFRESH_ALARM, settings.poll_minutes()).await?;
+    jobs::advance_later();
     refresh(EVERYTHING).await
 }
 
@@ -251,12 +310,16 @@ pub async fn handle_intent(intent: Intent) -> Result<Answer, Error> {
                 ..Answer::default()
             })
         }
+        Intent::StartJob(new) => jobs::start(new).await,
+        Intent::StopJob { job } => jobs::stop(&job).await.map(|()| Answer::default()),
+        Intent::ResumeJob { job } => jobs::resume(&job).await.map(|()| Answer::default()),
+        Intent::DismissJob { job } => jobs::dismiss(&job).await.map(|()| Answer::default()),
     }
 }
 
 /// The three actions on a listed invitation.
 #[derive(Clone, Copy)]
-enum ListedAction {
+pub(crate) enum ListedAction {
     Accept,
     Decline,
     Withdraw,
@@ -265,15 +328,29 @@ use ListedAction::{Accept, Decline, Withdraw};
 
 impl ListedAction {
     /// The list the invitation is in.
-    fn direction(self) -> Direction {
+    pub(crate) fn direction(self) -> Direction {
         match self {
             Accept | Decline => Direction::Received,
             Withdraw => Direction::Sent,
         }
     }
+
+    /// A bulk job's action, unless it sends invitations.
+    pub(crate) fn of(action: JobAction) -> Option<ListedAction> {
+        match action {
+            JobAction::Accept => Some(Accept),
+            JobAction::Decline => Some(Decline),
+            JobAction::Withdraw => Some(Withdraw),
+            JobAction::Invite => None,
+        }
+    }
 }
 
-async fn act(account_id: &str, invitation_id: &str, action: ListedAction) -> Result<Answer, Error> {
+pub(crate) async fn act(
+    account_id: &str,
+    invitation_id: &str,
+    action: ListedAction,
+) -> Result<Answer, Error> {
     let text = browser::storage_get(&["accounts", "snapshot"]).await?;
     let stored = Stored::read(&text);
     let account = stored_account(&stored, account_id)?;
@@ -305,31 +382,111 @@ async fn act(account_id: &str, invitation_id: &str, action: ListedAction) -> Res
         }
         Err(error) => return Err(error),
     };
+    if let Withdraw = action {
+        record_withdrawn(&invitation, now_ms).await?;
+    }
     update_snapshot(|snapshot| snapshot.without(account_id, invitation_id, now_ms)).await?;
     Ok(answer)
 }
 
-async fn send(account_id: &str, profile: &str, note: Option<&str>) -> Result<Answer, Error> {
-    let text = browser::storage_get(&["accounts"]).await?;
+/// Sends an invitation, if the account's limits allow it; `note` may hold `{first_name}`.
+pub(crate) async fn send(
+    account_id: &str,
+    profile: &str,
+    note: Option<&str>,
+) -> Result<Answer, Error> {
+    let _sending = SENDS.lock().await;
+    let text = browser::storage_get(&["accounts", "ledger", "settings"]).await?;
     let stored = Stored::read(&text);
     let account = stored_account(&stored, account_id)?;
-    let done = Client::new(&account, js_sys::Date::now())
-        .send(profile, note)
-        .await?;
+    let settings: Settings = decode_or_default(stored.settings);
+    let ledger: Ledger = decode_or_default(stored.ledger);
+    let with_note = crate::input::note_template(note)?.is_some();
+    let target = Target::parse(profile)?;
+    let now_ms = js_sys::Date::now();
+    let cap = settings.weekly_cap(account.plan);
+    ledger.check_send(
+        account_id,
+        account.plan,
+        cap,
+        target.identifier(),
+        with_note,
+        now_ms,
+    )?;
+    let done = match Client::new(&account, now_ms).send(profile, note).await {
+        Err(error) if error.kind == ErrorKind::LimitReached => {
+            let mut until_ms = now_ms;
+            update_ledger(|ledger| {
+                until_ms = ledger.record_limit_reached(account_id, with_note, now_ms)
+            })
+            .await?;
+            let wait_s = ((until_ms - now_ms) / 1000.0).ceil() as u32;
+            return Err(error.with_retry_after(Some(wait_s)));
+        }
+        result => result?,
+    };
+    update_ledger(|ledger| ledger.record_sent(account_id, with_note, now_ms)).await?;
     let answer = answer_of(done.clone());
-    match done.invitation {
-        Some(invitation) => update_snapshot(|snapshot| snapshot.with_sent(invitation)).await?,
-        // The answer did not describe the invitation: the account's sent list shows it.
+    store_sent(account_id, done.invitation).await?;
+    Ok(answer)
+}
+
+/// Puts a new sent invitation in the snapshot; when the provider did not describe it, the
+/// account's sent list shows it.
+async fn store_sent(account_id: &str, invitation: Option<Invitation>) -> Result<(), Error> {
+    match invitation {
+        Some(invitation) => update_snapshot(|snapshot| snapshot.with_sent(invitation)).await,
         None => {
             let sent_only = Scope {
                 received: false,
                 sent: true,
                 account: Some(account_id),
             };
-            refresh(sent_only).await?
+            refresh(sent_only).await
         }
     }
-    Ok(answer)
+}
+
+/// For a bulk job's item whose call may have happened: whether it did, from the provider's
+/// list. What it finds done is recorded as if the answer had come.
+pub(crate) async fn was_done(action: JobAction, item: &Item) -> Result<Effect, Error> {
+    let text = browser::storage_get(&["accounts", "snapshot"]).await?;
+    let stored = Stored::read(&text);
+    let account = stored_account(&stored, &item.account)?;
+    let now_ms = js_sys::Date::now();
+    let client = Client::new(&account, now_ms);
+    let Some(listed) = ListedAction::of(action) else {
+        let Some(invitation) = client.sent_to(&item.target).await? else {
+            return Ok(Effect::NotDone);
+        };
+        let with_note = crate::input::note_template(item.note.as_deref())?.is_some();
+        update_ledger(|ledger| ledger.record_sent(&item.account, with_note, now_ms)).await?;
+        store_sent(&item.account, Some(invitation)).await?;
+        return Ok(Effect::Done);
+    };
+    if client.is_pending(listed.direction(), &item.target).await? {
+        return Ok(Effect::NotDone);
+    }
+    let snapshot: Snapshot = decode_or_default(stored.snapshot);
+    let listed_before = snapshot.find(listed.direction(), &item.account, &item.target);
+    if let (Withdraw, Some(invitation)) = (listed, listed_before) {
+        record_withdrawn(invitation, now_ms).await?;
+    }
+    update_snapshot(|snapshot| snapshot.without(&item.account, &item.target, now_ms)).await?;
+    Ok(Effect::Done)
+}
+
+/// Remembers whom the account withdrew, whom LinkedIn will not let it invite for a while.
+async fn record_withdrawn(invitation: &Invitation, now_ms: f64) -> Result<(), Error> {
+    let person = &invitation.person;
+    let Some(profile) = person
+        .public_identifier
+        .as_ref()
+        .or(person.provider_id.as_ref())
+    else {
+        return Ok(());
+    };
+    update_ledger(|ledger| ledger.record_withdrawn(&invitation.account, profile, now_ms)).await
 }
 
 fn answer_of(done: Done) -> Answer {
@@ -340,7 +497,7 @@ fn answer_of(done: Done) -> Answer {
     }
 }
 
-fn stored_account(stored: &Stored, id: &str) -> Result<Account, Error> {
+pub(crate) fn stored_account(stored: &Stored, id: &str) -> Result<Account, Error> {
     accounts::read(stored.accounts)
         .0
         .into_iter()
@@ -349,6 +506,19 @@ fn stored_account(stored: &Stored, id: &str) -> Result<Account, Error> {
             Error::new(ErrorKind::NotFound)
                 .with_detail("this account was removed or changed in Options; reopen the popup")
         })
+}
+
+/// Re-reads the ledger, changes it and writes it.
+async fn update_ledger(change: impl FnOnce(&mut Ledger)) -> Result<(), Error> {
+    let _writing = LEDGER_WRITES.lock().await;
+    let text = browser::storage_get(&["ledger"]).await?;
+    let mut ledger: Ledger = decode_or_default(Stored::read(&text).ledger);
+    change(&mut ledger);
+    #[derive(Serialize)]
+    struct Written<'a> {
+        ledger: &'a Ledger,
+    }
+    browser::storage_set(&Written { ledger: &ledger }).await
 }
 
 /// Re-reads the snapshot, changes it, writes it and its first screen, and sets the badge.

@@ -26,6 +26,12 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create, catch)]
     async fn alarms_create(name: &str, info: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = clear, catch)]
+    async fn alarms_clear(name: &str) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = console, js_name = warn)]
+    fn console_warn(what: &str, code: &str, message: &str);
 }
 
 /// The stored values of `keys` as the JSON text of one object (missing keys are absent).
@@ -68,6 +74,27 @@ pub async fn create_alarm(name: &str, period_minutes: f64) -> Result<(), Error> 
     let info = object(&[("periodInMinutes", period_minutes.into())])?;
     alarms_create(name, info).await.map_err(browser_error)?;
     Ok(())
+}
+
+/// Creates (or replaces) a one-time alarm at `when_ms` (epoch milliseconds).
+pub async fn create_alarm_at(name: &str, when_ms: f64) -> Result<(), Error> {
+    let info = object(&[("when", when_ms.into())])?;
+    alarms_create(name, info).await.map_err(browser_error)?;
+    Ok(())
+}
+
+pub async fn clear_alarm(name: &str) -> Result<(), Error> {
+    alarms_clear(name).await.map_err(browser_error)?;
+    Ok(())
+}
+
+/// Logs a failure nobody waits for; errors never hold a key.
+pub fn log_error(what: &str, error: &Error) {
+    console_warn(
+        &format!("Invite Desk: {what}:"),
+        &format!("{:?}", error.kind),
+        &error.to_string(),
+    );
 }
 
 fn object(entries: &[(&str, JsValue)]) -> Result<JsValue, Error> {

@@ -389,6 +389,57 @@ impl Item {
     }
 }
 
+/// The most profiles one list may hold: at 2 to 5 minutes each, already days of sending.
+pub const MAX_INVITE_LIST: usize = 1_000;
+
+/// A pasted list of profiles, read line by line.
+#[derive(Debug, Default, PartialEq, Serialize)]
+pub struct InviteList {
+    /// Each profile once, as its canonical URL (or member id), in the list's order.
+    pub profiles: Vec<String>,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+pub struct Problem {
+    /// Counted from 1, as an editor shows it.
+    pub line: usize,
+    pub message: String,
+}
+
+/// Reads profiles one per line; blank lines are skipped, repeats dropped, and each line that
+/// is not a profile is reported with why.
+pub fn read_invite_list(text: &str) -> InviteList {
+    let mut list = InviteList::default();
+    let mut seen = std::collections::HashSet::new();
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let problem = |message: String| Problem {
+            line: index + 1,
+            message,
+        };
+        match crate::input::Target::parse(line) {
+            Ok(target) if seen.insert(target.identifier().to_lowercase()) => {
+                if list.profiles.len() == MAX_INVITE_LIST {
+                    let why = format!("a list can hold at most {MAX_INVITE_LIST} profiles");
+                    list.problems.push(problem(why));
+                    break;
+                }
+                let canonical = target.profile_url();
+                list.profiles
+                    .push(canonical.unwrap_or_else(|| target.identifier().to_owned()));
+            }
+            Ok(_) => {}
+            Err(error) => list.problems.push(problem(
+                error.detail.clone().unwrap_or_else(|| error.message()),
+            )),
+        }
+    }
+    list
+}
+
 /// The indexes of `invitations` sent more than `days` days before `now_ms`.
 pub fn older_than(invitations: &[Invitation], days: f64, now_ms: f64) -> Result<Vec<u32>, Error> {
     if !(days >= 1.0 && days.fract() == 0.0 && days <= 3650.0) {
@@ -696,6 +747,31 @@ mod tests {
             index: 2,
             check: false
         }));
+    }
+
+    #[test]
+    fn an_invite_list_is_read_line_by_line_with_each_problem_named() {
+        let list = read_invite_list(
+            "https://www.linkedin.com/in/elena-petrova/\n\n  linkedin.com/in/Elena-Petrova  \n\
+             https://evil.example/in/x\nACoAAB1x2y3zQ4\r\nnot a profile\n",
+        );
+        assert_eq!(
+            list.profiles,
+            [
+                "https://www.linkedin.com/in/elena-petrova/",
+                "ACoAAB1x2y3zQ4"
+            ]
+        );
+        let lines: Vec<usize> = list.problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [4, 6]);
+        assert!(list.problems[0].message.contains("linkedin.com"));
+        let long: String = (0..MAX_INVITE_LIST + 5)
+            .map(|i| format!("person-{i}\n"))
+            .collect();
+        let list = read_invite_list(&long);
+        assert_eq!(list.profiles.len(), MAX_INVITE_LIST);
+        assert_eq!(list.problems.len(), 1);
+        assert_eq!(read_invite_list("  \n\n"), InviteList::default());
     }
 
     #[test]

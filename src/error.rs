@@ -159,9 +159,13 @@ impl Error {
                     .into()
             }
             ErrorKind::AlreadyDone => "Nothing to do: the list updates on the next refresh.".into(),
-            ErrorKind::LimitReached => {
-                "Wait until LinkedIn's weekly limit resets before sending more.".into()
-            }
+            ErrorKind::LimitReached => match self.retry_after_s {
+                Some(seconds) => format!(
+                    "Sending from this account is possible again in {}.",
+                    wait_text(seconds)
+                ),
+                None => "Wait until LinkedIn's weekly limit resets before sending more.".into(),
+            },
             ErrorKind::RateLimited => match self.retry_after_s {
                 Some(seconds) => format!("Wait {} and try again.", wait_text(seconds)),
                 None => "Wait a minute and try again.".into(),
@@ -189,7 +193,8 @@ fn wait_text(seconds: u32) -> String {
         0..=1 => "a second".into(),
         2..=119 => format!("{} seconds", seconds),
         120..=7199 => format!("{} minutes", seconds.div_ceil(60)),
-        _ => format!("{} hours", seconds.div_ceil(3600)),
+        7200..=172_799 => format!("{} hours", seconds.div_ceil(3600)),
+        _ => format!("{} days", seconds.div_ceil(86_400)),
     }
 }
 
@@ -325,5 +330,6 @@ mod tests {
         assert_eq!(wait_text(45), "45 seconds");
         assert_eq!(wait_text(600), "10 minutes");
         assert_eq!(wait_text(43_200), "12 hours");
+        assert_eq!(wait_text(3 * 86_400), "3 days");
     }
 }

@@ -9,8 +9,10 @@ pub mod browser;
 pub mod bulk;
 pub mod client;
 pub mod error;
+pub mod export;
 pub mod http;
 pub mod input;
+pub mod jobs;
 pub mod limits;
 pub mod model;
 pub mod pacing;
@@ -55,6 +57,11 @@ fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str, why: &str) -> Resul
         .map_err(|_| to_js_error(Error::invalid_input(what, why)))
 }
 
+/// A stored value as `T`; its default when absent or unreadable.
+fn from_js_or_default<T: DeserializeOwned + Default>(value: &JsValue) -> T {
+    serde_json::from_str(&json_text(value)).unwrap_or_default()
+}
+
 /// Service worker, on install, browser start and settings changed: arm the alarm, refresh.
 #[wasm_bindgen]
 pub async fn start() -> Result<(), JsValue> {
@@ -72,12 +79,12 @@ pub async fn refresh() -> Result<(), JsValue> {
 /// Service worker: an alarm fired.
 #[wasm_bindgen]
 pub async fn on_alarm(name: String) -> Result<(), JsValue> {
-    if name == backend::REFRESH_ALARM {
-        return backend::refresh(backend::RECEIVED)
-            .await
-            .map_err(to_js_error);
+    match name.as_str() {
+        backend::REFRESH_ALARM => backend::refresh(backend::RECEIVED).await,
+        jobs::JOBS_ALARM => jobs::advance().await,
+        _ => Ok(()),
     }
-    Ok(())
+    .map_err(to_js_error)
 }
 
 /// Service worker: an intent from one of the extension's own pages; resolves to its answer.
@@ -100,13 +107,70 @@ pub fn search(query: &str, texts: Vec<String>) -> Vec<u32> {
     search::matching(query, &texts)
 }
 
-/// Popup: throws the error a send would get for this profile and note, before sending.
+/// Popup: throws the error a send would get for this profile and note (which may hold
+/// `{first_name}`), before sending.
 #[wasm_bindgen]
 pub fn check_invitation(profile: &str, note: &str) -> Result<(), JsValue> {
     input::Target::parse(profile)
-        .and_then(|_| input::note(Some(note)))
+        .and_then(|_| input::note_template(Some(note)))
         .map(drop)
         .map_err(to_js_error)
+}
+
+/// Popup: throws what is wrong with a bulk invitation's note template.
+#[wasm_bindgen]
+pub fn check_note_template(template: &str) -> Result<(), JsValue> {
+    input::note_template(Some(template))
+        .map(drop)
+        .map_err(to_js_error)
+}
+
+/// Popup: the profiles of a pasted list, one per line, and the lines that are not profiles.
+#[wasm_bindgen]
+pub fn read_invite_list(text: &str) -> JsValue {
+    to_js(&bulk::read_invite_list(text))
+}
+
+/// Popup: where an account stands against its weekly cap ("37 of 100 this week").
+#[wasm_bindgen]
+pub fn standing(
+    ledger: JsValue,
+    settings: JsValue,
+    account_id: &str,
+    plan: JsValue,
+    now_ms: f64,
+) -> Result<JsValue, JsValue> {
+    let ledger: limits::Ledger = from_js_or_default(&ledger);
+    let settings: settings::Settings = from_js_or_default(&settings);
+    let plan: model::Plan = from_js(&plan, "Plan", "not a LinkedIn plan Invite Desk knows")?;
+    let cap = settings.weekly_cap(plan);
+    Ok(to_js(&ledger.standing(account_id, plan, cap, now_ms)))
+}
+
+/// Popup: the indexes of the invitations sent more than `days` days ago.
+#[wasm_bindgen]
+pub fn older_than(invitations: JsValue, days: f64, now_ms: f64) -> Result<Vec<u32>, JsValue> {
+    let invitations: Vec<model::Invitation> =
+        from_js(&invitations, "Invitations", "the list could not be read")?;
+    bulk::older_than(&invitations, days, now_ms).map_err(to_js_error)
+}
+
+/// Popup: the invitations shown, as CSV text.
+#[wasm_bindgen]
+pub fn list_csv(invitations: JsValue, accounts: JsValue, now_ms: f64) -> Result<String, JsValue> {
+    let invitations: Vec<model::Invitation> =
+        from_js(&invitations, "Invitations", "the list could not be read")?;
+    let accounts: Vec<snapshot::AccountStatus> =
+        from_js(&accounts, "Accounts", "the accounts could not be read")?;
+    Ok(export::list_csv(&invitations, &accounts, now_ms))
+}
+
+/// Options page: throws the first setting to correct, named by its field.
+#[wasm_bindgen]
+pub fn check_settings(settings: JsValue) -> Result<(), JsValue> {
+    let settings: settings::Settings =
+        from_js(&settings, "Settings", "the settings could not be read")?;
+    settings.check().map_err(to_js_error)
 }
 
 /// Options page: throws what is wrong with the account in the form, if anything.

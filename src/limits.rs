@@ -199,7 +199,8 @@ impl Ledger {
     /// The provider refused an invitation because a LinkedIn limit was reached: sending stops
     /// until the window resets, which is when the oldest invitation counted in it leaves it
     /// (a full window when this ledger counts none). A refused note stops only notes.
-    pub fn record_limit_reached(&mut self, account: &str, note: bool, now_ms: f64) {
+    /// Returns when sending may start again.
+    pub fn record_limit_reached(&mut self, account: &str, note: bool, now_ms: f64) -> f64 {
         let ledger = self.account_mut(account);
         let (window_ms, notes_only) = match note {
             true => (MONTH_MS, true),
@@ -209,11 +210,12 @@ impl Ledger {
             .sent_since(now_ms - window_ms, notes_only)
             .first()
             .copied();
-        let until = Some(oldest.unwrap_or(now_ms) + window_ms);
+        let until = oldest.unwrap_or(now_ms) + window_ms;
         match note {
-            true => ledger.notes_blocked_until_ms = until,
-            false => ledger.blocked_until_ms = until,
+            true => ledger.notes_blocked_until_ms = Some(until),
+            false => ledger.blocked_until_ms = Some(until),
         }
+        until
     }
 
     /// Forgets what no window looks at any more.
@@ -311,7 +313,10 @@ mod tests {
     #[test]
     fn a_provider_limit_stops_sending_until_the_window_resets() {
         let mut ledger = ledger_with_sends(&[NOW - 3.0 * DAY_MS, NOW - DAY_MS], false);
-        ledger.record_limit_reached("a", false, NOW);
+        assert_eq!(
+            ledger.record_limit_reached("a", false, NOW),
+            NOW + 4.0 * DAY_MS
+        );
         let refused = ledger
             .check_send("a", Plan::Premium, 200, "x", false, NOW)
             .unwrap_err();

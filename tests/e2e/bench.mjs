@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from './lib/emulator.mjs';
-import { launchExtension, waitForBadge } from './lib/extension.mjs';
+import { launchExtension, waitForBadge, workerStartedAfter } from './lib/extension.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const RESTARTS = Number(process.env.BENCH_RESTARTS ?? 8);
@@ -97,16 +97,6 @@ const badgeSetAt = (worker) => worker.evaluate(() => new Promise((resolve) => {
 }));
 
 /** The worker running now, once it is not the one that started at `after` (its timeOrigin). */
-async function workerStartedAfter(browser, after) {
-  for (;;) {
-    for (const worker of browser.context.serviceWorkers()) {
-      const origin = await worker.evaluate(() => performance.timeOrigin).catch(() => after);
-      if (origin > after) return worker;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /**
  * Wakes with a 5,000-invitation snapshot stored. Warm: in a running browser the worker is
  * stopped from chrome://serviceworker-internals (as Chrome stops it after 30 s idle) and woken by

@@ -48,6 +48,37 @@ export async function launchExtension(extensionDir = process.env.INVITE_DESK_EXT
   };
 }
 
+/**
+ * Stops the extension's service worker the way Chrome does after 30 s idle, from
+ * chrome://serviceworker-internals (CDP's stopAllWorkers would close the whole context).
+ * Returns the stopped worker's performance.timeOrigin, for `workerStartedAfter`.
+ */
+export async function stopServiceWorker(browser) {
+  const before = await browser.context.serviceWorkers()[0].evaluate(() => performance.timeOrigin);
+  const internals = await browser.context.newPage();
+  await internals.goto('chrome://serviceworker-internals/');
+  await internals.getByRole('button', { name: 'Stop' }).first().click();
+  await internals.close();
+  return before;
+}
+
+/** The service worker that started after `timeOrigin`, once one has. */
+export async function workerStartedAfter(browser, timeOrigin, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const worker of browser.context.serviceWorkers()) {
+      // A stopped worker's handle may never answer.
+      const origin = await Promise.race([
+        worker.evaluate(() => performance.timeOrigin).catch(() => timeOrigin),
+        new Promise((resolve) => setTimeout(resolve, 250, timeOrigin)),
+      ]);
+      if (origin > timeOrigin) return worker;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('no service worker started again');
+}
+
 /** Waits until the toolbar badge shows `expected`, and returns it. */
 export async function waitForBadge(worker, expected, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;

@@ -1,0 +1,164 @@
+// Bulk jobs and the limits ledger, in the real extension against the emulator: a job survives
+// its service worker being stopped with no call made twice, and sends beyond a cap are refused
+// before any request leaves.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, test } from 'node:test';
+import { scenarioPath, startEmulator } from './lib/emulator.mjs';
+import { launchExtension, screenshot, stopServiceWorker, workerStartedAfter } from './lib/extension.mjs';
+
+const scenario = JSON.parse(readFileSync(scenarioPath('bulk.json'), 'utf8'));
+const [unipileKey, linkupKey] = scenario.keys;
+const GENERATED_SENT = unipileKey.accounts[0].generate.sent;
+
+const session = {};
+beforeEach(async () => {
+  session.emulator = await startEmulator('bulk.json');
+  session.browser = await launchExtension();
+});
+afterEach(async () => {
+  await session.browser?.close();
+  await session.emulator?.stop();
+});
+
+function account(key, accountId, overrides = {}) {
+  return {
+    id: accountId,
+    label: accountId,
+    provider: key.provider,
+    api_key: key.api_key,
+    account_id: accountId,
+    base_url: session.emulator.url,
+    plan: key.accounts.find((a) => a.account_id === accountId).plan,
+    ...overrides,
+  };
+}
+
+/** Stores accounts and settings from the worker, as the options page would, and waits for the first snapshot. */
+async function configure(accounts, settings) {
+  await session.browser.worker.evaluate(
+    ([accounts, settings]) => chrome.storage.local.set({ accounts, settings }),
+    [accounts, settings],
+  );
+  await until(async () => (await stored('snapshot')).snapshot?.accounts?.every((a) => a.fetched_at_ms), 'the first refresh');
+}
+
+/**
+ * Reads storage from an extension page that sends no intent, so reading never wakes the worker.
+ * The page is kept open across reads.
+ */
+async function stored(...keys) {
+  if (!session.reader || session.reader.isClosed()) {
+    session.reader = await session.browser.context.newPage();
+    await session.reader.goto(`chrome-extension://${session.browser.extensionId}/manifest.json`);
+  }
+  return session.reader.evaluate((keys) => chrome.storage.local.get(keys), keys);
+}
+
+async function until(condition, what, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await condition();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Sends an intent from an extension page, as the popup does. */
+async function intent(message) {
+  await stored();
+  return session.reader.evaluate((message) => chrome.runtime.sendMessage(message), message);
+}
+
+test('a bulk withdraw of 30 finishes after its service worker is stopped mid-job, each withdrawal sent once', async () => {
+  const unipile = account(unipileKey, 'acc_bulk_unipile');
+  await configure([unipile], { action_delay_min_s: 1, action_delay_max_s: 1.5 });
+  const { snapshot } = await stored('snapshot');
+  assert.equal(snapshot.sent.length, GENERATED_SENT);
+  await session.emulator.clearRequests();
+
+  const items = snapshot.sent.map((invitation) => ({ account: invitation.account, invitation: invitation.id }));
+  const answer = await intent({ type: 'start_job', action: 'withdraw', items });
+  assert.equal(answer.ok, true, JSON.stringify(answer));
+  assert.equal(answer.result.count, GENERATED_SENT);
+  const jobOf = async () => (await stored('jobs')).jobs.find((job) => job.id === answer.result.job);
+
+  await until(async () => (await jobOf()).progress.done >= 10, '10 withdrawals');
+  // Withdrawals now take 2 s to answer, so the stop lands on one in flight.
+  const withdrawal = { path_prefix: '/v2/acc_bulk_unipile/users/me/relation-requests/', method: 'POST' };
+  await session.emulator.latency({ ...withdrawal, ms: 2000 });
+  const before = await until(async () => {
+    const job = await jobOf();
+    return job.items.some((item) => item.outcome === 'in_flight') && job;
+  }, 'a withdrawal in flight');
+  const stoppedOrigin = await stopServiceWorker(session.browser);
+  const stoppedAt = (await session.emulator.requests()).length;
+  await session.emulator.latency({ ...withdrawal, ms: 0 });
+  const inFlight = before.items.find((item) => item.outcome === 'in_flight').target;
+
+  // Nothing but the job's alarm wakes the worker: no page sends an intent.
+  await workerStartedAfter(session.browser, stoppedOrigin);
+  const finished = await until(async () => {
+    const job = await jobOf();
+    return job.state === 'finished' && job;
+  }, 'the job to finish', 120_000);
+
+  assert.equal(finished.progress.done, GENERATED_SENT);
+  assert.deepEqual(
+    [finished.progress.failed, finished.progress.already_gone, finished.progress.remaining],
+    [0, 0, 0],
+  );
+  const requests = await session.emulator.requests();
+  const checks = requests.slice(stoppedAt).filter((request) => request.method === 'GET').length;
+  const withdrawals = requests
+    .filter((request) => request.method === 'POST' && request.path.endsWith('/cancel') && request.status === 200)
+    .map((request) => request.path.split('/').at(-2));
+  assert.equal(withdrawals.length, GENERATED_SENT, 'one withdrawal request per invitation');
+  assert.deepEqual(new Set(withdrawals), new Set(items.map((item) => item.invitation)));
+  assert.ok(withdrawals.includes(inFlight));
+  assert.equal((await session.emulator.account('acc_bulk_unipile')).sent, 0);
+  const after = await stored('snapshot');
+  assert.equal(after.snapshot.sent.length, 0);
+  console.log(
+    `stop-and-resume: ${GENERATED_SENT} items, ${before.progress.done} done before the stop, ` +
+    `${withdrawals.length} withdrawals seen by the emulator, duplicates: ${withdrawals.length - new Set(withdrawals).size}, ` +
+    `list pages fetched after the restart: ${checks}`,
+  );
+});
+
+test('a send over the weekly cap is refused before any request, saying when sending is possible again', async () => {
+  await configure([account(linkupKey, 'acc_bulk_linkup')], { weekly_cap_free: 1 });
+  const popup = await session.browser.openPopup();
+  await popup.getByRole('tab', { name: 'Invite' }).click();
+  const send = async (profile) => {
+    await popup.getByLabel('Profile URL').fill(profile);
+    await popup.getByRole('button', { name: 'Send invitation' }).click();
+  };
+  await send('https://www.linkedin.com/in/elena-petrova/');
+  await popup.getByRole('status').filter({ hasText: 'Invitation sent to Elena Petrova.' }).waitFor();
+
+  await session.emulator.clearRequests();
+  await send('https://www.linkedin.com/in/marco-bianchi/');
+  const refusal = popup.locator('#invite-error');
+  await refusal.getByText("LinkedIn's invitation limit is reached for this account.").waitFor();
+  assert.match(await refusal.textContent(), /1 of 1 invitations sent in the last 7 days/);
+  assert.match(await refusal.textContent(), /possible again in 7 days/);
+  await screenshot(popup, 'popup-invite-over-cap');
+  assert.deepEqual(await session.emulator.requests(), [], 'no request was made');
+  const { ledger } = await stored('ledger');
+  assert.equal(ledger.acc_bulk_linkup.sent.length, 1);
+});
+
+test("a provider's limit error stops sending from that account until its window resets", async () => {
+  await configure([account(linkupKey, 'acc_bulk_at_limit')], {});
+  const first = await intent({ type: 'send', account: 'acc_bulk_at_limit', profile: 'elena-petrova', note: null });
+  assert.equal(first.ok, false);
+  assert.equal(first.error.code, 'limit_reached');
+  assert.match(first.error.next_step, /possible again in 7 days/);
+  await session.emulator.clearRequests();
+  const second = await intent({ type: 'send', account: 'acc_bulk_at_limit', profile: 'marco-bianchi', note: null });
+  assert.equal(second.error.code, 'limit_reached');
+  assert.match(second.error.detail, /provider said LinkedIn's limit was reached/);
+  assert.deepEqual(await session.emulator.requests(), [], 'no request was made');
+});
