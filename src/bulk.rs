@@ -421,7 +421,7 @@ pub fn read_invite_list(text: &str) -> InviteList {
             message,
         };
         match crate::input::Target::parse(line) {
-            Ok(target) if seen.insert(target.identifier().to_lowercase()) => {
+            Ok(target) if seen.insert(target.identifier().to_ascii_lowercase()) => {
                 if list.profiles.len() == MAX_INVITE_LIST {
                     let why = format!("a list can hold at most {MAX_INVITE_LIST} profiles");
                     list.problems.push(problem(why));

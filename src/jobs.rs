@@ -109,7 +109,7 @@ pub async fn start(new: NewJob) -> Result<Answer, Error> {
     }
     let now_ms = js_sys::Date::now();
     let seed = (js_sys::Math::random() * (1u64 << 53) as f64) as u64;
-    let id = format!("job-{now_ms:.0}-{:04x}", seed & 0xffff);
+    let id = format!("job-{}-{:04x}", now_ms as u64, seed & 0xffff);
     let job = Job::new(id.clone(), action, items, pace, seed, now_ms);
     let count = job.items.len() as u32;
     update(|jobs| {
