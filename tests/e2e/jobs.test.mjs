@@ -162,3 +162,58 @@ test("a provider's limit error stops sending from that account until its window 
   assert.match(second.error.detail, /provider said LinkedIn's limit was reached/);
   assert.deepEqual(await session.emulator.requests(), [], 'no request was made');
 });
+
+test('a rate-limited step waits for Retry-After, a rejected key pauses the job until resumed, and nothing is done twice', async () => {
+  const unipile = account(unipileKey, 'acc_bulk_unipile');
+  await configure([unipile], { action_delay_min_s: 1, action_delay_max_s: 1 });
+  const { snapshot } = await stored('snapshot');
+  const items = snapshot.sent.slice(0, 4).map((invitation) => ({ account: invitation.account, invitation: invitation.id }));
+  const withdrawal = { method: 'POST', path_prefix: '/v2/acc_bulk_unipile/users/me/relation-requests/', times: 1 };
+  await session.emulator.fault({
+    ...withdrawal,
+    response: {
+      status: 429,
+      headers: { 'retry-after': '3' },
+      body: { object: 'Error', status: 429, type: 'api/too_many_requests', title: 'Too many requests' },
+    },
+  });
+  await session.emulator.clearRequests();
+  const answer = await intent({ type: 'start_job', action: 'withdraw', items });
+  const jobOf = async () => (await stored('jobs')).jobs.find((job) => job.id === answer.result.job);
+
+  const waiting = await until(async () => {
+    const job = await jobOf();
+    return job.reason?.code === 'rate_limited' && job;
+  }, 'the job to wait out the rate limit');
+  assert.equal(waiting.state, 'running');
+  assert.ok(waiting.next_at_ms - Date.now() > 1500, 'it waits for Retry-After, not the usual delay');
+  assert.equal(waiting.progress.done, 0);
+
+  await until(async () => (await jobOf()).progress.done === 1, 'the first withdrawal after the wait');
+  await session.emulator.fault({
+    ...withdrawal,
+    response: {
+      status: 401,
+      body: { object: 'Error', status: 401, type: 'errors/invalid_credentials', title: 'Unauthorized' },
+    },
+  });
+  const paused = await until(async () => {
+    const job = await jobOf();
+    return job.state === 'paused' && job;
+  }, 'the job to pause on the rejected key');
+  assert.equal(paused.reason.message, 'The API key was rejected.');
+  assert.match(paused.reason.next_step, /Check the API key in Options/);
+  assert.equal(paused.progress.remaining, 3, 'the refused item is still to do');
+  assert.equal(paused.progress.estimated_end_ms, null);
+
+  assert.equal((await intent({ type: 'resume_job', job: answer.result.job })).ok, true);
+  const finished = await until(async () => {
+    const job = await jobOf();
+    return job.state === 'finished' && job;
+  }, 'the job to finish after Resume');
+  assert.equal(finished.progress.done, 4);
+  const done = (await session.emulator.requests())
+    .filter((request) => request.path.endsWith('/cancel') && request.status === 200)
+    .map((request) => request.path.split('/').at(-2));
+  assert.deepEqual(done.sort(), items.map((item) => item.invitation).sort(), 'each withdrawn once');
+});
