@@ -217,3 +217,24 @@ test('a rate-limited step waits for Retry-After, a rejected key pauses the job u
     .map((request) => request.path.split('/').at(-2));
   assert.deepEqual(done.sort(), items.map((item) => item.invitation).sort(), 'each withdrawn once');
 });
+
+test('the weekly cap holds across single sends and bulk invitations: the job waits, with no request', async () => {
+  await configure([account(linkupKey, 'acc_bulk_linkup')], { weekly_cap_free: 1 });
+  const single = await intent({ type: 'send', account: 'acc_bulk_linkup', profile: 'elena-petrova', note: null });
+  assert.equal(single.ok, true, JSON.stringify(single));
+  await session.emulator.clearRequests();
+  const answer = await intent({
+    type: 'start_job', action: 'invite', account: 'acc_bulk_linkup',
+    profiles: ['https://www.linkedin.com/in/marco-bianchi/', 'aisha-bello'], note: 'Hi {first_name}!',
+  });
+  assert.equal(answer.result.count, 2);
+  const waiting = await until(async () => {
+    const job = (await stored('jobs')).jobs.find((job) => job.id === answer.result.job);
+    return job.reason?.code === 'limit_reached' && job;
+  }, 'the job to wait for the cap');
+  assert.equal(waiting.state, 'running');
+  assert.match(waiting.reason.next_step, /possible again in 7 days/);
+  assert.ok(waiting.next_at_ms > Date.now() + 6 * 86_400_000);
+  assert.deepEqual(waiting.items.map((item) => item.outcome), ['pending', 'pending']);
+  assert.deepEqual(await session.emulator.requests(), [], 'no request was made');
+});
