@@ -3,23 +3,16 @@
 // before any request leaves.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, test } from 'node:test';
-import { scenarioPath, startEmulator } from './lib/emulator.mjs';
-import { launchExtension, screenshot, stopServiceWorker, workerStartedAfter } from './lib/extension.mjs';
+import { test } from 'node:test';
+import { freshEmulatorAndBrowser } from './lib/e2e-scenario.mjs';
+import { scenarioPath } from './lib/emulator.mjs';
+import { screenshot, stopServiceWorker, workerStartedAfter } from './lib/extension.mjs';
 
 const scenario = JSON.parse(readFileSync(scenarioPath('bulk.json'), 'utf8'));
 const [unipileKey, linkupKey] = scenario.keys;
 const GENERATED_SENT = unipileKey.accounts[0].generate.sent;
 
-const session = {};
-beforeEach(async () => {
-  session.emulator = await startEmulator('bulk.json');
-  session.browser = await launchExtension();
-});
-afterEach(async () => {
-  await session.browser?.close();
-  await session.emulator?.stop();
-});
+const session = freshEmulatorAndBrowser('bulk.json');
 
 function account(key, accountId, overrides = {}) {
   return {

@@ -34,11 +34,11 @@ export function storedAccount(which, emulatorUrl, overrides = {}) {
   };
 }
 
-/** Each test of the calling file gets a fresh emulator on this scenario and a fresh browser. */
-export function freshEmulatorAndBrowser() {
+/** Each test of the calling file gets a fresh emulator on a scenario (this one by default) and a fresh browser. */
+export function freshEmulatorAndBrowser(scenarioName = 'e2e.json') {
   const session = {};
   beforeEach(async () => {
-    session.emulator = await startEmulator('e2e.json');
+    session.emulator = await startEmulator(scenarioName);
     session.browser = await launchExtension();
   });
   afterEach(async () => {
