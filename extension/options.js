@@ -1,10 +1,10 @@
 // Invite Desk options page: adds, edits and removes the accounts under `accounts` in
-// chrome.storage.local, and sets how often the worker refreshes under `settings`; it is the only
-// writer of both. What makes an account valid and each
+// chrome.storage.local, and sets how often the worker refreshes, the weekly caps and the pacing
+// of bulk jobs under `settings`; it is the only writer of both. What makes an account valid and each
 // provider's default address come from the wasm module; reaching a provider is the service
 // worker's job, asked for with a `test_connection` intent. A key lives only in the password
 // input's value: never in text, an attribute or a log line.
-import init, { check_account, default_base_url } from './pkg/invite_desk.js';
+import init, { check_account, check_settings, default_base_url } from './pkg/invite_desk.js';
 
 await init({ module_or_path: new URL('./pkg/invite_desk_bg.wasm', import.meta.url) });
 
@@ -557,6 +557,61 @@ chrome.storage.onChanged.addListener((changes, area) => {
 });
 
 showMinutes(storedMinutes(await loadSettings()));
+
+// ---- Limits and pacing ---------------------------------------------------------------------------
+
+const limitsForm = $('limits-form');
+const limitsError = $('limits-error');
+/** Each stored field, its input, its default (the worker's) and the input's unit in seconds. */
+const LIMIT_FIELDS = [
+  { key: 'weekly_cap_free', input: $('cap-free'), fallback: 100, unit: 1, field: 'Weekly cap, free accounts' },
+  { key: 'weekly_cap_premium', input: $('cap-premium'), fallback: 200, unit: 1, field: 'Weekly cap, Premium accounts' },
+  { key: 'action_delay_min_s', input: $('action-min'), fallback: 5, unit: 1, field: 'Delay between actions' },
+  { key: 'action_delay_max_s', input: $('action-max'), fallback: 20, unit: 1, field: 'Delay between actions' },
+  { key: 'invite_delay_min_s', input: $('invite-min'), fallback: 120, unit: 60, field: 'Delay between invitations' },
+  { key: 'invite_delay_max_s', input: $('invite-max'), fallback: 300, unit: 60, field: 'Delay between invitations' },
+];
+
+function showLimits(settings) {
+  for (const { key, input, fallback, unit } of LIMIT_FIELDS) {
+    const value = typeof settings[key] === 'number' ? settings[key] : fallback;
+    input.value = String(+(value / unit).toFixed(2));
+  }
+}
+
+limitsForm.addEventListener('input', (event) => markInvalid(event.target, false, limitsError));
+
+limitsForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  limitsError.replaceChildren();
+  for (const { input } of LIMIT_FIELDS) markInvalid(input, false, limitsError);
+  const settings = { ...await loadSettings() };
+  // An empty or unreadable input goes as -1, so the module names its field like any value out of range.
+  for (const { key, input, unit } of LIMIT_FIELDS) {
+    settings[key] = Number.isFinite(input.valueAsNumber) ? input.valueAsNumber * unit : -1;
+  }
+  try {
+    check_settings(settings);
+  } catch (problem) {
+    const wrong = LIMIT_FIELDS.filter(({ field }) => field === problem.field).map(({ input }) => input);
+    for (const input of wrong) markInvalid(input, true, limitsError);
+    const what = document.createElement('p');
+    const strong = document.createElement('strong');
+    strong.textContent = problem.message;
+    what.append(strong);
+    const next = document.createElement('p');
+    next.textContent = [problem.detail, problem.next_step].filter(Boolean).join('. ');
+    limitsError.replaceChildren(what, next);
+    pageStatus.textContent = '';
+    wrong[0]?.focus();
+    return;
+  }
+  await chrome.storage.local.set({ settings });
+  pageStatus.textContent = 'Limits saved.';
+});
+
+showLimits(await loadSettings());
+
 
 accounts = await loadAccounts();
 renderList();

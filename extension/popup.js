@@ -29,13 +29,18 @@ const state = {
   outcomes: new Map(),
   /** Each list's keys as last painted, newest first, for keeping acted-on rows in place. */
   order: { received: [], sent: [] },
+  /** Keys of the rows ticked for a bulk action, in the tab shown. */
+  selected: new Set(),
+  /** The rows the tab shows, searched and sorted, painted or not yet. */
+  shown: [],
 };
 const items = new Map();
 const searchTexts = new WeakMap();
 let paintGeneration = 0;
 
-// The Invite panel's code loads after the first paint, which does not need it.
+// The Invite panel's and bulk work's code loads after the first paint, which does not need it.
 let invite = null;
+let bulk = null;
 
 // The module loads after the first paint; until then ages are blank and searches wait.
 let module = null;
@@ -99,7 +104,11 @@ function invitationItem(invitation, accountLabel, ageOf) {
   const item = document.createElement('li');
   item.className = 'invitation';
   item.dataset.direction = invitation.direction;
-  item.append(avatar(person));
+  const select = document.createElement('input');
+  select.type = 'checkbox';
+  select.className = 'select';
+  select.setAttribute('aria-label', `Select ${person.name}`);
+  item.append(select, avatar(person));
 
   const body = document.createElement('div');
   body.className = 'body';
@@ -207,6 +216,7 @@ function paint() {
   $('count-received').textContent = snapshot ? String(snapshot.received_count) : '';
   $('count-sent').textContent = snapshot ? String(snapshot.sent_count) : '';
   invite?.setInviteAccounts(accounts);
+  bulk?.paintStanding();
   if (state.tab !== 'invite') paintList();
 }
 
@@ -239,6 +249,8 @@ function paintList() {
     }
   }
   if (state.oldestFirst) rows.reverse();
+  state.shown = rows;
+  bulk?.paintTools();
 
   const accounts = state.snapshot?.accounts ?? [];
   const labels = accounts.length > 1 ? new Map(accounts.map((account) => [account.id, account.label])) : null;
@@ -279,6 +291,7 @@ function item(invitation, labels) {
     const outcome = state.outcomes.get(key);
     if (outcome) showOutcome(element, outcome);
   }
+  element.querySelector('.select').checked = state.selected.has(key);
   return element;
 }
 
@@ -377,6 +390,14 @@ async function act(invitation, action) {
   }
 }
 
+list.addEventListener('change', (event) => {
+  if (!event.target.matches('.select')) return;
+  const key = event.target.closest('li').dataset.key;
+  if (event.target.checked) state.selected.add(key);
+  else state.selected.delete(key);
+  bulk?.paintTools();
+});
+
 list.addEventListener('click', (event) => {
   const button = event.target.closest('button[data-intent]');
   if (!button || button.disabled) return;
@@ -405,8 +426,10 @@ function selectTab(tab) {
     $('panel-list').setAttribute('aria-labelledby', tab.id);
     list.setAttribute('aria-label', state.tab === 'received' ? 'Received invitations' : 'Sent invitations');
     list.replaceChildren();
+    state.selected.clear();
     paintList();
   }
+  bulk?.paintTools();
 }
 
 for (const tab of tabs) tab.addEventListener('click', () => selectTab(tab));
@@ -450,7 +473,9 @@ async function refresh() {
 }
 
 chrome.storage.onChanged.addListener((changes, area) => {
-  if (area !== 'local' || !changes.snapshot) return;
+  if (area !== 'local') return;
+  bulk?.storageChanged(changes);
+  if (!changes.snapshot) return;
   state.snapshot = changes.snapshot.newValue ?? null;
   state.full = true;
   paint();
@@ -478,6 +503,8 @@ async function afterFirstPaint() {
   invite = await import('./invite.js');
   invite.setUpInvite({ wasm, sendIntent, announce });
   invite.setInviteAccounts(state.snapshot?.accounts ?? []);
+  bulk = await import('./bulk.js');
+  await bulk.setUpBulk({ state, wasm, sendIntent, announce, loadFull, repaint: paintList, list });
   if (await invite.prefillFromActiveTab(wasm)) announce('Profile URL filled in from the open LinkedIn profile.');
 }
 
