@@ -314,3 +314,47 @@ test('the refresh interval is saved with the other settings and re-arms the alar
   await statusSaying(page, 'Saved.').waitFor();
   assert.deepEqual(await storedSettings(), { poll_minutes: 45, later: 'kept' });
 });
+
+test('weekly caps and pacing are saved with the other settings; a cap above LinkedIn\'s or a reversed range is refused', async () => {
+  const storedSettings = async () =>
+    (await browser.worker.evaluate(() => chrome.storage.local.get('settings'))).settings;
+  await browser.worker.evaluate(() => chrome.storage.local.set({ settings: { poll_minutes: 30 } }));
+  const page = await openOptions();
+  await page.getByRole('heading', { name: 'Limits and pacing' }).waitFor();
+  const freeCap = field(page, 'Weekly cap, free accounts');
+  assert.equal(await freeCap.inputValue(), '100', 'the default shows when nothing is stored');
+  assert.equal(await page.locator('#invite-min').inputValue(), '2');
+
+  await freeCap.fill('151');
+  await button(page, 'Save limits').click();
+  const alert = page.locator('#limits-error');
+  await alert.getByText('Weekly cap, free accounts is not valid.').waitFor();
+  assert.match(await alert.textContent(), /from 1 to 150/);
+  assert.equal(await freeCap.getAttribute('aria-invalid'), 'true');
+  assert.ok(await isFocused(freeCap));
+  await screenshot(page, 'options-limits-refused');
+
+  await freeCap.fill('120');
+  await page.locator('#action-min').fill('30');
+  await button(page, 'Save limits').click();
+  await alert.getByText('Delay between actions is not valid.').waitFor();
+  assert.equal(await page.locator('#action-min').getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(await storedSettings(), { poll_minutes: 30 }, 'nothing was saved');
+
+  await page.locator('#action-min').fill('8');
+  await page.locator('#invite-min').fill('3');
+  await page.locator('#invite-max').fill('6');
+  await field(page, 'Weekly cap, Premium accounts').fill('250');
+  await button(page, 'Save limits').click();
+  await statusSaying(page, 'Limits saved.').waitFor();
+  assert.deepEqual(await storedSettings(), {
+    poll_minutes: 30,
+    weekly_cap_free: 120,
+    weekly_cap_premium: 250,
+    action_delay_min_s: 8,
+    action_delay_max_s: 20,
+    invite_delay_min_s: 180,
+    invite_delay_max_s: 360,
+  });
+  await screenshot(page, 'options-limits-saved');
+});
