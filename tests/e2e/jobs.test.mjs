@@ -264,6 +264,8 @@ test('"Withdraw sent older than" confirms the count, runs as a job, and Stop lea
   await screenshot(popup, 'popup-bulk-running');
   await panel.getByRole('button', { name: /^Stop/ }).click();
   await panel.getByText('Stopped', { exact: true }).waitFor();
+  // A withdrawal in flight at Stop still finishes and is counted.
+  await panel.getByText(/ · 0 remaining$/).waitFor();
   const job = (await stored('jobs')).jobs[0];
   await panel.getByText(`${job.progress.done} done · ${job.progress.not_done} not done · 0 remaining`).waitFor();
   await panel.getByText('Results').click();
