@@ -77,14 +77,14 @@ test('an invitation sent from a profile URL with a note reaches the provider onc
   await popup.getByRole('tab', { name: 'Invite' }).click();
   await popup.getByText('On a free plan LinkedIn allows 5 invitations with a note a month.').waitFor();
   const note = 'Hi Elena, I enjoyed your talk on forecasting at PyData. Would love to connect!';
-  await popup.getByLabel('Profile URL').fill('https://www.linkedin.com/in/elena-petrova/');
-  await popup.getByLabel('Note').fill(note);
+  await popup.getByLabel('Profile URL', { exact: true }).fill('https://www.linkedin.com/in/elena-petrova/');
+  await popup.getByLabel('Note', { exact: true }).fill(note);
   assert.equal(await popup.locator('#note-count').textContent(), `${note.length} of 300 characters`);
   await screenshot(popup, 'popup-invite');
   await session.emulator.clearRequests();
   await popup.getByRole('button', { name: 'Send invitation' }).click();
   await popup.getByRole('status').filter({ hasText: 'Invitation sent to Elena Petrova.' }).waitFor();
-  assert.equal(await popup.getByLabel('Profile URL').inputValue(), '', 'the form is ready for the next one');
+  assert.equal(await popup.getByLabel('Profile URL', { exact: true }).inputValue(), '', 'the form is ready for the next one');
 
   const invites = await linkupCalls('invite');
   assert.equal(invites.length, 1);
@@ -101,17 +101,17 @@ test('a note over 300 characters or a profile that is not LinkedIn is refused be
   const popup = await popupWith([storedAccount(linkup, session.emulator.url)], String(RECEIVED));
   await popup.getByRole('tab', { name: 'Invite' }).click();
   await session.emulator.clearRequests();
-  await popup.getByLabel('Profile URL').fill('https://www.linkedin.com/in/elena-petrova/');
-  await popup.getByLabel('Note').fill('x'.repeat(301));
+  await popup.getByLabel('Profile URL', { exact: true }).fill('https://www.linkedin.com/in/elena-petrova/');
+  await popup.getByLabel('Note', { exact: true }).fill('x'.repeat(301));
   assert.equal(await popup.locator('#note-count').textContent(), '301 of 300 characters');
   await popup.getByRole('button', { name: 'Send invitation' }).click();
   const alert = popup.getByRole('alert').filter({ hasText: 'Note is not valid.' });
   await alert.waitFor();
   assert.match(await alert.textContent(), /at most 300 characters; this one has 301/);
-  assert.equal(await popup.getByLabel('Note').getAttribute('aria-invalid'), 'true');
+  assert.equal(await popup.getByLabel('Note', { exact: true }).getAttribute('aria-invalid'), 'true');
 
-  await popup.getByLabel('Note').fill('');
-  await popup.getByLabel('Profile URL').fill('https://evil.example/in/elena');
+  await popup.getByLabel('Note', { exact: true }).fill('');
+  await popup.getByLabel('Profile URL', { exact: true }).fill('https://evil.example/in/elena');
   await popup.getByRole('button', { name: 'Send invitation' }).click();
   await popup.getByRole('alert').filter({ hasText: 'Profile URL is not valid.' }).waitFor();
   assert.deepEqual(await session.emulator.requests(), [], 'nothing was sent');

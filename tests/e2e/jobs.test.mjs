@@ -125,7 +125,7 @@ test('a send over the weekly cap is refused before any request, saying when send
   const popup = await session.browser.openPopup();
   await popup.getByRole('tab', { name: 'Invite' }).click();
   const send = async (profile) => {
-    await popup.getByLabel('Profile URL').fill(profile);
+    await popup.getByLabel('Profile URL', { exact: true }).fill(profile);
     await popup.getByRole('button', { name: 'Send invitation' }).click();
   };
   await send('https://www.linkedin.com/in/elena-petrova/');
