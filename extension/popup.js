@@ -187,6 +187,10 @@ function avatar(person) {
 function showOutcome(item, { state, intent, text, detail }) {
   item.setAttribute('aria-busy', String(state === 'working'));
   item.classList.toggle('handled', state === 'done');
+  // A handled row cannot be ticked for a bulk action any more.
+  const select = item.firstElementChild;
+  select.disabled = state === 'done';
+  if (state === 'done') select.checked = false;
   for (const button of item.querySelectorAll('.actions button')) {
     const action = actionsOf(item.dataset.direction).find((known) => known.intent === button.dataset.intent);
     button.disabled = state === 'working';
@@ -291,7 +295,8 @@ function item(invitation, labels) {
     const outcome = state.outcomes.get(key);
     if (outcome) showOutcome(element, outcome);
   }
-  element.querySelector('.select').checked = state.selected.has(key);
+  // The row's first child is its checkbox (see invitationItem).
+  element.firstElementChild.checked = state.selected.has(key);
   return element;
 }
 
@@ -359,6 +364,7 @@ function setOutcome(key, outcome) {
   state.outcomes.set(key, outcome);
   const element = items.get(key);
   if (element) showOutcome(element, outcome);
+  if (outcome.state === 'done' && state.selected.delete(key)) bulk?.paintTools();
 }
 
 async function act(invitation, action) {
@@ -390,9 +396,10 @@ async function act(invitation, action) {
   }
 }
 
+// Ticking rows works from the first paint; the bulk tools that act on them load after it.
 list.addEventListener('change', (event) => {
   if (!event.target.matches('.select')) return;
-  const key = event.target.closest('li').dataset.key;
+  const key = event.target.parentElement.dataset.key;
   if (event.target.checked) state.selected.add(key);
   else state.selected.delete(key);
   bulk?.paintTools();
