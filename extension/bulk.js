@@ -197,6 +197,7 @@ export function paintTools() {
   }
   if (selected === 0 && $('clear-selection') === document.activeElement) box.focus();
   $('clear-selection').hidden = selected === 0;
+  $('selected-actions').hidden = selected === 0;
   $('received-tools').hidden = !received;
   $('sent-tools').hidden = received;
 }
