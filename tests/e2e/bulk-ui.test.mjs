@@ -345,3 +345,35 @@ test('a list longer than the weekly cap says how many fit, and the job waits say
   assert.equal(invites.length, 1, 'only what the cap allows');
   await screenshot(popup, 'popup-bulk-jobs-waiting');
 });
+
+test('a rejected key pauses the job saying what to do; Resume finishes it, each item done once', async () => {
+  const popup = await popupWith([recruiting()]);
+  const [fatima] = UNIPILE.received;
+  await session.emulator.fault({
+    method: 'POST',
+    path_prefix: `/v2/${UNIPILE.account_id}/users/me/relation-requests/`,
+    times: 1,
+    response: { status: 401, body: { object: 'Error', status: 401, type: 'errors/invalid_credentials', title: 'Unauthorized' } },
+  });
+  await session.emulator.clearRequests();
+  await popup.getByRole('button', { name: 'Accept all' }).click();
+  const dialog = popup.getByRole('dialog', { name: 'Accept 1 received invitation?' });
+  await dialog.getByText('It runs at once. You can close the popup; it keeps going.').waitFor();
+  await dialog.getByRole('button', { name: 'Accept 1', exact: true }).click();
+
+  const job = jobsPanel(popup).getByRole('article', { name: 'Accepting 1 received invitation' });
+  const state = job.locator('.state');
+  await state.getByText(/^Paused/).waitFor();
+  assert.match(await state.textContent(), /^PausedThe API key was rejected\..*Check the API key in Options/);
+  await popup.getByRole('status').filter({ hasText: 'Accepting 1 received invitation: Paused. The API key was rejected.' }).waitFor();
+  await job.getByRole('button', { name: /^Stop/ }).waitFor();
+  await job.getByText('0 done · 1 remaining', { exact: true }).waitFor();
+  await screenshot(popup, 'popup-bulk-jobs-paused');
+
+  await job.getByRole('button', { name: /^Resume/ }).click();
+  await job.getByText('Finished', { exact: true }).waitFor();
+  await job.getByText('1 done · 0 remaining', { exact: true }).waitFor();
+  const accepts = (await session.emulator.requests()).filter((request) => request.path.endsWith(`/${fatima.id}/accept`));
+  assert.deepEqual(accepts.map((request) => request.status), [401, 200], 'refused once, then accepted once');
+  await popup.getByRole('tab', { name: 'Received 0' }).waitFor();
+});
