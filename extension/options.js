@@ -562,7 +562,12 @@ showMinutes(storedMinutes(await loadSettings()));
 
 const limitsForm = $('limits-form');
 const limitsError = $('limits-error');
-/** Each stored field, its input, its default (the worker's) and the input's unit in seconds. */
+const limitsStatus = $('limits-status');
+/**
+ * Each stored field: its input, its default (Rust's `Settings`), how many seconds one unit of the
+ * input is, and the name Rust's `check_settings` gives it in an error's `field`. A range's two
+ * inputs share a name: a reversed range is wrong in both.
+ */
 const LIMIT_FIELDS = [
   { key: 'weekly_cap_free', input: $('cap-free'), fallback: 100, unit: 1, field: 'Weekly cap, free accounts' },
   { key: 'weekly_cap_premium', input: $('cap-premium'), fallback: 200, unit: 1, field: 'Weekly cap, Premium accounts' },
@@ -571,47 +576,166 @@ const LIMIT_FIELDS = [
   { key: 'invite_delay_min_s', input: $('invite-min'), fallback: 120, unit: 60, field: 'Delay between invitations' },
   { key: 'invite_delay_max_s', input: $('invite-max'), fallback: 300, unit: 60, field: 'Delay between invitations' },
 ];
+/** check_settings also checks the stored refresh interval; its input is in the section above. */
+const limitInputs = (field) => field === refreshLabel
+  ? [pollMinutes]
+  : LIMIT_FIELDS.filter((limit) => limit.field === field).map(({ input }) => input);
+/** What the inputs showed as stored, so another tab's save does not overwrite what is being typed. */
+let shownLimits = '';
+
+/** The stored value in the input's unit: as few decimals as still give back the same whole second. */
+function inUnit(value, unit) {
+  if (unit === 1) return String(value);
+  for (let digits = 0; digits < 4; digits += 1) {
+    const shown = Number((value / unit).toFixed(digits));
+    if (Math.round(shown * unit) === Math.round(value)) return String(shown);
+  }
+  return String(Number((value / unit).toFixed(4)));
+}
+
+/** An input's value in seconds (minutes are rounded to the whole second), or NaN when it is not a number. */
+function inSeconds(input, unit) {
+  const value = input.valueAsNumber;
+  return unit === 1 ? value : Math.round(value * unit);
+}
+
+const limitValues = () => LIMIT_FIELDS.map(({ input }) => input.value).join(' ');
 
 function showLimits(settings) {
   for (const { key, input, fallback, unit } of LIMIT_FIELDS) {
-    const value = typeof settings[key] === 'number' ? settings[key] : fallback;
-    input.value = String(+(value / unit).toFixed(2));
+    const value = typeof settings[key] === 'number' && Number.isFinite(settings[key]) ? settings[key] : fallback;
+    input.value = inUnit(value, unit);
   }
+  shownLimits = limitValues();
 }
 
-limitsForm.addEventListener('input', (event) => markInvalid(event.target, false, limitsError));
+function clearLimitMessages() {
+  limitsError.replaceChildren();
+  limitsStatus.textContent = '';
+  for (const { input } of LIMIT_FIELDS) markInvalid(input, false, limitsError);
+  markInvalid(pollMinutes, false, limitsError);
+}
+
+/**
+ * Rust states a delay's bounds in seconds ("enter a number from 10 to 86400"); the invitation
+ * delay is typed in minutes, so its bounds are shown in minutes too.
+ */
+function inInputUnit(field, detail) {
+  const unit = LIMIT_FIELDS.find((limit) => limit.field === field)?.unit ?? 1;
+  const bounds = /^(.*)\bfrom (\d+(?:\.\d+)?) to (\d+(?:\.\d+)?)$/.exec(detail.trim());
+  if (unit === 1 || !bounds) return detail;
+  const [, before, low, high] = bounds;
+  const minutes = (seconds) => Number((Number(seconds) / unit).toFixed(2));
+  return `${before.replace(/\ba number\b/, 'a number of minutes')}from ${minutes(low)} to ${minutes(high)}`;
+}
+
+/**
+ * The inputs to mark for `problem`. In a range, an end out of bounds is wrong alone; when both
+ * ends are fine alone, the range is reversed and both are wrong. Each end is asked of the module
+ * as a range of one value, so the bounds stay in Rust.
+ */
+function wrongEnds(settings, problem) {
+  const ends = LIMIT_FIELDS.filter((limit) => limit.field === problem?.field);
+  if (ends.length !== 2) return limitInputs(problem?.field);
+  const alone = ends.filter(({ key }) => {
+    const probe = { ...settings };
+    for (const end of ends) probe[end.key] = settings[key];
+    try {
+      check_settings(probe);
+      return false;
+    } catch (again) {
+      return again?.field === problem.field;
+    }
+  });
+  return (alone.length ? alone : ends).map(({ input }) => input);
+}
+
+/** The page's alert: what is wrong in bold, why, then what to do. */
+function showLimitsError(error, { invalid = true, wrong = limitInputs(error?.field) } = {}) {
+  const plain = error && typeof error === 'object' ? error : { message: String(error ?? '') };
+  const message = String(plain.message ?? '').trim() || 'These limits could not be checked.';
+  const detail = inInputUnit(plain.field, typeof plain.detail === 'string' ? plain.detail : '');
+  const nextStep = typeof plain.next_step === 'string' ? plain.next_step.trim() : '';
+  const what = document.createElement('p');
+  const strong = document.createElement('strong');
+  strong.textContent = message;
+  what.append(strong);
+  if (detail && !message.includes(detail)) what.append(` ${sentence(detail)}`);
+  limitsError.replaceChildren(what);
+  if (nextStep) {
+    const next = document.createElement('p');
+    next.textContent = nextStep;
+    limitsError.append(next);
+  }
+  limitsStatus.textContent = '';
+  if (!invalid) return;
+  for (const input of wrong) markInvalid(input, true, limitsError);
+  wrong[0]?.focus();
+}
+
+// Typing in a range clears the mark on both its inputs: the range was wrong, not one number.
+limitsForm.addEventListener('input', (event) => {
+  limitsStatus.textContent = '';
+  const limit = LIMIT_FIELDS.find(({ input }) => input === event.target);
+  if (limit) for (const input of limitInputs(limit.field)) markInvalid(input, false, limitsError);
+});
+pollMinutes.addEventListener('input', () => markInvalid(pollMinutes, false, limitsError));
+
+let savingLimits = false;
 
 limitsForm.addEventListener('submit', async (event) => {
   event.preventDefault();
-  limitsError.replaceChildren();
-  for (const { input } of LIMIT_FIELDS) markInvalid(input, false, limitsError);
-  const settings = { ...await loadSettings() };
-  // An empty or unreadable input goes as -1, so the module names its field like any value out of range.
-  for (const { key, input, unit } of LIMIT_FIELDS) {
-    settings[key] = Number.isFinite(input.valueAsNumber) ? input.valueAsNumber * unit : -1;
-  }
+  if (savingLimits) return;
+  clearLimitMessages();
+  savingLimits = true;
   try {
-    check_settings(settings);
-  } catch (problem) {
-    const wrong = LIMIT_FIELDS.filter(({ field }) => field === problem.field).map(({ input }) => input);
-    for (const input of wrong) markInvalid(input, true, limitsError);
-    const what = document.createElement('p');
-    const strong = document.createElement('strong');
-    strong.textContent = problem.message;
-    what.append(strong);
-    const next = document.createElement('p');
-    next.textContent = [problem.detail, problem.next_step].filter(Boolean).join('. ');
-    limitsError.replaceChildren(what, next);
-    pageStatus.textContent = '';
-    wrong[0]?.focus();
-    return;
+    let stored;
+    try {
+      stored = await loadSettings();
+    } catch {
+      showLimitsError({
+        message: 'The browser could not read Invite Desk’s settings.',
+        next_step: 'Restart the browser, then try again.',
+      }, { invalid: false });
+      return;
+    }
+    // Other settings, the refresh interval among them, stay as they are. An empty or unreadable
+    // input goes as -1, so the module names its field like any other value out of range.
+    const settings = { ...stored };
+    for (const { key, input, unit } of LIMIT_FIELDS) {
+      const seconds = inSeconds(input, unit);
+      settings[key] = Number.isFinite(seconds) ? seconds : -1;
+    }
+    try {
+      check_settings(settings);
+    } catch (problem) {
+      showLimitsError(problem, { wrong: wrongEnds(settings, problem) });
+      return;
+    }
+    try {
+      await chrome.storage.local.set({ settings });
+    } catch {
+      showLimitsError({
+        message: 'The browser refused to save Invite Desk’s data.',
+        next_step: 'Free some disk space or restart the browser, then try again.',
+      }, { invalid: false });
+      return;
+    }
+    showLimits(settings);
+    limitsStatus.textContent = 'Limits saved.';
+  } finally {
+    savingLimits = false;
   }
-  await chrome.storage.local.set({ settings });
-  pageStatus.textContent = 'Limits saved.';
+});
+
+// Another options tab may change the limits; the inputs follow unless they are being edited.
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'local' || !('settings' in changes) || limitValues() !== shownLimits) return;
+  const next = changes.settings.newValue;
+  showLimits(next && typeof next === 'object' && !Array.isArray(next) ? next : {});
 });
 
 showLimits(await loadSettings());
-
 
 accounts = await loadAccounts();
 renderList();

@@ -315,46 +315,112 @@ test('the refresh interval is saved with the other settings and re-arms the alar
   assert.deepEqual(await storedSettings(), { poll_minutes: 45, later: 'kept' });
 });
 
-test('weekly caps and pacing are saved with the other settings; a cap above LinkedIn\'s or a reversed range is refused', async () => {
+test('weekly caps and pacing are saved with the other settings; a cap above LinkedIn\'s, a reversed range or a delay out of bounds is refused', async () => {
   const storedSettings = async () =>
     (await browser.worker.evaluate(() => chrome.storage.local.get('settings'))).settings;
-  await browser.worker.evaluate(() => chrome.storage.local.set({ settings: { poll_minutes: 30 } }));
+  const before = { poll_minutes: 30, later: 'kept' };
+  await browser.worker.evaluate((settings) => chrome.storage.local.set({ settings }), before);
   const page = await openOptions();
   await page.getByRole('heading', { name: 'Limits and pacing' }).waitFor();
-  const freeCap = field(page, 'Weekly cap, free accounts');
-  assert.equal(await freeCap.inputValue(), '100', 'the default shows when nothing is stored');
-  assert.equal(await page.locator('#invite-min').inputValue(), '2');
+  const section = page.getByRole('region', { name: 'Limits and pacing' });
+  const freeCap = section.getByRole('spinbutton', { name: 'Weekly cap, free accounts', exact: true });
+  const premiumCap = section.getByRole('spinbutton', { name: 'Weekly cap, Premium accounts', exact: true });
+  const actions = section.getByRole('group', { name: 'Delay between actions (accept, decline, withdraw)' });
+  const invites = section.getByRole('group', { name: 'Delay between invitations' });
+  const range = (group) => [
+    group.getByRole('spinbutton', { name: 'From', exact: true }),
+    group.getByRole('spinbutton', { name: 'to', exact: true }),
+  ];
+  const [actionMin, actionMax] = range(actions);
+  const [inviteMin, inviteMax] = range(invites);
+  const save = section.getByRole('button', { name: 'Save limits', exact: true });
+  const alert = section.getByRole('alert');
+  const values = () => Promise.all([freeCap, premiumCap, actionMin, actionMax, inviteMin, inviteMax]
+    .map((input) => input.inputValue()));
 
+  // The page fills the inputs once its wasm module is ready, which can be after the load event.
+  await page.waitForFunction(() => document.querySelector('#invite-max')?.value !== '');
+  assert.deepEqual(await values(), ['100', '200', '5', '20', '2', '5'], 'the defaults show when nothing is stored');
+  assert.match(await actions.textContent(), /seconds/);
+  assert.match(await invites.textContent(), /minutes/);
+
+  // A cap above LinkedIn's.
   await freeCap.fill('151');
-  await button(page, 'Save limits').click();
-  const alert = page.locator('#limits-error');
+  await save.click();
   await alert.getByText('Weekly cap, free accounts is not valid.').waitFor();
-  assert.match(await alert.textContent(), /from 1 to 150/);
+  assert.match(await alert.textContent(), /Enter a whole number from 1 to 150\./);
+  assert.match(await alert.textContent(), /Correct it and try again\./);
   assert.equal(await freeCap.getAttribute('aria-invalid'), 'true');
-  assert.ok(await isFocused(freeCap));
+  assert.match(await freeCap.getAttribute('aria-describedby'), /\blimits-error\b/, 'the field points at its alert');
+  assert.equal(await premiumCap.getAttribute('aria-invalid'), null, 'only the field at fault is marked');
+  assert.ok(await isFocused(freeCap), 'focus goes to the field to correct');
+  assert.deepEqual(await storedSettings(), before, 'nothing was saved');
   await screenshot(page, 'options-limits-refused');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'options-limits-refused-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   await freeCap.fill('120');
-  await page.locator('#action-min').fill('30');
-  await button(page, 'Save limits').click();
-  await alert.getByText('Delay between actions is not valid.').waitFor();
-  assert.equal(await page.locator('#action-min').getAttribute('aria-invalid'), 'true');
-  assert.deepEqual(await storedSettings(), { poll_minutes: 30 }, 'nothing was saved');
+  assert.equal(await freeCap.getAttribute('aria-invalid'), null, 'typing clears the mark');
 
-  await page.locator('#action-min').fill('8');
-  await page.locator('#invite-min').fill('3');
-  await page.locator('#invite-max').fill('6');
-  await field(page, 'Weekly cap, Premium accounts').fill('250');
-  await button(page, 'Save limits').click();
+  // A range whose shortest delay is longer than its longest: both ends are marked.
+  await actionMin.fill('30');
+  await save.click();
+  await alert.getByText('Delay between actions is not valid.').waitFor();
+  assert.match(await alert.textContent(), /The shortest delay is longer than the longest\./);
+  assert.equal(await actionMin.getAttribute('aria-invalid'), 'true');
+  assert.equal(await actionMax.getAttribute('aria-invalid'), 'true');
+  assert.equal(await freeCap.getAttribute('aria-invalid'), null);
+  assert.ok(await isFocused(actionMin));
+  assert.deepEqual(await storedSettings(), before, 'nothing was saved');
+  await actionMin.fill('8');
+  assert.equal(await actionMax.getAttribute('aria-invalid'), null, 'correcting one end clears the range');
+
+  // An invitation delay under 10 seconds, with its bounds told in the input's unit.
+  await inviteMin.fill('0.1');
+  await inviteMin.press('Enter');
+  await alert.getByText('Delay between invitations is not valid.').waitFor();
+  assert.match(await alert.textContent(), /from 0\.17 to 1440/);
+  assert.equal(await inviteMin.getAttribute('aria-invalid'), 'true');
+  assert.equal(await inviteMax.getAttribute('aria-invalid'), null, 'the end within bounds is not marked');
+  assert.deepEqual(await storedSettings(), before, 'nothing was saved');
+
+  // An empty cap is refused like any value out of range.
+  await inviteMin.fill('0.5');
+  await premiumCap.fill('');
+  await save.click();
+  await alert.getByText('Weekly cap, Premium accounts is not valid.').waitFor();
+  assert.equal(await premiumCap.getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(await storedSettings(), before, 'nothing was saved');
+
+  // Corrected, with a fraction of a minute, and saved from the keyboard.
+  await inviteMax.fill('6');
+  await actionMax.fill('25');
+  await premiumCap.fill('250');
+  await premiumCap.press('Enter');
   await statusSaying(page, 'Limits saved.').waitFor();
-  assert.deepEqual(await storedSettings(), {
+  assert.equal(await alert.count(), 0, 'the alert is gone');
+  assert.equal(await section.locator('[aria-invalid="true"]').count(), 0, 'no field is marked');
+  const saved = {
     poll_minutes: 30,
+    later: 'kept',
     weekly_cap_free: 120,
     weekly_cap_premium: 250,
     action_delay_min_s: 8,
-    action_delay_max_s: 20,
-    invite_delay_min_s: 180,
+    action_delay_max_s: 25,
+    invite_delay_min_s: 30,
     invite_delay_max_s: 360,
-  });
+  };
+  assert.deepEqual(await storedSettings(), saved);
   await screenshot(page, 'options-limits-saved');
+
+  // The page shows what is stored, and the refresh interval still saves on its own, keeping the limits.
+  await page.reload();
+  await page.getByRole('heading', { name: 'Limits and pacing' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('#invite-max')?.value === '6');
+  assert.deepEqual(await values(), ['120', '250', '8', '25', '0.5', '6']);
+  await page.getByRole('spinbutton', { name: 'Refresh every (minutes)', exact: true }).fill('45');
+  await button(page, 'Save refresh interval').click();
+  await statusSaying(page, 'Saved.').waitFor();
+  assert.deepEqual(await storedSettings(), { ...saved, poll_minutes: 45 });
 });
