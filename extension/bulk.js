@@ -33,6 +33,8 @@ const OUTCOMES = {
 let popup;
 let stored = { jobs: [], ledger: undefined, settings: {} };
 let shownTab = null;
+let settingUp = true;
+const changedEarly = new Set();
 
 const plural = (count, noun, many = `${noun}s`) => `${count} ${count === 1 ? noun : many}`;
 const counted = (count, words) => plural(count, words.noun, words.plural);
@@ -41,8 +43,12 @@ const keyOf = (invitation) => `${invitation.account}\n${invitation.id}`;
 /** Wires the tools; `context` is the popup's state and helpers. */
 export async function setUpBulk(context) {
   popup = context;
-  const { jobs, ledger, settings } = await chrome.storage.local.get(['jobs', 'ledger', 'settings']);
-  stored = { jobs: Array.isArray(jobs) ? jobs : [], ledger, settings: settings ?? {} };
+  const read = await chrome.storage.local.get(['jobs', 'ledger', 'settings']);
+  // A change that arrived while reading is newer than what was read.
+  if (!changedEarly.has('jobs')) stored.jobs = Array.isArray(read.jobs) ? read.jobs : [];
+  if (!changedEarly.has('ledger')) stored.ledger = read.ledger;
+  if (!changedEarly.has('settings')) stored.settings = read.settings ?? {};
+  settingUp = false;
 
   $('select-shown').addEventListener('change', (event) => selectShown(event.target.checked));
   $('clear-selection').addEventListener('click', () => {
@@ -97,6 +103,7 @@ export async function setUpBulk(context) {
 
 /** The popup's storage.onChanged, for the keys this module shows. */
 export function storageChanged(changes) {
+  if (settingUp) for (const key of Object.keys(changes)) changedEarly.add(key);
   if (changes.jobs) stored.jobs = Array.isArray(changes.jobs.newValue) ? changes.jobs.newValue : [];
   if (changes.ledger) stored.ledger = changes.ledger.newValue;
   if (changes.settings) stored.settings = changes.settings.newValue ?? {};
