@@ -617,19 +617,6 @@ function clearLimitMessages() {
 }
 
 /**
- * Rust states a delay's bounds in seconds ("enter a number from 10 to 86400"); the invitation
- * delay is typed in minutes, so its bounds are shown in minutes too.
- */
-function inInputUnit(field, detail) {
-  const unit = LIMIT_FIELDS.find((limit) => limit.field === field)?.unit ?? 1;
-  const bounds = /^(.*)\bfrom (\d+(?:\.\d+)?) to (\d+(?:\.\d+)?)$/.exec(detail.trim());
-  if (unit === 1 || !bounds) return detail;
-  const [, before, low, high] = bounds;
-  const minutes = (seconds) => Number((Number(seconds) / unit).toFixed(2));
-  return `${before.replace(/\ba number\b/, 'a number of minutes')}from ${minutes(low)} to ${minutes(high)}`;
-}
-
-/**
  * The inputs to mark for `problem`. In a range, an end out of bounds is wrong alone; when both
  * ends are fine alone, the range is reversed and both are wrong. Each end is asked of the module
  * as a range of one value, so the bounds stay in Rust.
@@ -654,7 +641,7 @@ function wrongEnds(settings, problem) {
 function showLimitsError(error, { invalid = true, wrong = limitInputs(error?.field) } = {}) {
   const plain = error && typeof error === 'object' ? error : { message: String(error ?? '') };
   const message = String(plain.message ?? '').trim() || 'These limits could not be checked.';
-  const detail = inInputUnit(plain.field, typeof plain.detail === 'string' ? plain.detail : '');
+  const detail = typeof plain.detail === 'string' ? plain.detail : '';
   const nextStep = typeof plain.next_step === 'string' ? plain.next_step.trim() : '';
   const what = document.createElement('p');
   const strong = document.createElement('strong');

@@ -39,11 +39,13 @@ impl Default for Settings {
     }
 }
 
-/// A setting's allowed values and the name the options page shows it under.
+/// A setting's allowed values, the name the options page shows it under, and the unit the
+/// page asks for it in (the stored value times `unit_s` is seconds; caps have no unit).
 struct Bounds {
     field: &'static str,
     min: f64,
     max: f64,
+    unit: Option<(&'static str, f64)>,
 }
 
 /// Chrome runs alarms at most every 30 s; more than a day apart, the badge is useless.
@@ -51,27 +53,32 @@ const POLL_MINUTES: Bounds = Bounds {
     field: "Refresh every (minutes)",
     min: 1.0,
     max: 24.0 * 60.0,
+    unit: Some(("minutes", 1.0)),
 };
 /// LinkedIn allows about 150 a week on a free account and 200 to 250 on Premium.
 const FREE_CAP: Bounds = Bounds {
     field: "Weekly cap, free accounts",
     min: 1.0,
     max: 150.0,
+    unit: None,
 };
 const PREMIUM_CAP: Bounds = Bounds {
     field: "Weekly cap, Premium accounts",
     min: 1.0,
     max: 250.0,
+    unit: None,
 };
 const ACTION_DELAY: Bounds = Bounds {
     field: "Delay between actions",
     min: 1.0,
     max: 3600.0,
+    unit: Some(("seconds", 1.0)),
 };
 const INVITE_DELAY: Bounds = Bounds {
     field: "Delay between invitations",
-    min: 10.0,
+    min: 12.0,
     max: 86_400.0,
+    unit: Some(("minutes", 60.0)),
 };
 
 impl Bounds {
@@ -88,9 +95,14 @@ impl Bounds {
             return Ok(());
         }
         let what = if whole { "a whole number" } else { "a number" };
+        let (what, scale) = match self.unit {
+            Some((name, seconds)) => (format!("{what} of {name}"), seconds),
+            None => (what.to_owned(), 1.0),
+        };
+        let (min, max) = (self.min / scale, self.max / scale);
         Err(Error::invalid_input(
             self.field,
-            &format!("enter {what} from {} to {}", self.min, self.max),
+            &format!("enter {what} from {min} to {max}"),
         ))
     }
 
@@ -179,7 +191,7 @@ mod tests {
         assert_eq!(settings.weekly_cap(Plan::Free), 150);
         assert_eq!(settings.weekly_cap(Plan::Premium), 1);
         assert_eq!(settings.action_pace(), Pace::seconds(1.0, 3600.0));
-        assert_eq!(settings.invite_pace(), Pace::seconds(10.0, 10.0));
+        assert_eq!(settings.invite_pace(), Pace::seconds(12.0, 12.0));
         let nan = Settings {
             poll_minutes: f64::NAN,
             weekly_cap_premium: f64::INFINITY,
@@ -221,6 +233,13 @@ mod tests {
             }),
             "Delay between invitations"
         );
+        // Bounds are told in the unit the page asks for: minutes for invitations.
+        let too_short = Settings {
+            invite_delay_min_s: 6.0,
+            ..defaults()
+        };
+        let detail = too_short.check().unwrap_err().detail.unwrap();
+        assert_eq!(detail, "enter a number of minutes from 0.2 to 1440");
         assert_eq!(
             field(Settings {
                 poll_minutes: 0.5,

@@ -23,8 +23,8 @@ const [linkupKey, unipileKey] = scenario.keys;
 const LINKUP = linkupKey.accounts[0];
 const UNIPILE = unipileKey.accounts[0];
 
-// Short pacing, as the options page would store it: 1 s between actions, 10 s between invitations.
-const FAST = { action_delay_min_s: 1, action_delay_max_s: 1, invite_delay_min_s: 10, invite_delay_max_s: 10 };
+// Short pacing, as the options page would store it: 1 s between actions, 12 s between invitations.
+const FAST = { action_delay_min_s: 1, action_delay_max_s: 1, invite_delay_min_s: 12, invite_delay_max_s: 12 };
 
 const session = freshEmulatorAndBrowser('bulk-ui.json');
 
@@ -299,7 +299,7 @@ test('Invite a list on the Unipile account: bad lines shown and not sent, {first
   const text = await dialog.textContent();
   assert.match(text, /All fit this week's cap \(0 of 200 this week\)\./);
   assert.match(text, /1 line left out/);
-  assert.match(text, /One every 10 seconds, about 10 seconds in all\. You can close the popup; it keeps going\./);
+  assert.match(text, /One every 12 seconds, about 12 seconds in all\. You can close the popup; it keeps going\./);
   await screenshot(popup, 'popup-bulk-dialog-invite');
   await dialog.getByRole('button', { name: 'Invite 2', exact: true }).click();
 

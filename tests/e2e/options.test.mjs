@@ -376,11 +376,11 @@ test('weekly caps and pacing are saved with the other settings; a cap above Link
   await actionMin.fill('8');
   assert.equal(await actionMax.getAttribute('aria-invalid'), null, 'correcting one end clears the range');
 
-  // An invitation delay under 10 seconds, with its bounds told in the input's unit.
+  // An invitation delay under 12 seconds, with its bounds told in the input's unit.
   await inviteMin.fill('0.1');
   await inviteMin.press('Enter');
   await alert.getByText('Delay between invitations is not valid.').waitFor();
-  assert.match(await alert.textContent(), /from 0\.17 to 1440/);
+  assert.match(await alert.textContent(), /from 0\.2 to 1440/);
   assert.equal(await inviteMin.getAttribute('aria-invalid'), 'true');
   assert.equal(await inviteMax.getAttribute('aria-invalid'), null, 'the end within bounds is not marked');
   assert.deepEqual(await storedSettings(), before, 'nothing was saved');
