@@ -269,6 +269,8 @@ test('"Withdraw sent older than" confirms the count, runs as a job, and Stop lea
   const job = (await stored('jobs')).jobs[0];
   await panel.getByText(`${job.progress.done} done · ${job.progress.not_done} not done · 0 remaining`).waitFor();
   await panel.getByText('Results').click();
+  // The results are written when the details open (its toggle event comes after the click).
+  await panel.getByText(/ — Not done$/).first().waitFor();
   assert.equal(await panel.getByText(/ — Not done$/).count(), job.progress.not_done);
   assert.ok(job.progress.not_done > 0, 'stopped before the end');
   assert.equal((await cancels()).length, job.progress.done, 'nothing after Stop');
