@@ -166,6 +166,8 @@ test('Accept all asks with the count, and Stop leaves the rest "Not done" with n
   assert.equal(progress.done + progress.not_done, total);
   await job.getByText(`${progress.done} done · ${progress.not_done} not done · 0 remaining`, { exact: true }).waitFor();
   await job.getByText('Results').click();
+  // The results are written when the details open (its toggle event comes after the click).
+  await job.getByRole('listitem').filter({ hasText: / — Not done$/ }).first().waitFor();
   assert.equal(await job.getByRole('listitem').filter({ hasText: / — Not done$/ }).count(), progress.not_done);
   assert.equal(await job.getByRole('listitem').filter({ hasText: / — Done$/ }).count(), progress.done);
   await screenshot(popup, 'popup-bulk-jobs-stopped');
