@@ -1,5 +1,5 @@
 //! The control API under `/__emulator/` (reset, scenario, clock, latency, faults, request
-//! log, account snapshots) and the middleware that applies latency and faults to every
+//! log, account snapshots, changes made on LinkedIn itself) and the middleware that applies latency and faults to every
 //! provider route and records the request log. Control routes are never faulted or logged.
 
 use std::collections::VecDeque;
@@ -20,6 +20,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::clock::{iso_utc, parse_rfc3339, VirtualClock};
+use crate::domain::{Account, Direction, People, Refusal};
 use crate::scenario::Scenario;
 use crate::state::{self, SharedState};
 
@@ -229,6 +230,10 @@ pub fn routes(control: Arc<Control>) -> Router {
         .route("/__emulator/faults", post(add_fault).delete(clear_faults))
         .route("/__emulator/requests", get(requests).delete(clear_requests))
         .route("/__emulator/accounts/{account_id}", get(account))
+        .route(
+            "/__emulator/accounts/{account_id}/linkedin",
+            post(linkedin_changes),
+        )
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(control)
 }
@@ -372,6 +377,266 @@ async fn account(State(control): State<Arc<Control>>, Path(account_id): Path<Str
         "sent_ids": ids(&account.sent),
     }))
     .into_response()
+}
+
+// ---- changes made on LinkedIn itself ------------------------------------------------------
+
+/// `POST /__emulator/accounts/{id}/linkedin`: what happened on LinkedIn between two polls,
+/// outside every API.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinkedinChanges {
+    changes: Vec<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Arrive {
+    #[serde(default)]
+    person: Option<String>,
+    #[serde(default)]
+    count: Option<u32>,
+    #[serde(default)]
+    days_ago: Option<f64>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SentOnSite {
+    person: String,
+    #[serde(default)]
+    days_ago: Option<f64>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// `{"at": i}`: the invitation at position `i` (0-based, newest first) of the list as it
+/// stands when the change is applied.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct At {
+    at: usize,
+}
+
+/// Largest `count` of one `arrive` change (the generator's per-list maximum).
+const MAX_ARRIVALS: u32 = 100_000;
+
+const CHANGE_KINDS: [&str; 8] = [
+    "arrive",
+    "sent_on_site",
+    "withdrawn_by_sender",
+    "accepted_on_site",
+    "declined_on_site",
+    "accepted_by_them",
+    "declined_by_them",
+    "withdrawn_on_site",
+];
+
+/// What a batch of changes works on: a copy of the account and of the arrival counter,
+/// committed only if every change succeeds, and the directory itself, from which the people
+/// created by the batch are removed again if one fails.
+struct Batch<'a> {
+    account: Account,
+    people: &'a mut People,
+    created: Vec<String>,
+    arrivals: u64,
+    now: time::OffsetDateTime,
+}
+
+async fn linkedin_changes(
+    State(control): State<Arc<Control>>,
+    Path(account_id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let mut guard = state::lock(&control.state);
+    let state = &mut *guard;
+    let Some((k, a)) = state.keys.iter().enumerate().find_map(|(k, key)| {
+        key.accounts
+            .iter()
+            .position(|acc| acc.account_id == account_id)
+            .map(|a| (k, a))
+    }) else {
+        let body = json!({ "error": "not_found", "message": format!("No account \"{account_id}\" in the scenario") });
+        return (StatusCode::NOT_FOUND, Json(body)).into_response();
+    };
+    let request: LinkedinChanges = match parse(&body) {
+        Ok(request) => request,
+        Err(message) => return bad("bad_request", message),
+    };
+    if request.changes.is_empty() {
+        return bad("bad_request", "changes: give at least one change");
+    }
+    let mut batch = Batch {
+        account: state.keys[k].accounts[a].clone(),
+        people: &mut state.people,
+        created: Vec::new(),
+        arrivals: state.arrivals,
+        now: state.clock.now(),
+    };
+    let mut results = Vec::with_capacity(request.changes.len());
+    for (i, change) in request.changes.iter().enumerate() {
+        match apply_change(&mut batch, change) {
+            Ok(result) => results.push(result),
+            Err(message) => {
+                for public_identifier in &batch.created {
+                    batch.people.remove(public_identifier);
+                }
+                return bad("bad_request", format!("changes[{i}]{message}"));
+            }
+        }
+    }
+    let Batch {
+        account, arrivals, ..
+    } = batch;
+    state.arrivals = arrivals;
+    let (received, sent) = (account.received.len(), account.sent.len());
+    state.keys[k].accounts[a] = account;
+    Json(json!({ "ok": true, "changes": results, "received": received, "sent": sent }))
+        .into_response()
+}
+
+/// Applies one change to the batch; the error starts with the change's kind, for a message
+/// `changes[i] (kind): why`.
+fn apply_change(batch: &mut Batch<'_>, change: &Value) -> Result<Value, String> {
+    let Some((kind, spec)) = change
+        .as_object()
+        .filter(|object| object.len() == 1)
+        .and_then(|object| object.iter().next())
+    else {
+        return Err(format!(
+            ": a change is an object with exactly one key, one of {}",
+            CHANGE_KINDS.join(", ")
+        ));
+    };
+    let fail = |why: String| format!(" ({kind}): {why}");
+    let refused = |refusal: Refusal| fail(refusal.to_string());
+    let unknown = |who: &str| {
+        let who = who.to_owned();
+        move |refusal: Refusal| fail(format!("{refusal} (\"{who}\")"))
+    };
+    match kind.as_str() {
+        "arrive" => {
+            let arrive: Arrive =
+                serde_json::from_value(spec.clone()).map_err(|e| fail(e.to_string()))?;
+            let sent_at = sent_at(batch.now, arrive.days_ago).map_err(fail)?;
+            let people = match (&arrive.person, arrive.count) {
+                (Some(_), Some(_)) => return Err(fail("give person or count, not both".into())),
+                (Some(person), None) => {
+                    vec![batch
+                        .people
+                        .resolve(person)
+                        .map_err(unknown(person))?
+                        .clone()]
+                }
+                (None, count) => {
+                    let count = count.unwrap_or(1);
+                    if !(1..=MAX_ARRIVALS).contains(&count) {
+                        return Err(fail(format!(
+                            "count must be 1 to {MAX_ARRIVALS}, not {count}"
+                        )));
+                    }
+                    let people = state::arrivals(batch.people, &mut batch.arrivals, count);
+                    batch
+                        .created
+                        .extend(people.iter().map(|p| p.public_identifier.clone()));
+                    people
+                }
+            };
+            let ids = batch
+                .account
+                .add_pending(
+                    Direction::Received,
+                    &people,
+                    sent_at,
+                    arrive.note.as_deref(),
+                )
+                .map_err(refused)?;
+            Ok(if arrive.count.is_some() {
+                json!({ "ids": ids })
+            } else {
+                json!({ "id": ids[0] })
+            })
+        }
+        "sent_on_site" => {
+            let sent: SentOnSite =
+                serde_json::from_value(spec.clone()).map_err(|e| fail(e.to_string()))?;
+            let sent_at = sent_at(batch.now, sent.days_ago).map_err(fail)?;
+            let person = batch
+                .people
+                .resolve(&sent.person)
+                .map_err(unknown(&sent.person))?
+                .clone();
+            let ids = batch
+                .account
+                .add_pending(Direction::Sent, &[person], sent_at, sent.note.as_deref())
+                .map_err(refused)?;
+            Ok(json!({ "id": ids[0] }))
+        }
+        _ => {
+            let direction = match kind.as_str() {
+                "withdrawn_by_sender" | "accepted_on_site" | "declined_on_site" => {
+                    Direction::Received
+                }
+                "accepted_by_them" | "declined_by_them" | "withdrawn_on_site" => Direction::Sent,
+                other => {
+                    return Err(format!(
+                        ": unknown change \"{other}\" (one of {})",
+                        CHANGE_KINDS.join(", ")
+                    ))
+                }
+            };
+            let id = reference(&batch.account, direction, spec).map_err(fail)?;
+            let account = &mut batch.account;
+            match kind.as_str() {
+                "accepted_on_site" => account.accept_received(&id),
+                "withdrawn_by_sender" | "declined_on_site" => account.decline_received(&id),
+                "accepted_by_them" => account.accept_sent(&id),
+                "declined_by_them" => account.remove_sent(&id),
+                _ => account.withdraw_sent(&id, batch.now),
+            }
+            .map_err(refused)?;
+            Ok(json!({ "id": id }))
+        }
+    }
+}
+
+/// The clock minus `days_ago` (default 0, a number ≥ 0).
+fn sent_at(
+    now: time::OffsetDateTime,
+    days_ago: Option<f64>,
+) -> Result<time::OffsetDateTime, String> {
+    let days = days_ago.unwrap_or(0.0);
+    if !days.is_finite() || days < 0.0 {
+        return Err(format!("days_ago must be a number >= 0, not {days}"));
+    }
+    time::Duration::checked_seconds_f64(days * 86_400.0)
+        .and_then(|ago| now.checked_sub(ago))
+        .ok_or_else(|| format!("days_ago {days} is out of range"))
+}
+
+/// The invitation id a `Ref` names: an id string (checked by the operation itself), or
+/// `{"at": i}` in `direction`'s list.
+fn reference(account: &Account, direction: Direction, spec: &Value) -> Result<String, String> {
+    match spec {
+        Value::String(id) => Ok(id.clone()),
+        Value::Object(_) => {
+            let At { at } = serde_json::from_value(spec.clone()).map_err(|e| e.to_string())?;
+            let list = account.list(direction);
+            list.get(at).map(|inv| inv.id.clone()).ok_or_else(|| {
+                let name = match direction {
+                    Direction::Received => "received",
+                    Direction::Sent => "sent",
+                };
+                format!(
+                    "no {name} invitation at position {at} (the list has {})",
+                    list.len()
+                )
+            })
+        }
+        _ => Err("give an invitation id (string) or {\"at\": position}".into()),
+    }
 }
 
 // ---- middleware over the provider routes --------------------------------------------------

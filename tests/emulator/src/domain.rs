@@ -1,5 +1,6 @@
 //! Provider-neutral LinkedIn rules: people and how APIs name them, the pending invitations of
-//! an account, and the transitions (accept, decline, withdraw, invite) with LinkedIn's refusals.
+//! an account, and the transitions (accept, decline, withdraw, invite, and what happens on
+//! LinkedIn's own site: arrivals, the other side accepting or declining) with LinkedIn's refusals.
 //! Every API module maps these operations into its own wire and error shapes, so the three
 //! emulated APIs can never disagree about what LinkedIn allows.
 
@@ -99,6 +100,16 @@ impl People {
                 .or_else(|| self.by_public_identifier(identifier))
         };
         found.ok_or(Refusal::UnknownPerson)
+    }
+
+    /// Takes a person out of the directory (undoing an `insert`); invitations that still
+    /// point at them keep their copy.
+    pub fn remove(&mut self, public_identifier: &str) -> Option<Arc<Person>> {
+        let person = self
+            .by_public_identifier
+            .remove(&public_identifier.to_lowercase())?;
+        self.by_provider_id.remove(&person.provider_id);
+        Some(person)
     }
 
     pub fn len(&self) -> usize {
@@ -368,6 +379,98 @@ impl Account {
         self.withdrawals
             .insert(invitation.person.public_identifier.to_lowercase(), now);
         Ok(invitation)
+    }
+
+    /// The recipient accepted a sent invitation (on LinkedIn, not through an API): it leaves
+    /// sent and the recipient becomes a connection.
+    pub fn accept_sent(&mut self, id: &str) -> Result<Invitation, Refusal> {
+        let invitation = self.take(Direction::Sent, id)?;
+        self.connections.push(invitation.person.clone());
+        Ok(invitation)
+    }
+
+    /// The recipient declined (ignored) a sent invitation: it leaves sent; no connection, no
+    /// cooldown.
+    pub fn remove_sent(&mut self, id: &str) -> Result<Invitation, Refusal> {
+        self.take(Direction::Sent, id)
+    }
+
+    /// The pending invitations of one direction, newest first.
+    pub fn list(&self, direction: Direction) -> &[Invitation] {
+        match direction {
+            Direction::Received => &self.received,
+            Direction::Sent => &self.sent,
+        }
+    }
+
+    /// Invitations made on LinkedIn's own site, not through an API: one new pending
+    /// invitation per person in `direction` (received: they invited this account; sent: the
+    /// owner invited them), all at `sent_at`, placed by time (before any of the same time).
+    /// Ids are new numeric ones as `invite` hands out; within the batch the last one created
+    /// (highest id) comes first. Returns the new ids, newest first. Not counted in the rolling
+    /// windows. Refused, with nothing changed, when one of the people is a connection or
+    /// already has a pending invitation with this account (either way), or appears twice.
+    pub fn add_pending(
+        &mut self,
+        direction: Direction,
+        people: &[Arc<Person>],
+        sent_at: OffsetDateTime,
+        note: Option<&str>,
+    ) -> Result<Vec<String>, Refusal> {
+        // One pass over the account, so that large batches stay linear.
+        let mut taken: HashMap<&str, Refusal> = HashMap::new();
+        let pending = [
+            (&self.sent, Refusal::AlreadyInvited),
+            (&self.received, Refusal::InvitedYou),
+        ];
+        for person in &self.connections {
+            taken.insert(&person.provider_id, Refusal::AlreadyConnected);
+        }
+        for (list, refusal) in &pending {
+            for inv in list.iter() {
+                taken
+                    .entry(&inv.person.provider_id)
+                    .or_insert_with(|| refusal.clone());
+            }
+        }
+        let duplicate = match direction {
+            Direction::Sent => Refusal::AlreadyInvited,
+            Direction::Received => Refusal::InvitedYou,
+        };
+        for person in people {
+            if let Some(refusal) = taken.insert(&person.provider_id, duplicate.clone()) {
+                return Err(refusal);
+            }
+        }
+        let note = note.filter(|n| !n.is_empty());
+        let first = self.next_id;
+        self.next_id += people.len() as u64;
+        let batch: Vec<Invitation> = people
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(k, person)| {
+                let id = (first + k as u64).to_string();
+                Invitation {
+                    shared_secret: crate::state::derived_secret(&id),
+                    id,
+                    person: person.clone(),
+                    sent_at,
+                    note: note.map(str::to_owned),
+                }
+            })
+            .collect();
+        let ids = batch.iter().map(|inv| inv.id.clone()).collect();
+        let list = match direction {
+            Direction::Received => &mut self.received,
+            Direction::Sent => &mut self.sent,
+        };
+        let at = list
+            .iter()
+            .position(|inv| inv.sent_at <= sent_at)
+            .unwrap_or(list.len());
+        list.splice(at..at, batch);
+        Ok(ids)
     }
 
     /// Why `invite` would refuse, without changing anything; checks run in the order listed in

@@ -35,6 +35,9 @@ pub struct State {
     pub unipile: crate::unipile_common::UnipileSettings,
     /// Rate-limit buckets by a name each API chooses (e.g. per key or per account).
     buckets: HashMap<String, TokenBucket>,
+    /// Synthetic people created so far by the control API's `arrive` changes (see
+    /// `arrivals`); 0 after a scenario load, restored by reset like everything else.
+    pub arrivals: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +92,7 @@ impl State {
             keys,
             unipile: scenario.unipile.clone(),
             buckets: HashMap::new(),
+            arrivals: 0,
         })
     }
 
@@ -284,6 +288,45 @@ fn generated(
             note: (i % 7 == 0).then(|| format!("Hello {first}, let us connect ({i}).")),
         }
     })
+}
+
+/// `count` new synthetic people for invitations arriving through the control API, added to
+/// `people`. `counter` (the state's `arrivals`) numbers them, so they are deterministic and
+/// never repeat within a run: public identifier `{first}-{last}-a{n}-{6 hex}`, names from the
+/// generator's lists (last name suffixed with `A{n}`), a headline, a picture on 4 out of 5. A
+/// number whose identifier is already taken (a scenario person of that name) is skipped.
+pub fn arrivals(people: &mut People, counter: &mut u64, count: u32) -> Vec<Arc<Person>> {
+    let mut created = Vec::with_capacity(count as usize);
+    while created.len() < count as usize {
+        let n = *counter;
+        *counter += 1;
+        if let Ok(person) = people.insert(arrival(n)) {
+            created.push(person);
+        }
+    }
+    created
+}
+
+fn arrival(n: u64) -> Person {
+    let i = n as usize;
+    let first = FIRST_NAMES[i % FIRST_NAMES.len()];
+    let last = LAST_NAMES[(i / FIRST_NAMES.len()) % LAST_NAMES.len()];
+    let tag = fnv1a(FNV_OFFSET, format!("arrival/{n}").as_bytes());
+    let public_identifier = format!(
+        "{}-{}-a{n}-{:06x}",
+        first.to_lowercase(),
+        last.to_lowercase(),
+        tag & 0xff_ffff
+    );
+    Person {
+        provider_id: derived_provider_id(&public_identifier),
+        public_identifier,
+        first_name: first.to_owned(),
+        last_name: format!("{last} A{n}"),
+        headline: Some(format!("New contact {n} at Example Corp")),
+        picture_url: (!n.is_multiple_of(5))
+            .then(|| format!("https://media.licdn.com/dms/image/arrival-{n}.jpg")),
+    }
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;

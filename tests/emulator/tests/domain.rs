@@ -509,3 +509,117 @@ fn generate_is_bounded() {
     let error = refused(&scenario);
     assert!(error.to_string().contains("at most 100000"), "{error}");
 }
+
+// ---- changes made on LinkedIn's own site ------------------------------------------------
+
+#[test]
+fn add_pending_places_by_time_with_new_ids_and_refuses_existing_relationships() {
+    let mut state = state_of(&base());
+    let (nour, zeynep) = (person(&state, "nour-el-din"), person(&state, "zeynep-kaya"));
+    let acc = account(&mut state);
+    // Older than amara's (1 day ago): it goes after it.
+    let ids = acc
+        .add_pending(
+            Direction::Received,
+            &[nour],
+            NOW - Duration::days(2),
+            Some(""),
+        )
+        .expect("arrives");
+    assert_eq!(ids, ["7460000000000000000"]);
+    let received: Vec<&str> = acc.received.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(received, ["100", "7460000000000000000"]);
+    assert_eq!(acc.received[1].note, None, "an empty note is no note");
+    // Same time as ken's sent one: the new one goes first.
+    let ids = acc
+        .add_pending(
+            Direction::Sent,
+            &[zeynep],
+            NOW - Duration::days(2),
+            Some("Hi"),
+        )
+        .expect("sent on the site");
+    assert_eq!(acc.sent[0].id, ids[0]);
+    assert_eq!(acc.sent[0].note.as_deref(), Some("Hi"));
+    assert_eq!(
+        acc.invitations_this_week(NOW),
+        0,
+        "not counted in the windows"
+    );
+
+    let before = (acc.received.len(), acc.sent.len());
+    for (who, direction, refusal) in [
+        ("amara-okafor", Direction::Sent, Refusal::InvitedYou),
+        ("ken-sato", Direction::Received, Refusal::AlreadyInvited),
+        (
+            "lina-haddad",
+            Direction::Received,
+            Refusal::AlreadyConnected,
+        ),
+        ("nour-el-din", Direction::Sent, Refusal::InvitedYou),
+    ] {
+        let who = person(&state, who);
+        let acc = account(&mut state);
+        assert_eq!(acc.add_pending(direction, &[who], NOW, None), Err(refusal));
+    }
+    let acc = account(&mut state);
+    assert_eq!(
+        (acc.received.len(), acc.sent.len()),
+        before,
+        "refusals change nothing"
+    );
+}
+
+#[test]
+fn a_batch_shares_its_time_newest_id_first_and_refuses_duplicates() {
+    let mut state = state_of(&base());
+    let nour = person(&state, "nour-el-din");
+    let zeynep = person(&state, "zeynep-kaya");
+    let acc = account(&mut state);
+    assert_eq!(
+        acc.add_pending(
+            Direction::Received,
+            &[nour.clone(), nour.clone()],
+            NOW,
+            None
+        ),
+        Err(Refusal::InvitedYou)
+    );
+    assert_eq!(acc.received.len(), 1);
+    let ids = acc
+        .add_pending(Direction::Received, &[nour, zeynep], NOW, None)
+        .expect("arrive");
+    assert_eq!(ids, ["7460000000000000001", "7460000000000000000"]);
+    let received: Vec<&str> = acc.received.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(
+        received,
+        ["7460000000000000001", "7460000000000000000", "100"]
+    );
+    assert_eq!(acc.received[0].person.public_identifier, "Zeynep-Kaya");
+}
+
+#[test]
+fn the_recipient_accepts_or_declines_a_sent_invitation() {
+    let mut state = state_of(&base());
+    let acc = account(&mut state);
+    assert_eq!(
+        acc.accept_sent("100").err(),
+        Some(Refusal::WrongDirection {
+            actual: Direction::Received
+        })
+    );
+    let accepted = acc.accept_sent("200").expect("accepted");
+    assert!(acc.is_connected(&accepted.person));
+    assert!(acc.sent.is_empty());
+    assert_eq!(
+        acc.remove_sent("200").err(),
+        Some(Refusal::UnknownInvitation)
+    );
+
+    let mut state = state_of(&base());
+    let acc = account(&mut state);
+    let declined = acc.remove_sent("200").expect("declined");
+    assert!(!acc.is_connected(&declined.person));
+    assert!(acc.sent.is_empty());
+    assert!(invite(&mut state, "ken-sato", None).is_ok(), "no cooldown");
+}
