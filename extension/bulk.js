@@ -281,7 +281,7 @@ function paceText(kind, count) {
 }
 
 /** Shows the confirmation; resolves to true when the user confirms. Escape cancels. */
-function confirmed({ title, lines, go }) {
+export function confirmed({ title, lines, go }) {
   const dialog = $('confirm');
   if (dialog.open) return Promise.resolve(false);
   $('confirm-title').textContent = title;

@@ -4,7 +4,9 @@
 // provider's default address come from the wasm module; reaching a provider is the service
 // worker's job, asked for with a `test_connection` intent. A key lives only in the password
 // input's value: never in text, an attribute or a log line.
-import init, { check_account, check_settings, default_base_url } from './pkg/invite_desk.js';
+import init, {
+  check_account, check_settings, daily_cost, default_base_url, poll_cost_hint, settings_with_defaults,
+} from './pkg/invite_desk.js';
 
 await init({ module_or_path: new URL('./pkg/invite_desk_bg.wasm', import.meta.url) });
 
@@ -89,7 +91,10 @@ function accountItem(account) {
   const parts = [providerName(account.provider), `Account ID\u00a0${account.account_id}`, `Key\u00a0${maskedKey(account.api_key)}`];
   if (account.plan === 'premium') parts.push('Premium');
   meta.textContent = parts.join(' · ');
-  main.append(title, meta);
+  const cost = document.createElement('span');
+  cost.className = 'account-meta account-cost';
+  main.append(title, meta, cost);
+  paintCost(cost, account);
 
   const actions = document.createElement('div');
   actions.className = 'account-actions';
@@ -101,6 +106,30 @@ function accountItem(account) {
 
   item.append(main, actions);
   return item;
+}
+
+/**
+ * What staying in sync costs the account a day at the current settings and, for LinkUp, the
+ * credits left (free to ask). The counts come from the worker's stored view.
+ */
+async function paintCost(line, account) {
+  const { view, settings } = await chrome.storage.local.get(['view', 'settings']);
+  const status = view?.accounts?.find((known) => known.id === account.id);
+  const parts = [];
+  if (status?.provider) {
+    try {
+      parts.push(daily_cost(settings ?? {}, status));
+    } catch {
+      // Not known until the worker has read the account once.
+    }
+  }
+  if (account.provider === 'linkup') {
+    const answer = await chrome.runtime.sendMessage({ type: 'credits', account: account.id }).catch(() => null);
+    parts.unshift(answer?.ok
+      ? `${answer.result.credits.toLocaleString()} credits left.`
+      : `Credits left unknown: ${answer?.error?.message ?? 'the background service did not answer.'}`);
+  }
+  line.textContent = parts.join(' ');
 }
 
 function renderList() {
@@ -470,49 +499,55 @@ chrome.storage.onChanged.addListener((changes, area) => {
   renderList();
 });
 
-// ---- Background refresh --------------------------------------------------------------------------
+// ---- Staying up to date -------------------------------------------------------------------------
 
 const refreshForm = $('refresh-form');
 const refreshError = $('refresh-error');
 const pollMinutes = $('poll-minutes');
-const refreshLabel = refreshForm.querySelector(`label[for="${pollMinutes.id}"]`).textContent.trim();
-/** The interval the input showed as stored; the person's own typing is kept when another tab saves. */
-let shownMinutes = 15;
+/** Each stored field of the section and its input; Rust's `check_settings` names the field at fault by its label. */
+const REFRESH_FIELDS = [
+  { key: 'poll_minutes', input: pollMinutes },
+  { key: 'sent_check_minutes', input: $('sent-check-minutes') },
+  { key: 'reconcile_hours', input: $('reconcile-hours') },
+];
+const refreshInput = (field) => REFRESH_FIELDS.map(({ input }) => input)
+  .find((input) => refreshForm.querySelector(`label[for="${input.id}"]`).textContent.trim() === field);
+/** What the inputs showed as stored; the person's own typing is kept when another tab saves. */
+let shownRefresh = '';
+const refreshValues = () => REFRESH_FIELDS.map(({ input }) => input.value).join(' ');
 
 async function loadSettings() {
   const { settings } = await chrome.storage.local.get('settings');
   return settings && typeof settings === 'object' && !Array.isArray(settings) ? settings : {};
 }
 
-/** The interval the worker runs for stored settings (Rust's `Settings::poll_minutes`), in whole minutes. */
-function storedMinutes(settings) {
-  const minutes = settings?.poll_minutes;
-  if (typeof minutes !== 'number' || !Number.isFinite(minutes)) return 15;
-  return Math.min(Number(pollMinutes.max), Math.max(Number(pollMinutes.min), Math.round(minutes)));
-}
-
-function showMinutes(minutes) {
-  shownMinutes = minutes;
-  pollMinutes.value = String(minutes);
+/** The stored values, with Rust's default for each one missing. */
+function showRefresh(settings) {
+  const full = settings_with_defaults(settings);
+  for (const { key, input } of REFRESH_FIELDS) input.value = String(full[key]);
+  shownRefresh = refreshValues();
+  $('refresh-cost').textContent = poll_cost_hint(settings);
 }
 
 /** The same alert as the account form's: what is wrong in bold, then what to do. */
-function showRefreshError({ message, next_step: nextStep }, { invalid = true } = {}) {
+function showRefreshError(problem, { invalid = true } = {}) {
   const what = document.createElement('p');
   const strong = document.createElement('strong');
-  strong.textContent = message;
+  strong.textContent = problem.message;
   what.append(strong);
+  if (problem.detail) what.append(` ${sentence(problem.detail)}`);
   const next = document.createElement('p');
-  next.textContent = nextStep;
+  next.textContent = problem.next_step;
   refreshError.replaceChildren(what, next);
   pageStatus.textContent = '';
-  if (invalid) {
-    markInvalid(pollMinutes, true, refreshError);
-    pollMinutes.focus();
+  const input = invalid && refreshInput(problem.field);
+  if (input) {
+    markInvalid(input, true, refreshError);
+    input.focus();
   }
 }
 
-pollMinutes.addEventListener('input', () => markInvalid(pollMinutes, false, refreshError));
+refreshForm.addEventListener('input', (event) => markInvalid(event.target, false, refreshError));
 
 let savingSettings = false;
 
@@ -520,43 +555,42 @@ refreshForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   if (savingSettings) return;
   refreshError.replaceChildren();
-  markInvalid(pollMinutes, false, refreshError);
-  // Empty when what was typed is not a number at all.
-  const minutes = pollMinutes.valueAsNumber;
-  if (!Number.isInteger(minutes) || minutes < Number(pollMinutes.min) || minutes > Number(pollMinutes.max)) {
-    showRefreshError({
-      message: `${refreshLabel} must be a whole number from ${pollMinutes.min} to ${pollMinutes.max}.`,
-      next_step: 'Enter how many minutes apart Invite Desk checks, such as 15, then save again.',
-    });
-    return;
-  }
+  for (const { input } of REFRESH_FIELDS) markInvalid(input, false, refreshError);
   savingSettings = true;
   try {
-    // Other settings stay as they are.
-    const settings = { ...await loadSettings(), poll_minutes: minutes };
+    // Other settings stay as they are; an empty input goes as -1, refused by its name.
+    const settings = { ...await loadSettings() };
+    for (const { key, input } of REFRESH_FIELDS) {
+      settings[key] = Number.isFinite(input.valueAsNumber) ? input.valueAsNumber : -1;
+    }
+    try {
+      check_settings(settings);
+    } catch (problem) {
+      showRefreshError(problem);
+      return;
+    }
     await chrome.storage.local.set({ settings });
+    showRefresh(settings);
+    pageStatus.textContent = 'Saved.';
   } catch {
     showRefreshError({
       message: 'The browser refused to save Invite Desk’s data.',
       next_step: 'Free some disk space or restart the browser, then try again.',
     }, { invalid: false });
-    return;
   } finally {
     savingSettings = false;
   }
-  showMinutes(minutes);
-  pageStatus.textContent = 'Saved.';
 });
 
-// Another options tab may change the interval; the input follows unless it is being edited.
+// Another options tab may change these settings; the inputs follow unless they are being edited.
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local' || !('settings' in changes)) return;
-  const next = storedMinutes(changes.settings.newValue);
-  if (pollMinutes.valueAsNumber === shownMinutes) showMinutes(next);
-  else shownMinutes = next;
+  const next = changes.settings.newValue;
+  if (refreshValues() === shownRefresh) showRefresh(next && typeof next === 'object' && !Array.isArray(next) ? next : {});
+  renderList();
 });
 
-showMinutes(storedMinutes(await loadSettings()));
+showRefresh(await loadSettings());
 
 // ---- Limits and pacing ---------------------------------------------------------------------------
 
@@ -564,21 +598,20 @@ const limitsForm = $('limits-form');
 const limitsError = $('limits-error');
 const limitsStatus = $('limits-status');
 /**
- * Each stored field: its input, its default (Rust's `Settings`), how many seconds one unit of the
- * input is, and the name Rust's `check_settings` gives it in an error's `field`. A range's two
+ * Each stored field: its input, how many seconds one unit of the input is, and the name Rust's `check_settings` gives it in an error's `field`. A range's two
  * inputs share a name: a reversed range is wrong in both.
  */
 const LIMIT_FIELDS = [
-  { key: 'weekly_cap_free', input: $('cap-free'), fallback: 100, unit: 1, field: 'Weekly cap, free accounts' },
-  { key: 'weekly_cap_premium', input: $('cap-premium'), fallback: 200, unit: 1, field: 'Weekly cap, Premium accounts' },
-  { key: 'action_delay_min_s', input: $('action-min'), fallback: 5, unit: 1, field: 'Delay between actions' },
-  { key: 'action_delay_max_s', input: $('action-max'), fallback: 20, unit: 1, field: 'Delay between actions' },
-  { key: 'invite_delay_min_s', input: $('invite-min'), fallback: 120, unit: 60, field: 'Delay between invitations' },
-  { key: 'invite_delay_max_s', input: $('invite-max'), fallback: 300, unit: 60, field: 'Delay between invitations' },
+  { key: 'weekly_cap_free', input: $('cap-free'), unit: 1, field: 'Weekly cap, free accounts' },
+  { key: 'weekly_cap_premium', input: $('cap-premium'), unit: 1, field: 'Weekly cap, Premium accounts' },
+  { key: 'action_delay_min_s', input: $('action-min'), unit: 1, field: 'Delay between actions' },
+  { key: 'action_delay_max_s', input: $('action-max'), unit: 1, field: 'Delay between actions' },
+  { key: 'invite_delay_min_s', input: $('invite-min'), unit: 60, field: 'Delay between invitations' },
+  { key: 'invite_delay_max_s', input: $('invite-max'), unit: 60, field: 'Delay between invitations' },
 ];
-/** check_settings also checks the stored refresh interval; its input is in the section above. */
-const limitInputs = (field) => field === refreshLabel
-  ? [pollMinutes]
+/** check_settings also checks the refresh settings; their inputs are in the section above. */
+const limitInputs = (field) => refreshInput(field)
+  ? [refreshInput(field)]
   : LIMIT_FIELDS.filter((limit) => limit.field === field).map(({ input }) => input);
 /** What the inputs showed as stored, so another tab's save does not overwrite what is being typed. */
 let shownLimits = '';
@@ -602,18 +635,15 @@ function inSeconds(input, unit) {
 const limitValues = () => LIMIT_FIELDS.map(({ input }) => input.value).join(' ');
 
 function showLimits(settings) {
-  for (const { key, input, fallback, unit } of LIMIT_FIELDS) {
-    const value = typeof settings[key] === 'number' && Number.isFinite(settings[key]) ? settings[key] : fallback;
-    input.value = inUnit(value, unit);
-  }
+  const full = settings_with_defaults(settings);
+  for (const { key, input, unit } of LIMIT_FIELDS) input.value = inUnit(full[key], unit);
   shownLimits = limitValues();
 }
 
 function clearLimitMessages() {
   limitsError.replaceChildren();
   limitsStatus.textContent = '';
-  for (const { input } of LIMIT_FIELDS) markInvalid(input, false, limitsError);
-  markInvalid(pollMinutes, false, limitsError);
+  for (const { input } of [...LIMIT_FIELDS, ...REFRESH_FIELDS]) markInvalid(input, false, limitsError);
 }
 
 /**
@@ -666,7 +696,6 @@ limitsForm.addEventListener('input', (event) => {
   const limit = LIMIT_FIELDS.find(({ input }) => input === event.target);
   if (limit) for (const input of limitInputs(limit.field)) markInvalid(input, false, limitsError);
 });
-pollMinutes.addEventListener('input', () => markInvalid(pollMinutes, false, limitsError));
 
 let savingLimits = false;
 

@@ -1,5 +1,6 @@
 // Invite Desk popup. Paints the stored first screen at once, then the full lists, then asks the
-// service worker to refresh, and repaints whenever the snapshot in storage changes. It never
+// service worker for a cheap check of what changed, and repaints whenever the lists in storage
+// change. It never
 // writes storage and never calls a provider: actions go to the service worker as intents, so
 // they finish even when the popup closes. Provider text is only ever set as textContent.
 // Everything the first screen needs is in this one module and popup.html, and the stored first
@@ -18,7 +19,7 @@ const list = $('list');
 const status = $('status');
 
 const state = {
-  /** The stored first screen (`view`) until the full `snapshot` is read; both have one shape. */
+  /** The stored first screen (`view`), with every row of both lists once they are read. */
   snapshot: null,
   full: false,
   tab: 'received',
@@ -460,31 +461,69 @@ $('sort').addEventListener('change', (event) => {
 });
 $('open-options').addEventListener('click', () => chrome.runtime.openOptionsPage());
 $('empty-options').addEventListener('click', () => chrome.runtime.openOptionsPage());
-$('refresh').addEventListener('click', refresh);
+$('refresh').addEventListener('click', readEverything);
 
 // ---------------------------------------------------------------- start
 
+/** On open: the worker checks each account not checked in the last minute (no relist). */
 async function refresh() {
+  announce('Checking for changes…');
+  const answer = await sendIntent({ type: 'refresh' });
+  announceChecked(answer);
+}
+
+/** The Refresh button: every list read again, once the person knows what it costs. */
+async function readEverything() {
+  const [module, tools] = await Promise.all([wasm(), bulkLoading]);
+  const cost = module.refresh_cost(state.snapshot?.accounts ?? []);
+  const go = await tools.confirmed({
+    title: 'Read every list again?',
+    lines: [cost, 'Invite Desk already checks for changes on its own; this is for when a list looks wrong.'],
+    go: 'Read again',
+  });
+  if (!go) return;
   const button = $('refresh');
   button.disabled = true;
-  announce('Refreshing…');
-  const answer = await sendIntent({ type: 'refresh' });
+  announce('Reading every list again…');
+  const answer = await sendIntent({ type: 'reconcile' });
   button.disabled = false;
+  announceChecked(answer);
+}
+
+async function announceChecked(answer) {
   if (!answer.ok) {
-    announce(`Refresh failed: ${answer.error.message} ${answer.error.next_step}`);
+    announce(`Check failed: ${answer.error.message} ${answer.error.next_step}`);
     return;
   }
   const problems = (state.snapshot?.accounts ?? []).filter((account) => account.error).length;
   announce(problems === 0 ? 'Up to date'
     : problems === 1 ? 'Updated; 1 account has a problem' : `Updated; ${problems} accounts have a problem`);
+  paintChecked();
+}
+
+/** When each account was last checked, under the header. */
+async function paintChecked() {
+  const module = await wasm();
+  const checked = await module.last_checked();
+  const now = Date.now();
+  $('checked').textContent = checked
+    .filter((account) => account.checked_at_ms != null)
+    .map((account) => (checked.length > 1 ? `${account.label}: ` : '') + module.checked_label(account.checked_at_ms, now))
+    .join(' · ');
 }
 
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local') return;
   bulk?.storageChanged(changes);
-  if (!changes.snapshot) return;
-  state.snapshot = changes.snapshot.newValue ?? null;
-  state.full = true;
+  if (!changes.view) return;
+  const view = changes.view.newValue ?? null;
+  if (state.full) {
+    // Counts and accounts now; the rows once read again (a change may be anywhere in them).
+    state.snapshot = { ...view, received: state.snapshot.received, sent: state.snapshot.sent };
+    rereadLists();
+  } else {
+    state.snapshot = view;
+  }
   paint();
 });
 
@@ -492,26 +531,41 @@ chrome.storage.onChanged.addListener((changes, area) => {
 // and the browser is idle, or at once when the user scrolls, searches or sorts.
 let fullLoading = null;
 function loadFull() {
-  fullLoading ??= chrome.storage.local.get('snapshot').then(({ snapshot }) => {
-    if (!state.full && snapshot) {
-      state.snapshot = snapshot;
-      state.full = true;
-      paint();
-    }
-  });
+  fullLoading ??= readLists();
   return fullLoading;
 }
+
+async function readLists() {
+  const lists = await (await wasm()).read_lists();
+  state.snapshot = { ...state.snapshot, ...lists };
+  state.full = true;
+  paint();
+}
+
+// Changes come in bursts (one per account and list): one read for each burst.
+let rereading = null;
+function rereadLists() {
+  rereading ??= new Promise((resolve) => setTimeout(resolve, 100)).then(readLists).finally(() => {
+    rereading = null;
+  });
+}
+
+let bulkLoaded;
+const bulkLoading = new Promise((resolve) => {
+  bulkLoaded = resolve;
+});
 
 async function afterFirstPaint() {
   refresh();
   requestIdleCallback(loadFull, { timeout: 2000 });
   addEventListener('scroll', loadFull, { once: true, passive: true });
-  wasm();
+  wasm().then(paintChecked);
   invite = await import('./invite.js');
   invite.setUpInvite({ wasm, sendIntent, announce });
   invite.setInviteAccounts(state.snapshot?.accounts ?? []);
   bulk = await import('./bulk.js');
   await bulk.setUpBulk({ state, wasm, sendIntent, announce, loadFull, repaint: paintList, list });
+  bulkLoaded(bulk);
   if (await invite.prefillFromActiveTab(wasm)) announce('Profile URL filled in from the open LinkedIn profile.');
 }
 

@@ -37,7 +37,7 @@ chrome.alarms.onAlarm.addListener((alarm) => run(backend.on_alarm, alarm.name).c
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local') return;
   if ('settings' in changes) run(backend.start).catch(report);
-  else if ('accounts' in changes) run(backend.refresh).catch(report);
+  else if ('accounts' in changes) run(backend.accounts_changed).catch(report);
 });
 
 // Intents come only from this extension's own pages, never from web pages or other extensions.

@@ -2,7 +2,7 @@
 //! reported rather than skipped, and checking one account before it is saved or tested.
 
 use crate::error::Error;
-use crate::model::{Account, Cursor, Direction, Plan, ProviderKind};
+use crate::model::{Account, Cursor, Direction, ProviderKind};
 use crate::providers::{self, linkup, unipile_v2};
 use crate::snapshot::AccountStatus;
 use serde::Deserialize;
@@ -28,19 +28,15 @@ pub fn read(stored: Option<&RawValue>) -> (Vec<Account>, Vec<AccountStatus>) {
             Ok(account) => accounts.push(account),
             Err(_) => {
                 let name: AccountName = serde_json::from_str(entry.get()).unwrap_or_default();
-                unreadable.push(AccountStatus {
-                    id: name.id.unwrap_or_else(|| format!("stored-account-{index}")),
-                    label: name
-                        .label
+                unreadable.push(AccountStatus::unreadable(
+                    name.id.unwrap_or_else(|| format!("stored-account-{index}")),
+                    name.label
                         .unwrap_or_else(|| format!("Account {}", index + 1)),
-                    provider: None,
-                    plan: Plan::Free,
-                    fetched_at_ms: None,
-                    error: Some(Error::invalid_input(
+                    Error::invalid_input(
                         "Account",
                         "this account's settings are incomplete; open Options and save it again",
-                    )),
-                });
+                    ),
+                ));
             }
         }
     }

@@ -142,9 +142,45 @@ pub fn age_label(sent_at_ms: f64, now_ms: f64) -> String {
     format!("{count} {unit}{plural} ago")
 }
 
+/// The later of two times, either of which may be unknown.
+pub fn later(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// When a list was last checked: "checked just now", "checked 5 minutes ago", "checked 3 hours
+/// ago", then days as `age_label` counts them.
+pub fn checked_label(checked_at_ms: f64, now_ms: f64) -> String {
+    let minutes = ((now_ms - checked_at_ms) / 60_000.0).max(0.0).floor() as u64;
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    match minutes {
+        0 => "checked just now".into(),
+        1..=59 => format!("checked {minutes} minute{} ago", plural(minutes)),
+        60..=1439 => format!("checked {} hour{} ago", minutes / 60, plural(minutes / 60)),
+        _ => format!("checked {}", age_label(checked_at_ms, now_ms)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_check_is_told_in_minutes_then_hours_then_days() {
+        let minute = 60_000.0;
+        assert_eq!(checked_label(0.0, 30_000.0), "checked just now");
+        assert_eq!(checked_label(0.0, minute), "checked 1 minute ago");
+        assert_eq!(checked_label(0.0, 14.9 * minute), "checked 14 minutes ago");
+        assert_eq!(checked_label(0.0, 120.0 * minute), "checked 2 hours ago");
+        assert_eq!(checked_label(0.0, 3.0 * DAY_MS), "checked 3 days ago");
+        assert_eq!(
+            checked_label(5.0 * minute, 0.0),
+            "checked just now",
+            "a clock that went back"
+        );
+    }
 
     #[test]
     fn dates_are_written_as_iso_days_and_read_back() {

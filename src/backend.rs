@@ -1,33 +1,29 @@
-//! The service worker's commands: refresh accounts into the snapshot, act on invitations for the
-//! popup, test an account for the options page, keep the badge and the polling alarm. The worker
-//! can stop at any moment, so every command reads what it needs from storage and writes its
-//! result back; `snapshot.rs` holds the rules.
+//! The service worker's commands: keep each account's lists in sync (`sync.rs` decides what to
+//! read, `store.rs` keeps them), act on invitations for the popup, test an account and read its
+//! credits for the options page, keep the badge and the polling alarm. The worker can stop at
+//! any moment, so every command reads what it needs from storage and writes its result back.
 
 use crate::accounts;
 use crate::browser;
 use crate::bulk::{Effect, Item, JobAction};
-use crate::client::{Client, Done};
+use crate::client::{Client, Done, Settled};
 use crate::error::{Error, ErrorKind};
 use crate::input::Target;
 use crate::jobs::{self, NewJob};
 use crate::limits::Ledger;
 use crate::model::{Account, Direction, Invitation};
 use crate::providers::wire::wire_object;
+use crate::providers::Action;
 use crate::settings::Settings;
-use crate::snapshot::{Badge, Fetched, Snapshot};
-use futures_util::future::{join, join_all};
+use crate::store::{self, Stored};
+use crate::sync::{due, Due, Occasion};
+use futures_util::future::join_all;
 use futures_util::lock::Mutex;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::value::RawValue;
 
 pub const REFRESH_ALARM: &str = "refresh";
 
-/// Storage writes of the snapshot, one at a time: each re-reads it first, so a refresh that
-/// ends after an action cannot write back what the action removed.
-static SNAPSHOT_WRITES: Mutex<()> = Mutex::new(());
-/// The same for the limits ledger.
-static LEDGER_WRITES: Mutex<()> = Mutex::new(());
 /// Invitations go out one at a time, each checked against the ledger as it stands after the
 /// one before: a single send and a bulk job's cannot both take the last place under a cap.
 static SENDS: Mutex<()> = Mutex::new(());
@@ -35,8 +31,14 @@ static SENDS: Mutex<()> = Mutex::new(());
 /// Intents the extension's pages send over runtime messaging.
 #[derive(Debug)]
 pub enum Intent {
-    /// The popup opened: both lists of every account.
+    /// The popup opened: a cheap check of each list not checked in the last minute.
     Refresh,
+    /// The popup's Refresh button: every list of every account read again.
+    Reconcile,
+    /// The options page asks for a LinkUp account's credits left.
+    Credits {
+        account: String,
+    },
     Accept {
         account: String,
         invitation: String,
@@ -110,6 +112,10 @@ pub fn read_intent(text: &str) -> Result<Intent, Error> {
     let job = || message.job.clone().ok_or_else(unknown);
     Ok(match message.kind.as_str() {
         "refresh" => Intent::Refresh,
+        "reconcile" => Intent::Reconcile,
+        "credits" => Intent::Credits {
+            account: account()?,
+        },
         "accept" => Intent::Accept {
             account: account()?,
             invitation: invitation()?,
@@ -159,9 +165,12 @@ pub struct Answer {
     /// Test connection: the account's pending received invitations.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub received: Option<u64>,
+    /// Credits: the LinkUp credits left.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credits: Option<u64>,
     /// The provider said it was already done (or already gone).
     pub already_done: bool,
-    /// The answer was lost and a fresh list showed it happened.
+    /// The answer was lost and a check showed it happened.
     pub confirmed_by_check: bool,
     /// Send: who was invited, as the provider names them.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -173,116 +182,107 @@ pub struct Answer {
     pub count: Option<u32>,
 }
 
-/// Which lists a refresh fetches.
-#[derive(Debug, Clone, Copy)]
-pub struct Scope<'a> {
-    pub received: bool,
-    pub sent: bool,
-    /// Only this account; every account when `None`.
-    pub account: Option<&'a str>,
-}
-
-/// Install, start-up, accounts changed, the popup opened.
-pub const EVERYTHING: Scope = Scope {
-    received: true,
-    sent: true,
-    account: None,
-};
-
-/// The polling alarm: the badge counts received invitations only, and each list costs credits.
-pub const RECEIVED: Scope = Scope {
-    received: true,
-    sent: false,
-    account: None,
-};
-
-/// The stored values the backend reads, each kept raw until decoded on its own, so one damaged
-/// value cannot hide the others.
-#[derive(Deserialize, Default)]
-pub(crate) struct Stored<'a> {
-    #[serde(borrow)]
-    accounts: Option<&'a RawValue>,
-    #[serde(borrow)]
-    pub snapshot: Option<&'a RawValue>,
-    #[serde(borrow)]
-    pub settings: Option<&'a RawValue>,
-    #[serde(borrow)]
-    ledger: Option<&'a RawValue>,
-    #[serde(borrow)]
-    pub jobs: Option<&'a RawValue>,
-}
-
-impl<'a> Stored<'a> {
-    /// The values in `text`; none when the browser's answer is not an object.
-    pub(crate) fn read(text: &'a str) -> Self {
-        serde_json::from_str(text).unwrap_or_default()
-    }
-}
-
-/// What the backend writes, together: the snapshot, its first screen for the popup, and the
-/// badge, which the worker sets from storage on wake without waiting for this module.
-#[derive(Serialize)]
-struct Written<'a> {
-    snapshot: &'a Snapshot,
-    view: Snapshot,
-    badge: &'a Badge,
-}
-
-/// `raw` decoded, or the default when it is absent or no longer reads (a cache or settings
-/// written by an older version).
-pub(crate) fn decode_or_default<T: DeserializeOwned + Default>(raw: Option<&RawValue>) -> T {
-    raw.and_then(|raw| serde_json::from_str(raw.get()).ok())
-        .unwrap_or_default()
-}
-
-/// On install and browser start, and when the settings change: (re)arm the polling alarm, then
-/// refresh everything.
+/// On install and browser start, and when the settings change: (re)arm the polling alarm, move
+/// an earlier version's snapshot into per-account lists, then check what is due.
 pub async fn start() -> Result<(), Error> {
-    let text = browser::storage_get(&["settings"]).await?;
-    let stored = Stored::read(&text);
-    let settings: Settings = decode_or_default(stored.settings);
+    let settings: Settings = Stored::read(&["settings"])
+        .await?
+        .get_or_default("settings");
     browser::create_alarm(REFRESH_ALARM, settings.poll_minutes()).await?;
+    store::migrate_snapshot(js_sys::Date::now()).await?;
     jobs::advance_later();
-    refresh(EVERYTHING).await
+    sync(Occasion::Schedule).await
 }
 
-/// Fetches the lists `scope` names, then stores the snapshot and sets the badge.
-pub async fn refresh(scope: Scope<'_>) -> Result<(), Error> {
-    let text = browser::storage_get(&["accounts"]).await?;
-    let stored = Stored::read(&text);
-    let (accounts, unreadable) = accounts::read(stored.accounts);
+/// The accounts changed in Options: lists of removed accounts go, new accounts are read.
+pub async fn accounts_changed() -> Result<(), Error> {
+    let stored = Stored::read(&["accounts", "view"]).await?;
+    let view: crate::snapshot::View = stored.get_or_default("view");
+    let listed: Vec<String> = view.accounts.into_iter().map(|a| a.id).collect();
+    store::remove_lists_except(&stored.accounts(), &listed).await?;
+    sync(Occasion::Schedule).await
+}
+
+/// Checks every list that is due on `occasion`, all accounts at once, and stores what each
+/// found; a list whose check fails keeps its rows and shows the error.
+pub async fn sync(occasion: Occasion) -> Result<(), Error> {
+    let stored = Stored::read(&["accounts", "settings"]).await?;
+    let accounts = stored.accounts();
+    let settings: Settings = stored.get_or_default("settings");
+    let ids: Vec<&str> = accounts.iter().map(|a| a.id.as_str()).collect();
+    let checked = store::checked_at(&ids).await?;
+    let heads = store::read_heads(&accounts).await?;
     let now_ms = js_sys::Date::now();
-    let fetched = join_all(accounts.iter().map(|account| async move {
-        if scope.account.is_some_and(|only| only != account.id) {
-            return Fetched::default();
-        }
-        let client = Client::new(account, now_ms);
-        let list = |wanted: bool, direction| {
-            let client = &client;
-            async move {
-                match wanted {
-                    true => Some(client.list_all(direction).await),
-                    false => None,
-                }
+    let due_lists: Vec<(&Account, Direction, Due)> = heads
+        .iter()
+        .filter_map(|(id, direction, head)| {
+            let account = accounts.iter().find(|a| &a.id == id)?;
+            let session = checked.get(&store::checked_key(id, *direction)).copied();
+            let last = crate::age::later(session, head.checked_at_ms);
+            let due = due(
+                occasion,
+                *direction,
+                last,
+                head.reconciled_at_ms,
+                &settings,
+                now_ms,
+            )?;
+            Some((account, *direction, due))
+        })
+        .collect();
+    let results = join_all(accounts.iter().map(|account| {
+        let mine: Vec<(Direction, Due)> = due_lists
+            .iter()
+            .filter(|(a, _, _)| a.id == account.id)
+            .map(|(_, direction, due)| (*direction, *due))
+            .collect();
+        async move {
+            for (direction, due) in mine {
+                check(account, direction, due).await?;
             }
-        };
-        let (received, sent) = join(
-            list(scope.received, Direction::Received),
-            list(scope.sent, Direction::Sent),
-        )
-        .await;
-        Fetched { received, sent }
+            Ok::<(), Error>(())
+        }
     }))
     .await;
-    update_snapshot(|previous| {
-        *previous = previous.refreshed(&accounts, fetched, unreadable, now_ms)
+    if due_lists.is_empty() {
+        // Nothing was due: the badge still goes up from what is stored.
+        store::refresh_view().await?;
+    }
+    results.into_iter().collect()
+}
+
+/// One check of one list, stored.
+async fn check(account: &Account, direction: Direction, due: Due) -> Result<(), Error> {
+    let list = store::read_list(&account.id, direction).await?;
+    let now_ms = js_sys::Date::now();
+    let held = list.held(now_ms);
+    let everything = due == Due::Everything;
+    let outcome = Client::new(account, now_ms)
+        .check(direction, held.clone(), everything)
+        .await;
+    let now_ms = js_sys::Date::now();
+    store::update_list(&account.id, direction, |list| match outcome {
+        Ok(found) if found.is_nothing(list.head.total) => {}
+        Ok(found) => list.apply(found, &held, now_ms),
+        Err(failed) => list.failed(failed.error, failed.total, now_ms),
     })
-    .await
+    .await?;
+    store::record_checked(&account.id, direction, now_ms).await
 }
 
 pub async fn handle_intent(intent: Intent) -> Result<Answer, Error> {
     match intent {
-        Intent::Refresh => refresh(EVERYTHING).await.map(|()| Answer::default()),
+        Intent::Refresh => sync(Occasion::PopupOpen).await.map(|()| Answer::default()),
+        Intent::Reconcile => sync(Occasion::Refresh).await.map(|()| Answer::default()),
+        Intent::Credits { account } => {
+            let stored = Stored::read(&["accounts"]).await?;
+            let account = stored_account(&stored, &account)?;
+            let credits = Client::new(&account, js_sys::Date::now()).credits().await?;
+            Ok(Answer {
+                credits: Some(credits),
+                ..Answer::default()
+            })
+        }
         Intent::Accept {
             account,
             invitation,
@@ -344,6 +344,14 @@ impl ListedAction {
             JobAction::Invite => None,
         }
     }
+
+    fn on(self, invitation: &Invitation) -> Action<'_> {
+        match self {
+            Accept => Action::Accept(invitation),
+            Decline => Action::Decline(invitation),
+            Withdraw => Action::Withdraw(invitation),
+        }
+    }
 }
 
 pub(crate) async fn act(
@@ -351,33 +359,36 @@ pub(crate) async fn act(
     invitation_id: &str,
     action: ListedAction,
 ) -> Result<Answer, Error> {
-    let text = browser::storage_get(&["accounts", "snapshot"]).await?;
-    let stored = Stored::read(&text);
+    let stored = Stored::read(&["accounts"]).await?;
     let account = stored_account(&stored, account_id)?;
-    let snapshot: Snapshot = decode_or_default(stored.snapshot);
-    let Some(invitation) = snapshot
-        .find(action.direction(), account_id, invitation_id)
-        .cloned()
-    else {
+    let list = store::read_list(account_id, action.direction()).await?;
+    let Some(invitation) = list.find(invitation_id).cloned() else {
         return Err(Error::new(ErrorKind::AlreadyDone)
             .with_detail("it is no longer in the list of pending invitations"));
     };
     let now_ms = js_sys::Date::now();
-    let client = Client::new(&account, now_ms);
+    let held = list.held(now_ms);
+    let client = Client::new(&account, now_ms).with_held(&held);
     let result = match action {
         Accept => client.accept(&invitation).await,
         Decline => client.decline(&invitation).await,
         Withdraw => client.withdraw(&invitation).await,
     };
-    let answer = match result {
-        Ok(done) => answer_of(done),
-        Err(error) if error.kind == ErrorKind::AlreadyDone => Answer {
-            already_done: true,
-            ..Answer::default()
-        },
+    let (answer, found) = match result {
+        Ok(done) => {
+            let found = done.found.clone();
+            (answer_of(done), found)
+        }
+        Err(error) if error.kind == ErrorKind::AlreadyDone => (
+            Answer {
+                already_done: true,
+                ..Answer::default()
+            },
+            None,
+        ),
         Err(error) if error.kind == ErrorKind::NotFound => {
             // The invitation is gone at the provider: it leaves the list, and the user learns why.
-            update_snapshot(|snapshot| snapshot.without(account_id, invitation_id, now_ms)).await?;
+            handled(account_id, action.direction(), invitation_id, None, &held).await?;
             return Err(error);
         }
         Err(error) => return Err(error),
@@ -385,8 +396,27 @@ pub(crate) async fn act(
     if let Withdraw = action {
         record_withdrawn(&invitation, now_ms).await?;
     }
-    update_snapshot(|snapshot| snapshot.without(account_id, invitation_id, now_ms)).await?;
+    handled(account_id, action.direction(), invitation_id, found, &held).await?;
     Ok(answer)
+}
+
+/// An invitation was acted on (or found gone): it leaves its list, with what a check that
+/// settled a lost answer found.
+async fn handled(
+    account_id: &str,
+    direction: Direction,
+    invitation_id: &str,
+    found: Option<crate::sync::Found>,
+    held: &crate::sync::Held,
+) -> Result<(), Error> {
+    let now_ms = js_sys::Date::now();
+    store::update_list(account_id, direction, |list| {
+        if let Some(found) = found {
+            list.apply(found, held, now_ms);
+        }
+        list.handle(invitation_id, now_ms);
+    })
+    .await
 }
 
 /// Sends an invitation, if the account's limits allow it; `note` may hold `{first_name}`.
@@ -396,11 +426,10 @@ pub(crate) async fn send(
     note: Option<&str>,
 ) -> Result<Answer, Error> {
     let _sending = SENDS.lock().await;
-    let text = browser::storage_get(&["accounts", "ledger", "settings"]).await?;
-    let stored = Stored::read(&text);
+    let stored = Stored::read(&["accounts", "ledger", "settings"]).await?;
     let account = stored_account(&stored, account_id)?;
-    let settings: Settings = decode_or_default(stored.settings);
-    let ledger: Ledger = decode_or_default(stored.ledger);
+    let settings: Settings = stored.get_or_default("settings");
+    let ledger: Ledger = stored.get_or_default("ledger");
     let with_note = crate::input::note_template(note)?.is_some();
     let target = Target::parse(profile)?;
     let now_ms = js_sys::Date::now();
@@ -413,11 +442,13 @@ pub(crate) async fn send(
         with_note,
         now_ms,
     )?;
-    let done = match Client::new(&account, now_ms).send(profile, note).await {
+    let sent = store::read_list(account_id, Direction::Sent).await?;
+    let held = sent.held(now_ms);
+    let client = Client::new(&account, now_ms).with_held(&held);
+    let done = match client.send(profile, note).await {
         Err(error) if error.kind == ErrorKind::LimitReached => {
-            let mut until_ms = now_ms;
-            update_ledger(|ledger| {
-                until_ms = ledger.record_limit_reached(account_id, with_note, now_ms)
+            let until_ms = store::update("ledger", |ledger: &mut Ledger| {
+                ledger.record_limit_reached(account_id, with_note, now_ms)
             })
             .await?;
             let wait_s = ((until_ms - now_ms) / 1000.0).ceil() as u32;
@@ -425,55 +456,87 @@ pub(crate) async fn send(
         }
         result => result?,
     };
-    update_ledger(|ledger| ledger.record_sent(account_id, with_note, now_ms)).await?;
+    store::update("ledger", |ledger: &mut Ledger| {
+        ledger.record_sent(account_id, with_note, now_ms)
+    })
+    .await?;
     let answer = answer_of(done.clone());
-    store_sent(account_id, done.invitation).await?;
+    store_sent(&account, done, &held).await?;
     Ok(answer)
 }
 
-/// Puts a new sent invitation in the snapshot; when the provider did not describe it, the
-/// account's sent list shows it.
-async fn store_sent(account_id: &str, invitation: Option<Invitation>) -> Result<(), Error> {
-    match invitation {
-        Some(invitation) => update_snapshot(|snapshot| snapshot.with_sent(invitation)).await,
-        None => {
-            let sent_only = Scope {
-                received: false,
-                sent: true,
-                account: Some(account_id),
-            };
-            refresh(sent_only).await
+/// Puts a new sent invitation in the list; when the provider did not describe it, a check of
+/// the sent list finds it on top.
+async fn store_sent(account: &Account, done: Done, held: &crate::sync::Held) -> Result<(), Error> {
+    let now_ms = js_sys::Date::now();
+    match (done.found, done.invitation) {
+        (Some(found), _) => {
+            store::update_list(&account.id, Direction::Sent, |list| {
+                list.apply(found, held, now_ms)
+            })
+            .await
         }
+        (None, Some(invitation)) => {
+            store::update_list(&account.id, Direction::Sent, |list| {
+                list.add_new(invitation)
+            })
+            .await
+        }
+        (None, None) => check(account, Direction::Sent, Due::Check).await,
     }
 }
 
-/// For a bulk job's item whose call may have happened: whether it did, from the provider's
-/// list. What it finds done is recorded as if the answer had come.
+/// For a bulk job's item whose call may have happened: whether it did, asked the cheapest way
+/// (`Client::settle`). What it finds done is recorded as if the answer had come.
 pub(crate) async fn was_done(action: JobAction, item: &Item) -> Result<Effect, Error> {
-    let text = browser::storage_get(&["accounts", "snapshot"]).await?;
-    let stored = Stored::read(&text);
+    let stored = Stored::read(&["accounts"]).await?;
     let account = stored_account(&stored, &item.account)?;
     let now_ms = js_sys::Date::now();
-    let client = Client::new(&account, now_ms);
+    let direction = ListedAction::of(action).map_or(Direction::Sent, ListedAction::direction);
+    let list = store::read_list(&item.account, direction).await?;
+    let held = list.held(now_ms);
+    let client = Client::new(&account, now_ms).with_held(&held);
     let Some(listed) = ListedAction::of(action) else {
-        let Some(invitation) = client.sent_to(&item.target).await? else {
-            return Ok(Effect::NotDone);
+        let target = Target::parse(&item.target)?;
+        let note = crate::input::note_template(item.note.as_deref())?;
+        let send = Action::Send {
+            target: &target,
+            note: note.as_deref(),
         };
-        let with_note = crate::input::note_template(item.note.as_deref())?.is_some();
-        update_ledger(|ledger| ledger.record_sent(&item.account, with_note, now_ms)).await?;
-        store_sent(&item.account, Some(invitation)).await?;
+        return match client.settle(&send).await? {
+            Settled::NotDone { .. } => Ok(Effect::NotDone),
+            Settled::Done(done) => {
+                store::update("ledger", |ledger: &mut Ledger| {
+                    ledger.record_sent(&item.account, note.is_some(), now_ms)
+                })
+                .await?;
+                store_sent(&account, *done, &held).await?;
+                Ok(Effect::Done)
+            }
+        };
+    };
+    let Some(invitation) = list.find(&item.target).cloned() else {
+        // Gone from our list meanwhile: done, here or elsewhere.
         return Ok(Effect::Done);
     };
-    if client.is_pending(listed.direction(), &item.target).await? {
-        return Ok(Effect::NotDone);
+    match client.settle(&listed.on(&invitation)).await? {
+        Settled::NotDone { found } => {
+            if let Some(found) = found {
+                store::update_list(&item.account, direction, |list| {
+                    list.apply(found, &held, now_ms)
+                })
+                .await?;
+            }
+            Ok(Effect::NotDone)
+        }
+        Settled::Done(done) => {
+            if let Withdraw = listed {
+                record_withdrawn(&invitation, now_ms).await?;
+            }
+            handled(&item.account, direction, &item.target, done.found, &held).await?;
+            Ok(Effect::Done)
+        }
     }
-    let snapshot: Snapshot = decode_or_default(stored.snapshot);
-    let listed_before = snapshot.find(listed.direction(), &item.account, &item.target);
-    if let (Withdraw, Some(invitation)) = (listed, listed_before) {
-        record_withdrawn(invitation, now_ms).await?;
-    }
-    update_snapshot(|snapshot| snapshot.without(&item.account, &item.target, now_ms)).await?;
-    Ok(Effect::Done)
 }
 
 /// Remembers whom the account withdrew, whom LinkedIn will not let it invite for a while.
@@ -486,7 +549,10 @@ async fn record_withdrawn(invitation: &Invitation, now_ms: f64) -> Result<(), Er
     else {
         return Ok(());
     };
-    update_ledger(|ledger| ledger.record_withdrawn(&invitation.account, profile, now_ms)).await
+    store::update("ledger", |ledger: &mut Ledger| {
+        ledger.record_withdrawn(&invitation.account, profile, now_ms)
+    })
+    .await
 }
 
 fn answer_of(done: Done) -> Answer {
@@ -498,44 +564,14 @@ fn answer_of(done: Done) -> Answer {
 }
 
 pub(crate) fn stored_account(stored: &Stored, id: &str) -> Result<Account, Error> {
-    accounts::read(stored.accounts)
-        .0
+    stored
+        .accounts()
         .into_iter()
         .find(|account| account.id == id)
         .ok_or_else(|| {
             Error::new(ErrorKind::NotFound)
                 .with_detail("this account was removed or changed in Options; reopen the popup")
         })
-}
-
-/// Re-reads the ledger, changes it and writes it.
-async fn update_ledger(change: impl FnOnce(&mut Ledger)) -> Result<(), Error> {
-    let _writing = LEDGER_WRITES.lock().await;
-    let text = browser::storage_get(&["ledger"]).await?;
-    let mut ledger: Ledger = decode_or_default(Stored::read(&text).ledger);
-    change(&mut ledger);
-    #[derive(Serialize)]
-    struct Written<'a> {
-        ledger: &'a Ledger,
-    }
-    browser::storage_set(&Written { ledger: &ledger }).await
-}
-
-/// Re-reads the snapshot, changes it, writes it and its first screen, and sets the badge.
-async fn update_snapshot(change: impl FnOnce(&mut Snapshot)) -> Result<(), Error> {
-    let _writing = SNAPSHOT_WRITES.lock().await;
-    let text = browser::storage_get(&["snapshot"]).await?;
-    let stored = Stored::read(&text);
-    let mut snapshot: Snapshot = decode_or_default(stored.snapshot);
-    change(&mut snapshot);
-    let badge = snapshot.badge();
-    browser::storage_set(&Written {
-        snapshot: &snapshot,
-        view: snapshot.first_screen(),
-        badge: &badge,
-    })
-    .await?;
-    browser::set_badge(&badge.text, badge.color, &badge.title).await
 }
 
 #[cfg(test)]

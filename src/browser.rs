@@ -1,5 +1,5 @@
-//! Bindings to the chrome.* APIs the backend uses: storage.local, the action's badge and the
-//! alarms. Stored values cross as JSON text: the browser's own JSON.parse and JSON.stringify
+//! Bindings to the chrome.* APIs the backend uses: storage.local and storage.session, the
+//! action's badge and the alarms. Stored values cross as JSON text: the browser's own JSON.parse and JSON.stringify
 //! move a 5,000-invitation snapshot faster, and in less code, than building it field by field.
 
 use crate::error::{Error, ErrorKind};
@@ -14,6 +14,15 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = set, catch)]
     async fn storage_local_set(items: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = remove, catch)]
+    async fn storage_local_remove(keys: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = get, catch)]
+    async fn storage_session_get(keys: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = set, catch)]
+    async fn storage_session_set(items: JsValue) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setBadgeText, catch)]
     async fn action_set_badge_text(details: JsValue) -> Result<JsValue, JsValue>;
@@ -34,12 +43,26 @@ extern "C" {
     fn console_warn(what: &str, code: &str, message: &str);
 }
 
+/// Which storage area: `local` lasts; `session` is kept in memory until the browser closes and
+/// costs no disk write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    Local,
+    Session,
+}
+
 /// The stored values of `keys` as the JSON text of one object (missing keys are absent).
 pub async fn storage_get(keys: &[&str]) -> Result<String, Error> {
+    read(Area::Local, keys).await
+}
+
+pub async fn read(area: Area, keys: &[&str]) -> Result<String, Error> {
     let keys: js_sys::Array = keys.iter().map(|key| JsValue::from_str(key)).collect();
-    let stored = storage_local_get(keys.into())
-        .await
-        .map_err(browser_error)?;
+    let stored = match area {
+        Area::Local => storage_local_get(keys.into()).await,
+        Area::Session => storage_session_get(keys.into()).await,
+    }
+    .map_err(browser_error)?;
     let text = JSON::stringify(&stored).map_err(browser_error)?;
     Ok(String::from(text))
 }
@@ -47,12 +70,31 @@ pub async fn storage_get(keys: &[&str]) -> Result<String, Error> {
 /// Writes each field of `items` under its own key, in one call: one change event, and the
 /// values land together.
 pub async fn storage_set(items: &impl Serialize) -> Result<(), Error> {
+    write(Area::Local, items).await
+}
+
+pub async fn write(area: Area, items: &impl Serialize) -> Result<(), Error> {
     // Our own types always serialize; this only guards against a future map with odd keys.
     let text = serde_json::to_string(items).map_err(|_| {
         Error::new(ErrorKind::Browser).with_detail("the data could not be written as JSON")
     })?;
     let parsed = JSON::parse(&text).map_err(browser_error)?;
-    storage_local_set(parsed).await.map_err(browser_error)?;
+    match area {
+        Area::Local => storage_local_set(parsed).await,
+        Area::Session => storage_session_set(parsed).await,
+    }
+    .map_err(browser_error)?;
+    Ok(())
+}
+
+pub async fn storage_remove(keys: &[String]) -> Result<(), Error> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let keys: js_sys::Array = keys.iter().map(|key| JsValue::from_str(key)).collect();
+    storage_local_remove(keys.into())
+        .await
+        .map_err(browser_error)?;
     Ok(())
 }
 

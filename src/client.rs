@@ -1,15 +1,18 @@
 //! Runs invitation operations for an account: picks the account's provider, sends what it
-//! builds through `http.rs`, fetches pages (together once their number is known), resolves a
-//! profile before inviting when the API needs a member id, checks whether an action took effect
-//! when its answer was lost, and keeps the key out of every error.
+//! builds through `http.rs`, runs the sync engine's checks (`sync.rs`) page by page, lists
+//! everything (pages together once their number is known), resolves a profile before inviting
+//! when the API needs a member id, settles whether an action took effect when its answer was
+//! lost by the cheapest question, and keeps the key out of every error.
 
 use crate::error::{Error, ErrorKind};
 use crate::http::{self, HttpRequest, HttpResponse, DEFAULT_TIMEOUT_MS};
 use crate::input::{self, Target};
-use crate::model::{Account, Cursor, Direction, Invitation, Page, ProviderKind, Relationship};
+use crate::model::{
+    Account, Cursor, Direction, Invitation, Page, ProviderKind, Relationship, RelationshipState,
+};
 use crate::providers::{self, linkup, Action, Api};
+use crate::sync::{Check, Found, Held, Reading, Step};
 use futures_util::{stream, StreamExt, TryStreamExt};
-use serde::Serialize;
 use std::collections::HashSet;
 
 /// A bound on one listing, far above LinkedIn's own limits on pending invitations, so a provider
@@ -19,12 +22,49 @@ const MAX_LISTED: usize = 50_000;
 const CONCURRENT_PAGES: usize = 4;
 
 /// An action that happened.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Done {
     /// The new sent invitation, for a send whose answer or check described it.
     pub invitation: Option<Invitation>,
-    /// True when the answer was lost and a fresh list showed that it took effect.
+    /// True when the answer was lost and a check showed that it took effect.
     pub confirmed_by_check: bool,
+    /// What the list check that settled a lost answer found, for the caller to keep.
+    pub found: Option<Found>,
+}
+
+impl Done {
+    fn answered(invitation: Option<Invitation>) -> Done {
+        Done {
+            invitation,
+            confirmed_by_check: false,
+            found: None,
+        }
+    }
+
+    fn checked(invitation: Option<Invitation>, found: Option<Found>) -> Done {
+        Done {
+            invitation,
+            confirmed_by_check: true,
+            found,
+        }
+    }
+}
+
+/// Whether an action whose answer never came took effect.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Settled {
+    Done(Box<Done>),
+    /// It did not; `found` is what the list check that told it read, if one ran.
+    NotDone {
+        found: Option<Found>,
+    },
+}
+
+/// A check that failed, with the provider's count when a page had given it first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckFailed {
+    pub error: Error,
+    pub total: Option<u64>,
 }
 
 /// Operations on one account. Public methods redact the key from every error they return.
@@ -34,6 +74,9 @@ pub struct Client<'a> {
     /// When the operation started: turns relative ages ("2w") into dates.
     now_ms: f64,
     timeout_ms: u32,
+    /// The list an action changes, as held: a lost answer is then settled by a cheap check of
+    /// it rather than by reading it all.
+    held: Option<&'a Held>,
 }
 
 impl<'a> Client<'a> {
@@ -43,12 +86,75 @@ impl<'a> Client<'a> {
             api: providers::api(account.provider),
             now_ms,
             timeout_ms: DEFAULT_TIMEOUT_MS,
+            held: None,
         }
     }
 
     /// Each request gives up after `timeout_ms` instead of the default 20 s.
     pub fn with_timeout(self, timeout_ms: u32) -> Self {
         Client { timeout_ms, ..self }
+    }
+
+    /// The list the next actions change, as held.
+    pub fn with_held(self, held: &'a Held) -> Self {
+        Client {
+            held: Some(held),
+            ..self
+        }
+    }
+
+    /// What changed in the list of `direction` since `held`, for the fewest calls; with
+    /// `everything`, the whole list read again.
+    pub async fn check(
+        &self,
+        direction: Direction,
+        held: Held,
+        everything: bool,
+    ) -> Result<Found, CheckFailed> {
+        let mut total = None;
+        self.run_check(direction, held, everything, &mut total)
+            .await
+            .map_err(|error| CheckFailed {
+                error: self.redact(error),
+                total,
+            })
+    }
+
+    async fn run_check(
+        &self,
+        direction: Direction,
+        held: Held,
+        everything: bool,
+        total: &mut Option<u64>,
+    ) -> Result<Found, Error> {
+        let reading = Reading {
+            probe_size: self.api.probe_size(direction),
+            reports_total: self.api.reports_total(),
+        };
+        let mut check = match everything {
+            true => Check::relist(held, reading),
+            false => Check::new(held, reading),
+        };
+        loop {
+            match check.next() {
+                Step::Fetch { start, size } => {
+                    let page = self.fetch_page(direction, start.clone(), size).await?;
+                    *total = total.or(page.total);
+                    check.feed(&start, page);
+                }
+                Step::Relist => check.feed_relist(self.list_everything(direction).await?),
+                Step::Done(found) => return Ok(found),
+            }
+        }
+    }
+
+    /// LinkUp's credits left; other providers have none.
+    pub async fn credits(&self) -> Result<u64, Error> {
+        let credits = async {
+            let request = linkup::credits(self.account)?;
+            linkup::decode_credits(&self.fetch(&request).await?)
+        };
+        credits.await.map_err(|e| self.redact(e))
     }
 
     /// One page of `direction`; `size` `None` asks for the largest page the API serves.
@@ -71,7 +177,7 @@ impl<'a> Client<'a> {
     }
 
     /// How many invitations of `direction` are pending: one smallest-page call where the API
-    /// reports a total (LinkUp: 1 credit), else the whole list.
+    /// reports a total (LinkUp: 1 credit), else the whole list. Tests a connection.
     pub async fn pending_count(&self, direction: Direction) -> Result<u64, Error> {
         let count = async {
             if self.api.reports_total() {
@@ -170,85 +276,91 @@ impl<'a> Client<'a> {
     }
 
     /// Sends an action once. When its answer is lost (timeout, dropped connection) the action
-    /// may or may not have happened, so instead of sending it again the list it changes is
-    /// fetched to see.
+    /// may or may not have happened, so instead of sending it again `settle` finds out.
     async fn perform(&self, action: &Action<'_>) -> Result<Done, Error> {
         let request = self.api.action(self.account, action)?;
         match self.fetch(&request).await {
-            Ok(response) => Ok(Done {
-                invitation: self
-                    .api
-                    .decode_action(self.account, action, &response, self.now_ms)?,
-                confirmed_by_check: false,
-            }),
+            Ok(response) => Ok(Done::answered(self.api.decode_action(
+                self.account,
+                action,
+                &response,
+                self.now_ms,
+            )?)),
             Err(lost) if matches!(lost.kind, ErrorKind::Timeout | ErrorKind::Network) => {
-                self.check_after_lost_answer(action, lost).await
+                match self.settle_unredacted(action).await {
+                    Ok(Settled::Done(done)) => Ok(*done),
+                    Ok(Settled::NotDone { .. }) => Err(lost.with_detail(
+                        "The answer was lost; a fresh check shows it was not done. Try again.",
+                    )),
+                    Err(_) => Err(lost.with_detail(
+                        "The answer was lost and Invite Desk could not check whether it was \
+                         done. Refresh the list before trying again.",
+                    )),
+                }
             }
             Err(error) => Err(error),
         }
     }
 
-    async fn check_after_lost_answer(
-        &self,
-        action: &Action<'_>,
-        lost: Error,
-    ) -> Result<Done, Error> {
-        let outcome = match action {
-            Action::Accept(invitation)
-            | Action::Decline(invitation)
-            | Action::Withdraw(invitation) => self
-                .is_listed(action.direction(), &invitation.id)
-                .await
-                .map(|listed| (!listed).then_some(None)),
-            Action::Send { target, .. } => {
-                self.sent_invitation_to(target).await.map(|i| i.map(Some))
-            }
-        };
-        match outcome {
-            Ok(Some(invitation)) => Ok(Done {
-                invitation,
-                confirmed_by_check: true,
-            }),
-            Ok(None) => Err(lost.with_detail(
-                "The answer was lost; a fresh list shows it was not done. Try again.",
-            )),
-            Err(_) => Err(lost.with_detail(
-                "The answer was lost and Invite Desk could not check whether it was done. \
-                 Refresh the list before trying again.",
-            )),
-        }
-    }
-
-    async fn is_listed(&self, direction: Direction, invitation_id: &str) -> Result<bool, Error> {
-        let listed = self.list_everything(direction).await?;
-        Ok(listed
-            .iter()
-            .any(|invitation| invitation.id == invitation_id))
-    }
-
-    async fn sent_invitation_to(&self, target: &Target) -> Result<Option<Invitation>, Error> {
-        let listed = self.list_everything(Direction::Sent).await?;
-        Ok(listed
-            .into_iter()
-            .find(|invitation| is_target(target, invitation)))
-    }
-
-    /// Whether the invitation is still pending in the provider's list of `direction`: how a
-    /// bulk job learns if an action whose answer it never got took effect.
-    pub async fn is_pending(
-        &self,
-        direction: Direction,
-        invitation_id: &str,
-    ) -> Result<bool, Error> {
-        self.is_listed(direction, invitation_id)
+    /// Whether `action`, whose answer never came, took effect, asked the cheapest way: LinkUp's
+    /// `check_invitation` for the one person (1 credit); else a check of the list it changes
+    /// from the one held (a relist when none is), which also finds a new invitation's row.
+    pub async fn settle(&self, action: &Action<'_>) -> Result<Settled, Error> {
+        self.settle_unredacted(action)
             .await
             .map_err(|e| self.redact(e))
     }
 
-    /// The pending invitation the account sent to `profile`, if any.
-    pub async fn sent_to(&self, profile: &str) -> Result<Option<Invitation>, Error> {
-        let found = async { self.sent_invitation_to(&Target::parse(profile)?).await };
-        found.await.map_err(|e| self.redact(e))
+    async fn settle_unredacted(&self, action: &Action<'_>) -> Result<Settled, Error> {
+        let direction = action.direction();
+        let (invitation, target) = match action {
+            Action::Accept(invitation)
+            | Action::Decline(invitation)
+            | Action::Withdraw(invitation) => (Some(*invitation), None),
+            Action::Send { target, .. } => (None, Some(*target)),
+        };
+        if let (Some(invitation), ProviderKind::Linkup) = (invitation, self.account.provider) {
+            if let Some(profile) = &invitation.person.profile_url {
+                let request = linkup::check_invitation(self.account, &Target::parse(profile)?)?;
+                let relationship = linkup::decode_check_invitation(&self.fetch(&request).await?)?;
+                let still = match direction {
+                    Direction::Received => RelationshipState::PendingReceived,
+                    Direction::Sent => RelationshipState::PendingSent,
+                };
+                return Ok(match relationship.state == still {
+                    true => Settled::NotDone { found: None },
+                    false => Settled::Done(Box::new(Done::checked(None, None))),
+                });
+            }
+        }
+        let held = self.held.cloned().unwrap_or_default();
+        let knows_it = invitation.is_none_or(|i| held.ids.contains(&i.id));
+        let found = self
+            .run_check(direction, held, !knows_it, &mut None)
+            .await?;
+        let listed: &[Invitation] = match &found {
+            Found::Changes { added, .. } => added,
+            Found::Everything(all) => all,
+        };
+        let done = match (invitation, target) {
+            (Some(invitation), _) => match &found {
+                Found::Changes { removed, .. } => removed.contains(&invitation.id),
+                Found::Everything(all) => all.iter().all(|i| i.id != invitation.id),
+            }
+            .then(|| Done::checked(None, None)),
+            (None, Some(target)) => listed
+                .iter()
+                .find(|i| is_target(target, i))
+                .map(|i| Done::checked(Some(i.clone()), None)),
+            (None, None) => None,
+        };
+        Ok(match done {
+            Some(done) => Settled::Done(Box::new(Done {
+                found: Some(found),
+                ..done
+            })),
+            None => Settled::NotDone { found: Some(found) },
+        })
     }
 
     async fn fetch_page(

@@ -3,17 +3,16 @@
 //! one twice over: a `jobs` alarm, which wakes a stopped worker, and a timer, because Chrome
 //! runs a packed extension's alarms at most every 30 seconds. `bulk.rs` holds the rules.
 
-use crate::backend::{self, decode_or_default, stored_account, Answer, ListedAction, Stored};
+use crate::backend::{self, stored_account, Answer, ListedAction};
 use crate::browser;
 use crate::bulk::{Effect, Item, Job, JobAction, Outcome};
 use crate::error::Error;
 use crate::input::{self, Target};
 use crate::settings::Settings;
-use crate::snapshot::Snapshot;
+use crate::store::{self, Stored};
 use futures_util::lock::Mutex;
-use serde::Serialize;
 use std::cell::Cell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub const JOBS_ALARM: &str = "jobs";
 /// Finished and stopped jobs kept for the popup to show, besides the active ones.
@@ -24,8 +23,6 @@ const RESCUE_AFTER_MS: f64 = 10_000.0;
 
 /// One step at a time across all jobs: pacing is per account's activity, not per job.
 static STEPS: Mutex<()> = Mutex::new(());
-/// Storage writes of `jobs`, one at a time, each re-reading them first.
-static JOBS_WRITES: Mutex<()> = Mutex::new(());
 
 thread_local! {
     /// When the armed timer fires, so each wake-up is armed once.
@@ -48,21 +45,28 @@ pub enum NewJob {
 
 /// Stores a new job and starts it: the first item runs at once.
 pub async fn start(new: NewJob) -> Result<Answer, Error> {
-    let text = browser::storage_get(&["accounts", "snapshot", "settings"]).await?;
-    let stored = Stored::read(&text);
-    let settings: Settings = decode_or_default(stored.settings);
+    let stored = Stored::read(&["accounts", "settings"]).await?;
+    let settings: Settings = stored.get_or_default("settings");
     let (action, items, pace) = match new {
         NewJob::Listed { action, items } => {
             let listed = ListedAction::of(action).ok_or_else(|| {
                 Error::invalid_input("Intent", "invitations are sent from profiles")
             })?;
-            let snapshot: Snapshot = decode_or_default(stored.snapshot);
+            let mut lists = HashMap::new();
+            for item in &items {
+                if !lists.contains_key(&item.account) {
+                    let list = store::read_list(&item.account, listed.direction()).await?;
+                    lists.insert(item.account.clone(), list);
+                }
+            }
             let mut seen: HashSet<(&str, &str)> = HashSet::new();
             let items: Vec<Item> = items
                 .iter()
                 .filter(|item| seen.insert((&item.account, &item.invitation)))
                 .map(|item| {
-                    let listed = snapshot.find(listed.direction(), &item.account, &item.invitation);
+                    let listed = lists
+                        .get(&item.account)
+                        .and_then(|list| list.find(&item.invitation));
                     let name = listed.map_or("LinkedIn member", |i| i.person.name.as_str());
                     let mut item = Item::new(&item.account, &item.invitation, name, None);
                     // Gone since the popup listed it: nothing to call.
@@ -245,21 +249,12 @@ async fn schedule(jobs: &[Job]) -> Result<(), Error> {
 }
 
 async fn read() -> Result<Vec<Job>, Error> {
-    let text = browser::storage_get(&["jobs"]).await?;
-    Ok(decode_or_default(Stored::read(&text).jobs))
+    Ok(Stored::read(&["jobs"]).await?.get_or_default("jobs"))
 }
 
 /// Re-reads the jobs, changes them and writes them.
 async fn update<T>(change: impl FnOnce(&mut Vec<Job>) -> T) -> Result<T, Error> {
-    let _writing = JOBS_WRITES.lock().await;
-    let mut jobs = read().await?;
-    let changed = change(&mut jobs);
-    #[derive(Serialize)]
-    struct Written<'a> {
-        jobs: &'a [Job],
-    }
-    browser::storage_set(&Written { jobs: &jobs }).await?;
-    Ok(changed)
+    store::update("jobs", change).await
 }
 
 async fn change_job(id: &str, change: impl FnOnce(&mut Job)) -> Result<(), Error> {

@@ -8,18 +8,22 @@ pub mod backend;
 pub mod browser;
 pub mod bulk;
 pub mod client;
+pub mod cost;
 pub mod error;
 pub mod export;
 pub mod http;
 pub mod input;
 pub mod jobs;
 pub mod limits;
+pub mod lists;
 pub mod model;
 pub mod pacing;
 pub mod providers;
 pub mod search;
 pub mod settings;
 pub mod snapshot;
+pub mod store;
+pub mod sync;
 
 use error::Error;
 use model::ProviderKind;
@@ -68,19 +72,17 @@ pub async fn start() -> Result<(), JsValue> {
     backend::start().await.map_err(to_js_error)
 }
 
-/// Service worker: accounts changed; refresh every list of every account.
+/// Service worker: accounts changed; lists of removed accounts go, new ones are read.
 #[wasm_bindgen]
-pub async fn refresh() -> Result<(), JsValue> {
-    backend::refresh(backend::EVERYTHING)
-        .await
-        .map_err(to_js_error)
+pub async fn accounts_changed() -> Result<(), JsValue> {
+    backend::accounts_changed().await.map_err(to_js_error)
 }
 
 /// Service worker: an alarm fired.
 #[wasm_bindgen]
 pub async fn on_alarm(name: String) -> Result<(), JsValue> {
     match name.as_str() {
-        backend::REFRESH_ALARM => backend::refresh(backend::RECEIVED).await,
+        backend::REFRESH_ALARM => backend::sync(sync::Occasion::Schedule).await,
         jobs::JOBS_ALARM => jobs::advance().await,
         _ => Ok(()),
     }
@@ -93,6 +95,62 @@ pub async fn handle_intent(intent: JsValue) -> Result<JsValue, JsValue> {
     let intent = backend::read_intent(&json_text(&intent)).map_err(to_js_error)?;
     let answer = backend::handle_intent(intent).await.map_err(to_js_error)?;
     Ok(to_js(&answer))
+}
+
+/// Popup: every pending invitation of every account, received and sent, each merged newest
+/// first; read from storage once the first screen is up.
+#[wasm_bindgen]
+pub async fn read_lists() -> Result<JsValue, JsValue> {
+    let lists = store::read_all_lists().await.map_err(to_js_error)?;
+    Ok(to_js(&lists))
+}
+
+/// Popup: when each account was last checked, latest of its two lists.
+#[wasm_bindgen]
+pub async fn last_checked() -> Result<JsValue, JsValue> {
+    let checked = store::last_checked().await.map_err(to_js_error)?;
+    Ok(to_js(&checked))
+}
+
+/// Popup: what its Refresh button costs, in words, for the accounts of the stored view.
+#[wasm_bindgen]
+pub fn refresh_cost(accounts: JsValue) -> Result<String, JsValue> {
+    let accounts: Vec<snapshot::AccountStatus> =
+        from_js(&accounts, "Accounts", "the accounts could not be read")?;
+    Ok(cost::refresh(&accounts))
+}
+
+/// Popup: when an account was last checked ("checked 3 minutes ago").
+#[wasm_bindgen]
+pub fn checked_label(checked_at_ms: f64, now_ms: f64) -> String {
+    age::checked_label(checked_at_ms, now_ms)
+}
+
+/// Options page: what a day of staying in sync costs an account at `settings`, in words.
+#[wasm_bindgen]
+pub fn daily_cost(settings: JsValue, account: JsValue) -> Result<String, JsValue> {
+    let settings: settings::Settings = from_js_or_default(&settings);
+    let account: snapshot::AccountStatus =
+        from_js(&account, "Account", "the account could not be read")?;
+    let provider = account.provider.ok_or_else(|| {
+        to_js_error(Error::invalid_input(
+            "Account",
+            "this account's provider is unknown",
+        ))
+    })?;
+    let day = cost::daily(
+        &settings,
+        provider,
+        account.received_count.unwrap_or(0),
+        account.sent_count.unwrap_or(0),
+    );
+    Ok(day.describe())
+}
+
+/// Options page: what the check intervals cost a day, for the hint under them.
+#[wasm_bindgen]
+pub fn poll_cost_hint(settings: JsValue) -> String {
+    cost::poll_hint(&from_js_or_default(&settings))
 }
 
 /// Popup: the age shown next to an invitation ("3 days ago").
@@ -163,6 +221,12 @@ pub fn list_csv(invitations: JsValue, accounts: JsValue, now_ms: f64) -> Result<
     let accounts: Vec<snapshot::AccountStatus> =
         from_js(&accounts, "Accounts", "the accounts could not be read")?;
     Ok(export::list_csv(&invitations, &accounts, now_ms))
+}
+
+/// Options page: the stored settings with the default of each one missing.
+#[wasm_bindgen]
+pub fn settings_with_defaults(settings: JsValue) -> JsValue {
+    to_js(&from_js_or_default::<settings::Settings>(&settings))
 }
 
 /// Options page: throws the first setting to correct, named by its field.

@@ -117,6 +117,18 @@ serde_by_name!(Direction {
     Sent = "sent",
 });
 
+impl Direction {
+    pub const BOTH: [Direction; 2] = [Direction::Received, Direction::Sent];
+
+    /// Its name, as stored and as the pages know it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Received => "received",
+            Direction::Sent => "sent",
+        }
+    }
+}
+
 wire_object! {
     /// The other person of an invitation. URLs are kept only when safe to open (see
     /// `safe_*_url`).

@@ -4,14 +4,19 @@
 //! reads, so a hand-edited or older value can never lift a cap above LinkedIn's limits.
 
 use crate::error::Error;
-use crate::model::Plan;
+use crate::model::{Direction, Plan};
 use crate::pacing::Pace;
 use crate::providers::wire::wire_object;
 
 wire_object! {
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct Settings {
+        /// How often received invitations are checked, and the badge with them.
         pub poll_minutes: f64 = DEFAULT.poll_minutes,
+        /// How often sent invitations are checked: they change mostly through our own actions.
+        pub sent_check_minutes: f64 = DEFAULT.sent_check_minutes,
+        /// How often every list is read in full, to catch what a check cannot see.
+        pub reconcile_hours: f64 = DEFAULT.reconcile_hours,
         pub weekly_cap_free: f64 = DEFAULT.weekly_cap_free,
         pub weekly_cap_premium: f64 = DEFAULT.weekly_cap_premium,
         /// Between accepts, declines and withdrawals.
@@ -25,6 +30,8 @@ wire_object! {
 
 const DEFAULT: Settings = Settings {
     poll_minutes: 15.0,
+    sent_check_minutes: 60.0,
+    reconcile_hours: 24.0,
     weekly_cap_free: 100.0,
     weekly_cap_premium: 200.0,
     action_delay_min_s: 5.0,
@@ -54,6 +61,20 @@ const POLL_MINUTES: Bounds = Bounds {
     min: 1.0,
     max: 24.0 * 60.0,
     unit: Some(("minutes", 1.0)),
+};
+const SENT_CHECK_MINUTES: Bounds = Bounds {
+    field: "Check sent invitations every (minutes)",
+    min: 1.0,
+    max: 24.0 * 60.0,
+    unit: Some(("minutes", 1.0)),
+};
+/// At least hourly would cost as much as never checking cheaply; a week keeps pictures and
+/// headlines fresh enough.
+const RECONCILE_HOURS: Bounds = Bounds {
+    field: "Read every list in full every (hours)",
+    min: 1.0,
+    max: 7.0 * 24.0,
+    unit: Some(("hours", 3600.0)),
 };
 /// LinkedIn allows about 150 a week on a free account and 200 to 250 on Premium.
 const FREE_CAP: Bounds = Bounds {
@@ -125,6 +146,22 @@ impl Settings {
         POLL_MINUTES.clamp(self.poll_minutes, DEFAULT.poll_minutes)
     }
 
+    /// How long after a check of `direction` the next one is due, in milliseconds.
+    pub fn check_interval_ms(&self, direction: Direction) -> f64 {
+        let minutes = match direction {
+            Direction::Received => self.poll_minutes(),
+            Direction::Sent => {
+                SENT_CHECK_MINUTES.clamp(self.sent_check_minutes, DEFAULT.sent_check_minutes)
+            }
+        };
+        minutes * 60_000.0
+    }
+
+    /// How long after a full read of a list the next one is due, in milliseconds.
+    pub fn reconcile_interval_ms(&self) -> f64 {
+        RECONCILE_HOURS.clamp(self.reconcile_hours, DEFAULT.reconcile_hours) * 3_600_000.0
+    }
+
     /// Invitations an account on `plan` may send in any 7 days.
     pub fn weekly_cap(&self, plan: Plan) -> u32 {
         let capped = match plan {
@@ -153,6 +190,8 @@ impl Settings {
     /// The first value the options page must correct, named by its field.
     pub fn check(&self) -> Result<(), Error> {
         POLL_MINUTES.check(self.poll_minutes, false)?;
+        SENT_CHECK_MINUTES.check(self.sent_check_minutes, false)?;
+        RECONCILE_HOURS.check(self.reconcile_hours, false)?;
         FREE_CAP.check(self.weekly_cap_free, true)?;
         PREMIUM_CAP.check(self.weekly_cap_premium, true)?;
         ACTION_DELAY.check_range(self.action_delay_min_s, self.action_delay_max_s)?;
@@ -173,6 +212,12 @@ mod tests {
         let settings = read("{}");
         assert_eq!(settings, Settings::default());
         assert_eq!(settings.poll_minutes(), 15.0);
+        assert_eq!(
+            settings.check_interval_ms(Direction::Received),
+            15.0 * 60_000.0
+        );
+        assert_eq!(settings.check_interval_ms(Direction::Sent), 60.0 * 60_000.0);
+        assert_eq!(settings.reconcile_interval_ms(), 24.0 * 3_600_000.0);
         assert_eq!(settings.weekly_cap(Plan::Free), 100);
         assert_eq!(settings.weekly_cap(Plan::Premium), 200);
         assert_eq!(settings.action_pace(), Pace::seconds(5.0, 20.0));

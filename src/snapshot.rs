@@ -1,31 +1,28 @@
-//! What the popup shows and the badge counts, as stored: every pending invitation of every
-//! account in one list per direction, newest first, with each account's last error. The popup
-//! paints `first_screen()` (stored apart, small) before it reads the rest. Pure: `backend.rs`
-//! fetches, reads and writes.
+//! What the popup paints first and the badge counts: the accounts with their counts and
+//! errors, and the first rows of the received and sent lists of every account merged newest
+//! first. The worker stores it as `view` (small, whatever the lists' size) beside the lists
+//! themselves (`lists.rs`), and the badge with it. Pure: the worker reads and writes.
 
+use crate::age::later;
 use crate::error::{Error, ErrorKind};
+use crate::lists::Head;
 use crate::model::{Account, Direction, Invitation, Plan, ProviderKind};
 use serde::{Deserialize, Serialize};
 
 /// Rows per direction in the first screen: two popup heights; the rest comes after first paint.
 pub const FIRST_SCREEN_ROWS: usize = 12;
 
-/// How long an invitation acted on stays out of fetched lists: a provider may list it for a
-/// while after the action, and a refresh that started before the action brings it back.
-pub const HANDLED_MEMORY_MS: f64 = 10.0 * 60.0 * 1000.0;
-
+/// The popup's first screen, stored as `view`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Snapshot {
+pub struct View {
     pub accounts: Vec<AccountStatus>,
-    /// How many invitations there are, also when `received`/`sent` hold only the first screen.
-    pub received_count: usize,
-    pub sent_count: usize,
+    /// How many invitations there are in all: the providers' counts.
+    pub received_count: u64,
+    pub sent_count: u64,
+    /// The first rows of each direction, every account merged, newest first.
     pub received: Vec<Invitation>,
     pub sent: Vec<Invitation>,
-    pub handled: Vec<Handled>,
-    /// When the last refresh of every account ended.
-    pub refreshed_at_ms: Option<f64>,
 }
 
 /// One account as the popup needs it: never its key.
@@ -36,8 +33,11 @@ pub struct AccountStatus {
     /// `None` when the stored account cannot be read.
     pub provider: Option<ProviderKind>,
     pub plan: Plan,
-    /// When its lists were last fetched; `None` if they never were.
-    pub fetched_at_ms: Option<f64>,
+    /// The provider's counts; `None` before the first check.
+    pub received_count: Option<u64>,
+    pub sent_count: Option<u64>,
+    /// When a check last found something or failed (session storage has every check).
+    pub checked_at_ms: Option<f64>,
     pub error: Option<Error>,
 }
 
@@ -48,25 +48,34 @@ impl AccountStatus {
             label: account.label.clone(),
             provider: Some(account.provider),
             plan: account.plan,
-            fetched_at_ms: None,
+            received_count: None,
+            sent_count: None,
+            checked_at_ms: None,
             error: None,
+        }
+    }
+
+    /// An account whose stored entry cannot be used, with why.
+    pub fn unreadable(id: String, label: String, error: Error) -> Self {
+        AccountStatus {
+            id,
+            label,
+            provider: None,
+            plan: Plan::Free,
+            received_count: None,
+            sent_count: None,
+            checked_at_ms: None,
+            error: Some(error),
         }
     }
 }
 
-/// An invitation acted on at `at_ms`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Handled {
-    pub account: String,
-    pub id: String,
-    pub at_ms: f64,
-}
-
-/// One account's refresh: each direction fetched (`Some`) or left as it was (`None`).
-#[derive(Debug, Default)]
-pub struct Fetched {
-    pub received: Option<Result<Vec<Invitation>, Error>>,
-    pub sent: Option<Result<Vec<Invitation>, Error>>,
+/// One list as the view needs it: its head and its first rows.
+pub struct ListTop<'a> {
+    pub account: &'a str,
+    pub direction: Direction,
+    pub head: &'a Head,
+    pub rows: Vec<Invitation>,
 }
 
 /// What the toolbar icon shows; stored as `badge` for the worker to set on wake.
@@ -80,127 +89,43 @@ pub struct Badge {
 pub const BADGE_BLUE: &str = "#0A66C2";
 pub const BADGE_RED: &str = "#D93025";
 
-impl Snapshot {
-    /// The snapshot after refreshing `accounts`. A list that failed to load keeps its last
-    /// version (nothing vanishes from view) and the account carries the error; removed accounts
-    /// leave; `unreadable` are stored accounts that could not be read.
-    pub fn refreshed(
-        &self,
-        accounts: &[Account],
-        fetched: Vec<Fetched>,
-        unreadable: Vec<AccountStatus>,
-        now_ms: f64,
-    ) -> Snapshot {
+impl View {
+    /// The view of `accounts` from their lists; `unreadable` are stored accounts that could not
+    /// be read.
+    pub fn of(accounts: &[Account], unreadable: Vec<AccountStatus>, lists: Vec<ListTop>) -> View {
+        let mut view = View::default();
         let mut received = Vec::new();
         let mut sent = Vec::new();
-        let mut statuses = Vec::new();
-        for (account, fetched) in accounts.iter().zip(fetched) {
-            let last = self.accounts.iter().find(|status| status.id == account.id);
+        for account in accounts {
             let mut status = AccountStatus::of(account);
-            let mut error = None;
-            let mut fetched_any = false;
-            for (result, previous, into) in [
-                (fetched.received, &self.received, &mut received),
-                (fetched.sent, &self.sent, &mut sent),
-            ] {
-                match result {
-                    Some(Ok(fresh)) => {
-                        into.extend(fresh);
-                        fetched_any = true;
-                    }
-                    failed_or_not_fetched => {
-                        if let Some(Err(failure)) = failed_or_not_fetched {
-                            error.get_or_insert(failure);
-                        }
-                        into.extend(of_account(previous, &account.id));
-                    }
+            for list in lists.iter().filter(|list| list.account == account.id) {
+                let known = list.head.checked_at_ms.is_some() || list.head.total.is_some();
+                let count = known.then(|| list.head.count());
+                match list.direction {
+                    Direction::Received => status.received_count = count,
+                    Direction::Sent => status.sent_count = count,
+                }
+                status.checked_at_ms = later(status.checked_at_ms, list.head.checked_at_ms);
+                if status.error.is_none() {
+                    status.error = list.head.error.clone();
                 }
             }
-            let untouched = !fetched_any && error.is_none();
-            status.fetched_at_ms = match last {
-                _ if fetched_any && error.is_none() => Some(now_ms),
-                Some(last) => last.fetched_at_ms,
-                None => None,
-            };
-            status.error = match last {
-                Some(last) if untouched => last.error.clone(),
-                _ => error,
-            };
-            statuses.push(status);
+            view.received_count += status.received_count.unwrap_or(0);
+            view.sent_count += status.sent_count.unwrap_or(0);
+            view.accounts.push(status);
         }
-        statuses.extend(unreadable);
-        let handled: Vec<Handled> = self
-            .handled
-            .iter()
-            .filter(|handled| now_ms - handled.at_ms < HANDLED_MEMORY_MS)
-            .cloned()
-            .collect();
-        let keep = |invitation: &Invitation| {
-            !handled
-                .iter()
-                .any(|h| h.account == invitation.account && h.id == invitation.id)
-        };
-        received.retain(keep);
-        sent.retain(keep);
-        Snapshot {
-            accounts: statuses,
-            received_count: received.len(),
-            sent_count: sent.len(),
-            received: newest_first(received),
-            sent: newest_first(sent),
-            handled,
-            refreshed_at_ms: Some(now_ms),
+        view.accounts.extend(unreadable);
+        for list in lists {
+            if accounts.iter().any(|account| account.id == list.account) {
+                match list.direction {
+                    Direction::Received => received.extend(list.rows),
+                    Direction::Sent => sent.extend(list.rows),
+                }
+            }
         }
-    }
-
-    /// After an action took effect, or the provider said the invitation is gone: it leaves its
-    /// list and stays out of lists fetched in the next minutes.
-    pub fn without(&mut self, account: &str, id: &str, now_ms: f64) {
-        for list in [&mut self.received, &mut self.sent] {
-            list.retain(|invitation| !(invitation.account == account && invitation.id == id));
-        }
-        self.received_count = self.received.len();
-        self.sent_count = self.sent.len();
-        self.handled
-            .retain(|h| now_ms - h.at_ms < HANDLED_MEMORY_MS);
-        self.handled.push(Handled {
-            account: account.into(),
-            id: id.into(),
-            at_ms: now_ms,
-        });
-    }
-
-    /// A new sent invitation, in its place by age.
-    pub fn with_sent(&mut self, invitation: Invitation) {
-        self.sent
-            .retain(|known| !(known.account == invitation.account && known.id == invitation.id));
-        self.sent.push(invitation);
-        self.sent = newest_first(std::mem::take(&mut self.sent));
-        self.sent_count = self.sent.len();
-    }
-
-    pub fn find(&self, direction: Direction, account: &str, id: &str) -> Option<&Invitation> {
-        let list = match direction {
-            Direction::Received => &self.received,
-            Direction::Sent => &self.sent,
-        };
-        list.iter()
-            .find(|invitation| invitation.account == account && invitation.id == id)
-    }
-
-    /// The part the popup paints before anything else: the counts, the accounts and the first
-    /// rows of each list.
-    pub fn first_screen(&self) -> Snapshot {
-        let first = |list: &[Invitation]| list.iter().take(FIRST_SCREEN_ROWS).cloned().collect();
-        Snapshot {
-            accounts: self.accounts.clone(),
-            received_count: self.received_count,
-            sent_count: self.sent_count,
-            received: first(&self.received),
-            sent: first(&self.sent),
-            handled: Vec::new(),
-            refreshed_at_ms: self.refreshed_at_ms,
-        }
+        view.received = first_rows(newest_first(received));
+        view.sent = first_rows(newest_first(sent));
+        view
     }
 
     /// Pending received invitations over all accounts; a red `!` naming the account instead
@@ -245,13 +170,9 @@ impl Snapshot {
     }
 }
 
-fn of_account<'a>(
-    list: &'a [Invitation],
-    account: &'a str,
-) -> impl Iterator<Item = Invitation> + 'a {
-    list.iter()
-        .filter(move |invitation| invitation.account == account)
-        .cloned()
+fn first_rows(mut rows: Vec<Invitation>) -> Vec<Invitation> {
+    rows.truncate(FIRST_SCREEN_ROWS);
+    rows
 }
 
 /// Newest first; invitations of unknown age last; otherwise the provider's order.
@@ -282,10 +203,6 @@ mod tests {
         }
     }
 
-    fn received(id: &str, account: &str, sent_at: f64) -> Invitation {
-        invitation(id, account, Direction::Received, sent_at)
-    }
-
     fn account(id: &str) -> Account {
         Account {
             id: id.into(),
@@ -298,152 +215,86 @@ mod tests {
         }
     }
 
+    fn head(total: u64, error: Option<ErrorKind>) -> Head {
+        Head {
+            total: Some(total),
+            checked_at_ms: Some(7.0),
+            error: error.map(Error::new),
+            ..Head::default()
+        }
+    }
+
     fn ids(list: &[Invitation]) -> Vec<&str> {
         list.iter().map(|i| i.id.as_str()).collect()
     }
 
-    fn ok(list: Vec<Invitation>) -> Option<Result<Vec<Invitation>, Error>> {
-        Some(Ok(list))
-    }
-
-    fn both(received: Vec<Invitation>) -> Fetched {
-        Fetched {
-            received: ok(received),
-            sent: ok(Vec::new()),
-        }
-    }
-
     #[test]
-    fn lists_of_all_accounts_merge_newest_first_with_undated_last() {
-        let mut undated = received("undated", "a", 0.0);
+    fn the_view_merges_every_accounts_first_rows_newest_first_with_the_providers_counts() {
+        let (a, b) = (head(1500, None), head(3, None));
+        let mut undated = invitation("undated", "a", Direction::Received, 0.0);
         undated.sent_at_ms = None;
-        let fetched = vec![
-            both(vec![received("a1", "a", 5.0), undated]),
-            both(vec![received("b1", "b", 9.0), received("b2", "b", 1.0)]),
+        let many =
+            (0..20).map(|n| invitation(&format!("a{n}"), "a", Direction::Received, f64::from(n)));
+        let lists = vec![
+            ListTop {
+                account: "a",
+                direction: Direction::Received,
+                head: &a,
+                rows: many.chain([undated]).collect(),
+            },
+            ListTop {
+                account: "b",
+                direction: Direction::Received,
+                head: &b,
+                rows: vec![invitation("b1", "b", Direction::Received, 100.0)],
+            },
         ];
-        let next = Snapshot::default().refreshed(
-            &[account("a"), account("b")],
-            fetched,
-            Vec::new(),
-            100.0,
+        let view = View::of(&[account("a"), account("b")], Vec::new(), lists);
+        assert_eq!(
+            view.received_count, 1503,
+            "the providers' totals, not the rows held"
         );
-        assert_eq!(ids(&next.received), ["b1", "a1", "b2", "undated"]);
-        assert_eq!(next.received_count, 4);
-        assert_eq!(next.accounts[1].fetched_at_ms, Some(100.0));
-        assert_eq!(next.refreshed_at_ms, Some(100.0));
+        assert_eq!(view.received.len(), FIRST_SCREEN_ROWS);
+        assert_eq!(ids(&view.received)[..3], ["b1", "a19", "a18"]);
+        assert_eq!(view.accounts[0].received_count, Some(1500));
+        assert_eq!(view.accounts[1].checked_at_ms, Some(7.0));
+        assert_eq!(view.sent_count, 0);
+        assert_eq!(view.accounts[0].sent_count, None, "never checked");
     }
 
     #[test]
-    fn a_failed_list_keeps_its_last_version_and_the_error() {
-        let before = Snapshot::default().refreshed(
-            &[account("a"), account("b"), account("gone")],
-            vec![
-                both(vec![received("a1", "a", 1.0)]),
-                both(vec![received("b1", "b", 2.0)]),
-                both(vec![received("g1", "gone", 3.0)]),
-            ],
-            Vec::new(),
-            50.0,
-        );
-        let failed = Fetched {
-            received: Some(Err(Error::new(ErrorKind::Timeout))),
-            sent: ok(Vec::new()),
-        };
-        let next = before.refreshed(
-            &[account("a"), account("b")],
-            vec![both(vec![received("a2", "a", 4.0)]), failed],
-            Vec::new(),
-            100.0,
-        );
-        assert_eq!(ids(&next.received), ["a2", "b1"], "b1 kept, gone's left");
-        assert_eq!(next.accounts.len(), 2);
-        assert_eq!(next.accounts[1].fetched_at_ms, Some(50.0));
+    fn an_accounts_error_shows_and_a_removed_accounts_list_does_not() {
+        let failing = head(4, Some(ErrorKind::Timeout));
+        let gone = head(9, None);
+        let lists = vec![
+            ListTop {
+                account: "a",
+                direction: Direction::Sent,
+                head: &failing,
+                rows: vec![invitation("s1", "a", Direction::Sent, 1.0)],
+            },
+            ListTop {
+                account: "gone",
+                direction: Direction::Received,
+                head: &gone,
+                rows: vec![invitation("g1", "gone", Direction::Received, 1.0)],
+            },
+        ];
+        let unreadable =
+            AccountStatus::unreadable("x".into(), "X".into(), Error::new(ErrorKind::InvalidInput));
+        let view = View::of(&[account("a")], vec![unreadable], lists);
+        assert_eq!(ids(&view.sent), ["s1"], "rows stay when a check fails");
+        assert!(view.received.is_empty());
+        assert_eq!(view.received_count, 0);
+        assert_eq!(view.accounts.len(), 2);
         assert_eq!(
-            next.accounts[1].error.as_ref().map(|e| e.kind),
+            view.accounts[0].error.as_ref().map(|e| e.kind),
             Some(ErrorKind::Timeout)
         );
-        assert_eq!(next.accounts[0].error, None);
     }
 
-    #[test]
-    fn a_direction_not_fetched_stays_as_it_was_with_its_error() {
-        let before = Snapshot {
-            sent: vec![invitation("s1", "a", Direction::Sent, 1.0)],
-            accounts: vec![AccountStatus {
-                error: Some(Error::new(ErrorKind::Unauthorized)),
-                ..AccountStatus::of(&account("a"))
-            }],
-            ..Snapshot::default()
-        };
-        let received_only = Fetched {
-            received: Some(Err(Error::new(ErrorKind::Unauthorized))),
-            sent: None,
-        };
-        let next = before.refreshed(&[account("a")], vec![received_only], Vec::new(), 9.0);
-        assert_eq!(ids(&next.sent), ["s1"]);
-        assert_eq!(next.sent_count, 1);
-        assert_eq!(
-            next.accounts[0].error.as_ref().map(|e| e.kind),
-            Some(ErrorKind::Unauthorized)
-        );
-    }
-
-    #[test]
-    fn an_invitation_acted_on_stays_gone_from_lists_fetched_soon_after() {
-        let mut snapshot = Snapshot::default().refreshed(
-            &[account("a")],
-            vec![both(vec![received("1", "a", 2.0), received("2", "a", 1.0)])],
-            Vec::new(),
-            0.0,
-        );
-        snapshot.without("a", "1", 1_000.0);
-        assert_eq!(ids(&snapshot.received), ["2"]);
-        assert_eq!(snapshot.received_count, 1);
-        // A list fetched before the accept reached the provider still holds it.
-        let stale = vec![both(vec![received("1", "a", 2.0), received("2", "a", 1.0)])];
-        let next = snapshot.refreshed(&[account("a")], stale, Vec::new(), 2_000.0);
-        assert_eq!(ids(&next.received), ["2"]);
-        // Long after, the provider's list is believed again.
-        let later = vec![both(vec![received("1", "a", 2.0)])];
-        let much_later = next.refreshed(
-            &[account("a")],
-            later,
-            Vec::new(),
-            1_000.0 + HANDLED_MEMORY_MS,
-        );
-        assert_eq!(ids(&much_later.received), ["1"]);
-        assert!(much_later.handled.is_empty());
-    }
-
-    #[test]
-    fn a_new_sent_invitation_goes_in_by_age() {
-        let mut snapshot = Snapshot::default();
-        snapshot.with_sent(invitation("old", "a", Direction::Sent, 1.0));
-        snapshot.with_sent(invitation("new", "a", Direction::Sent, 5.0));
-        snapshot.with_sent(invitation("new", "a", Direction::Sent, 5.0));
-        assert_eq!(ids(&snapshot.sent), ["new", "old"]);
-        assert_eq!(snapshot.sent_count, 2);
-        assert!(snapshot.find(Direction::Sent, "a", "old").is_some());
-        assert!(snapshot.find(Direction::Received, "a", "old").is_none());
-        assert!(snapshot.find(Direction::Sent, "b", "old").is_none());
-    }
-
-    #[test]
-    fn the_first_screen_holds_the_counts_and_the_first_rows() {
-        let many = (0..60)
-            .map(|n| received(&n.to_string(), "a", f64::from(n)))
-            .collect();
-        let snapshot =
-            Snapshot::default().refreshed(&[account("a")], vec![both(many)], Vec::new(), 1.0);
-        let first = snapshot.first_screen();
-        assert_eq!(first.received.len(), FIRST_SCREEN_ROWS);
-        assert_eq!(first.received_count, 60);
-        assert_eq!(first.received[0].id, "59");
-        assert_eq!(first.accounts, snapshot.accounts);
-    }
-
-    fn with_counts(received: usize, errors: &[Option<ErrorKind>]) -> Snapshot {
-        Snapshot {
+    fn with_counts(received: u64, errors: &[Option<ErrorKind>]) -> View {
+        View {
             accounts: errors
                 .iter()
                 .enumerate()
@@ -453,7 +304,7 @@ mod tests {
                 })
                 .collect(),
             received_count: received,
-            ..Snapshot::default()
+            ..View::default()
         }
     }
 
@@ -495,16 +346,12 @@ mod tests {
     }
 
     #[test]
-    fn snapshot_round_trips_through_storage_json() {
-        let mut snapshot = with_counts(0, &[Some(ErrorKind::RateLimited)]);
-        snapshot.without("0", "x", 3.0);
-        let stored = serde_json::to_value(&snapshot).unwrap();
+    fn the_view_round_trips_through_storage_json() {
+        let view = with_counts(3, &[Some(ErrorKind::RateLimited)]);
+        let stored = serde_json::to_value(&view).unwrap();
         assert_eq!(stored["accounts"][0]["error"]["code"], "rate_limited");
-        assert_eq!(
-            serde_json::from_value::<Snapshot>(stored).unwrap(),
-            snapshot
-        );
-        let older: Snapshot = serde_json::from_str(r#"{"accounts": []}"#).unwrap();
-        assert_eq!(older, Snapshot::default());
+        assert_eq!(serde_json::from_value::<View>(stored).unwrap(), view);
+        let older: View = serde_json::from_str(r#"{"accounts": []}"#).unwrap();
+        assert_eq!(older, View::default());
     }
 }

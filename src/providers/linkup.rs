@@ -20,12 +20,18 @@ pub const DEFAULT_BASE_URL: &str = "https://api.linkupapi.com";
 /// The largest `count` LinkUp serves in one call. Credits are charged per 50 results whatever the
 /// page size, so the largest page costs the fewest calls and no extra credits.
 pub const MAX_PAGE_SIZE: u32 = 1000;
+/// The most results one credit buys (linkup.md §3.1): the page size of the sync engine's checks.
+pub const RESULTS_PER_CREDIT: u32 = 50;
 
 pub struct Linkup;
 
 impl Api for Linkup {
     fn max_page_size(&self, _: Direction) -> u32 {
         MAX_PAGE_SIZE
+    }
+
+    fn probe_size(&self, _: Direction) -> u32 {
+        RESULTS_PER_CREDIT
     }
 
     fn list(
@@ -129,6 +135,33 @@ pub fn check_invitation(account: &Account, target: &Target) -> Result<HttpReques
     let mut request = network_request(account, "check_invitation", target_params(target))?;
     request.retryable = true;
     Ok(request)
+}
+
+/// `GET /v2/credits`: the key's credit balance, free (linkup.md §1, 3P).
+pub fn credits(account: &Account) -> Result<HttpRequest, Error> {
+    let mut url = base_url(account, DEFAULT_BASE_URL)?;
+    url.push_str("/v2/credits");
+    Ok(HttpRequest {
+        method: Method::Get,
+        url,
+        headers: vec![("x-api-key", account.api_key.expose().to_owned())],
+        body: None,
+        retryable: true,
+    })
+}
+
+/// The balance in `data`. Its field name is not documented (3P clients differ): `credits`,
+/// `balance` and `remaining` are read, in that order.
+pub fn decode_credits(response: &HttpResponse) -> Result<u64, Error> {
+    let data: CreditsData = parse_json(decode_envelope(response)?.get())?;
+    let balance = data.credits.or(data.balance).or(data.remaining);
+    balance
+        .filter(|b| b.is_finite() && *b >= 0.0)
+        .map(|b| b as u64)
+        .ok_or_else(|| {
+            Error::new(ErrorKind::BadResponse)
+                .with_detail("LinkUp's answer gives no credit balance")
+        })
 }
 
 pub fn decode_check_invitation(response: &HttpResponse) -> Result<Relationship, Error> {
@@ -281,6 +314,15 @@ wire_object! {
         "sender" | "recipient" => sender: Option<NamedPerson>,
         sent_time: Option<String>,
         sent_time_days: Option<f64>,
+    }
+}
+
+wire_object! {
+    /// The `data` of `GET /v2/credits`.
+    struct CreditsData {
+        credits: Option<f64>,
+        balance: Option<f64>,
+        remaining: Option<f64>,
     }
 }
 

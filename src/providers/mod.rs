@@ -45,8 +45,14 @@ pub trait Api {
     /// The largest page the API serves for `direction`: listing then costs the fewest calls.
     fn max_page_size(&self, direction: Direction) -> u32;
 
-    /// Whether a list page says how many invitations there are in all, so that counting takes
-    /// one smallest page instead of the whole list.
+    /// The page size of the sync engine's own reads: the largest page one call of the smallest
+    /// cost serves. By default the largest page: each call costs the same.
+    fn probe_size(&self, direction: Direction) -> u32 {
+        self.max_page_size(direction)
+    }
+
+    /// Whether a list page says how many invitations there are in all (and pages start at any
+    /// offset), so that counting takes one smallest page instead of the whole list.
     fn reports_total(&self) -> bool {
         true
     }

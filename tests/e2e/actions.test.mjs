@@ -1,10 +1,10 @@
 // One click on an invitation, as a user makes it: accept, decline, withdraw, send with a note.
 // Each is checked where it matters: the popup (progress, then the result), the badge, the stored
-// snapshot, and the emulator, which must have received the request exactly once.
+// stored lists, and the emulator, which must have received the request exactly once.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { freshEmulatorAndBrowser, fullName, linkup, newestFirst, personOf, storedAccount, unipile } from './lib/e2e-scenario.mjs';
-import { screenshot, waitForBadge } from './lib/extension.mjs';
+import { screenshot, storedLists, waitForBadge } from './lib/extension.mjs';
 
 const session = freshEmulatorAndBrowser();
 
@@ -19,7 +19,7 @@ async function popupWith(accounts, badge) {
 }
 
 const row = (popup, name) => popup.getByRole('listitem').filter({ hasText: name });
-const snapshot = () => session.browser.worker.evaluate(async () => (await chrome.storage.local.get('snapshot')).snapshot);
+const snapshot = () => storedLists(session.browser.worker);
 const namesIn = (list) => list.map((invitation) => invitation.person.name);
 
 /** The LinkUp calls of one action (`accept`, `invite` …) the emulator saw. */
@@ -27,7 +27,7 @@ async function linkupCalls(action) {
   return (await session.emulator.requests()).filter((request) => request.body?.action === action);
 }
 
-test('Accept connects, shows "Accepted", and the badge and snapshot drop the invitation', async () => {
+test('Accept connects, shows "Accepted", and the badge and the stored list drop the invitation', async () => {
   const popup = await popupWith([storedAccount(linkup, session.emulator.url)], String(RECEIVED));
   const amara = row(popup, 'Amara Okafor');
   await amara.getByRole('button', { name: 'Accept' }).click();

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { freshEmulatorAndBrowser } from './lib/e2e-scenario.mjs';
 import { scenarioPath } from './lib/emulator.mjs';
-import { screenshot, stopServiceWorker, workerStartedAfter } from './lib/extension.mjs';
+import { screenshot, stopServiceWorker, storedLists, workerStartedAfter } from './lib/extension.mjs';
 
 const scenario = JSON.parse(readFileSync(scenarioPath('bulk.json'), 'utf8'));
 const [unipileKey, linkupKey] = scenario.keys;
@@ -27,13 +27,14 @@ function account(key, accountId, overrides = {}) {
   };
 }
 
-/** Stores accounts and settings from the worker, as the options page would, and waits for the first snapshot. */
+/** Stores accounts and settings from the worker, as the options page would, and waits until both lists of each are read. */
 async function configure(accounts, settings) {
   await session.browser.worker.evaluate(
     ([accounts, settings]) => chrome.storage.local.set({ accounts, settings }),
     [accounts, settings],
   );
-  await until(async () => (await stored('snapshot')).snapshot?.accounts?.every((a) => a.fetched_at_ms), 'the first refresh');
+  await until(async () => (await stored('view')).view?.accounts?.every((a) => a.received_count != null && a.sent_count != null),
+    'the first check');
 }
 
 /**
@@ -46,6 +47,12 @@ async function stored(...keys) {
     await session.reader.goto(`chrome-extension://${session.browser.extensionId}/manifest.json`);
   }
   return session.reader.evaluate((keys) => chrome.storage.local.get(keys), keys);
+}
+
+/** The stored lists, read from the same page. */
+async function lists() {
+  await stored();
+  return storedLists(session.reader);
 }
 
 async function until(condition, what, timeoutMs = 60_000) {
@@ -67,7 +74,7 @@ async function intent(message) {
 test('a bulk withdraw of 30 finishes after its service worker is stopped mid-job, each withdrawal sent once', async () => {
   const unipile = account(unipileKey, 'acc_bulk_unipile');
   await configure([unipile], { action_delay_min_s: 1, action_delay_max_s: 1.5 });
-  const { snapshot } = await stored('snapshot');
+  const snapshot = await lists();
   assert.equal(snapshot.sent.length, GENERATED_SENT);
   await session.emulator.clearRequests();
 
@@ -111,8 +118,8 @@ test('a bulk withdraw of 30 finishes after its service worker is stopped mid-job
   assert.deepEqual(new Set(withdrawals), new Set(items.map((item) => item.invitation)));
   assert.ok(withdrawals.includes(inFlight));
   assert.equal((await session.emulator.account('acc_bulk_unipile')).sent, 0);
-  const after = await stored('snapshot');
-  assert.equal(after.snapshot.sent.length, 0);
+  const after = await lists();
+  assert.equal(after.sent.length, 0);
   console.log(
     `stop-and-resume: ${GENERATED_SENT} items, ${before.progress.done} done before the stop, ` +
     `${withdrawals.length} withdrawals seen by the emulator, duplicates: ${withdrawals.length - new Set(withdrawals).size}, ` +
@@ -159,7 +166,7 @@ test("a provider's limit error stops sending from that account until its window 
 test('a rate-limited step waits for Retry-After, a rejected key pauses the job until resumed, and nothing is done twice', async () => {
   const unipile = account(unipileKey, 'acc_bulk_unipile');
   await configure([unipile], { action_delay_min_s: 1, action_delay_max_s: 1 });
-  const { snapshot } = await stored('snapshot');
+  const snapshot = await lists();
   const items = snapshot.sent.slice(0, 4).map((invitation) => ({ account: invitation.account, invitation: invitation.id }));
   const withdrawal = { method: 'POST', path_prefix: '/v2/acc_bulk_unipile/users/me/relation-requests/', times: 1 };
   await session.emulator.fault({
@@ -248,7 +255,7 @@ const cancels = async () => (await session.emulator.requests())
 
 test('"Withdraw sent older than" confirms the count, runs as a job, and Stop leaves the rest not done', async () => {
   const popup = await popupWithSent({ action_delay_min_s: 1, action_delay_max_s: 1 });
-  const { snapshot } = await stored('snapshot');
+  const snapshot = await lists();
   const old = snapshot.sent.filter((invitation) => invitation.sent_at_ms < Date.now() - 14 * 86_400_000);
   await popup.getByLabel('Withdraw sent older than').selectOption('14');
   await popup.getByRole('button', { name: 'Withdraw…' }).click();
@@ -281,7 +288,7 @@ test('"Withdraw sent older than" confirms the count, runs as a job, and Stop lea
 
 test('rows ticked one by one are withdrawn together after a confirmation', async () => {
   const popup = await popupWithSent({ action_delay_min_s: 1, action_delay_max_s: 1 });
-  const { snapshot } = await stored('snapshot');
+  const snapshot = await lists();
   const [first, second] = snapshot.sent;
   await popup.getByRole('checkbox', { name: `Select ${first.person.name}`, exact: true }).check();
   await popup.getByRole('checkbox', { name: `Select ${second.person.name}`, exact: true }).check();

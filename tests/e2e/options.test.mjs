@@ -269,32 +269,48 @@ test('an account can be added with the keyboard alone', async () => {
   assert.ok(await isFocused(edit), 'Escape cancels the edit and returns to the account');
 });
 
-test('the refresh interval is saved with the other settings and re-arms the alarm; 0 is refused', async () => {
+test('the check intervals are saved with the other settings, re-arm the alarm and say what they cost; 0 is refused', async () => {
   const storedSettings = async () =>
     (await browser.worker.evaluate(() => chrome.storage.local.get('settings'))).settings;
   const alarmPeriod = () => browser.worker.evaluate(async () => (await chrome.alarms.get('refresh'))?.periodInMinutes);
   const page = await openOptions();
-  await page.getByRole('heading', { name: 'Background refresh' }).waitFor();
-  const minutes = page.getByRole('spinbutton', { name: 'Refresh every (minutes)', exact: true });
-  assert.equal(await minutes.inputValue(), '15', 'the default shows when nothing is stored');
+  await page.getByRole('heading', { name: 'Staying up to date' }).waitFor();
+  const section = page.getByRole('region', { name: 'Staying up to date' });
+  const minutes = section.getByRole('spinbutton', { name: 'Refresh every (minutes)', exact: true });
+  const sentMinutes = section.getByRole('spinbutton', { name: 'Check sent invitations every (minutes)', exact: true });
+  const hours = section.getByRole('spinbutton', { name: 'Read every list in full every (hours)', exact: true });
+  await page.waitForFunction(() => document.querySelector('#poll-minutes')?.value !== '');
+  assert.deepEqual(await Promise.all([minutes, sentMinutes, hours].map((input) => input.inputValue())), ['15', '60', '24'],
+    'the defaults show when nothing is stored');
+  const cost = section.locator('#refresh-cost');
+  assert.match(await cost.textContent(), /96 a day for received invitations and 24 for sent ones/);
 
   await minutes.fill('0');
-  await button(page, 'Save refresh interval').click();
-  const alert = page.getByRole('alert').filter({ hasText: 'Refresh every (minutes)' });
-  await alert.waitFor();
-  assert.match(await alert.textContent(), /must be a whole number from 1 to 1440/);
+  await button(page, 'Save refresh settings').click();
+  const alert = section.getByRole('alert');
+  await alert.getByText('Refresh every (minutes) is not valid.').waitFor();
+  assert.match(await alert.textContent(), /Enter a number of minutes from 1 to 1440\./);
   assert.equal(await minutes.getAttribute('aria-invalid'), 'true');
   assert.ok(await isFocused(minutes), 'focus goes to the field to correct');
   assert.equal(await storedSettings(), undefined, 'nothing was saved');
   await screenshot(page, 'options-refresh-refused');
 
-  // Corrected and saved with Enter, from the field.
+  // A full read more than a week apart is refused by its own name.
   await minutes.fill('30');
   assert.equal(await minutes.getAttribute('aria-invalid'), null, 'typing clears the mark');
-  await minutes.press('Enter');
+  await hours.fill('200');
+  await button(page, 'Save refresh settings').click();
+  await alert.getByText('Read every list in full every (hours) is not valid.').waitFor();
+  assert.equal(await hours.getAttribute('aria-invalid'), 'true');
+  assert.equal(await storedSettings(), undefined, 'nothing was saved');
+
+  // Corrected and saved with Enter, from the field.
+  await hours.fill('48');
+  await hours.press('Enter');
   await statusSaying(page, 'Saved.').waitFor();
-  assert.equal(await alert.count(), 0, 'the alert is gone');
-  assert.deepEqual(await storedSettings(), { poll_minutes: 30 });
+  assert.equal(await section.locator('#refresh-error').textContent(), '', 'the alert is gone');
+  assert.deepEqual(await storedSettings(), { poll_minutes: 30, sent_check_minutes: 60, reconcile_hours: 48 });
+  assert.match(await cost.textContent(), /48 a day for received invitations and 24 for sent ones/);
   const deadline = Date.now() + 5_000;
   let period = await alarmPeriod();
   while (period !== 30 && Date.now() < deadline) {
@@ -307,12 +323,11 @@ test('the refresh interval is saved with the other settings and re-arms the alar
   // The page shows what is stored, and keeps settings it does not know.
   await browser.worker.evaluate(() => chrome.storage.local.set({ settings: { poll_minutes: 30, later: 'kept' } }));
   await page.reload();
-  await page.getByRole('heading', { name: 'Background refresh' }).waitFor();
   await page.waitForFunction(() => document.querySelector('#poll-minutes')?.value === '30');
   await minutes.fill('45');
-  await button(page, 'Save refresh interval').click();
+  await button(page, 'Save refresh settings').click();
   await statusSaying(page, 'Saved.').waitFor();
-  assert.deepEqual(await storedSettings(), { poll_minutes: 45, later: 'kept' });
+  assert.deepEqual(await storedSettings(), { poll_minutes: 45, later: 'kept', sent_check_minutes: 60, reconcile_hours: 24 });
 });
 
 test('weekly caps and pacing are saved with the other settings; a cap above LinkedIn\'s, a reversed range or a delay out of bounds is refused', async () => {
@@ -414,13 +429,13 @@ test('weekly caps and pacing are saved with the other settings; a cap above Link
   assert.deepEqual(await storedSettings(), saved);
   await screenshot(page, 'options-limits-saved');
 
-  // The page shows what is stored, and the refresh interval still saves on its own, keeping the limits.
+  // The page shows what is stored, and the check intervals still save on their own, keeping the limits.
   await page.reload();
   await page.getByRole('heading', { name: 'Limits and pacing' }).waitFor();
   await page.waitForFunction(() => document.querySelector('#invite-max')?.value === '6');
   assert.deepEqual(await values(), ['120', '250', '8', '25', '0.5', '6']);
   await page.getByRole('spinbutton', { name: 'Refresh every (minutes)', exact: true }).fill('45');
-  await button(page, 'Save refresh interval').click();
+  await button(page, 'Save refresh settings').click();
   await statusSaying(page, 'Saved.').waitFor();
-  assert.deepEqual(await storedSettings(), { ...saved, poll_minutes: 45 });
+  assert.deepEqual(await storedSettings(), { ...saved, poll_minutes: 45, sent_check_minutes: 60, reconcile_hours: 24 });
 });

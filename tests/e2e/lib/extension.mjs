@@ -98,3 +98,23 @@ export async function screenshot(page, name) {
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Every invitation the extension keeps, read from chrome.storage.local as `src/lists.rs` lays it
+ * out (a head per account and direction naming its chunks of rows): `{received, sent}`, each
+ * account's rows in its provider's order, accounts one after the other; `heads` by key. `where`
+ * is the worker or an extension page.
+ */
+export async function storedLists(where) {
+  return where.evaluate(async () => {
+    const stored = await chrome.storage.local.get(null);
+    const lists = { received: [], sent: [], heads: {} };
+    for (const [key, head] of Object.entries(stored)) {
+      const [kind, direction, ...account] = key.split(':');
+      if (kind !== 'list') continue;
+      lists.heads[key] = head;
+      for (const chunk of head.chunks) lists[direction].push(...stored[`rows:${direction}:${account.join(':')}:${chunk.seq}`]);
+    }
+    return lists;
+  });
+}

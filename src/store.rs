@@ -1,0 +1,324 @@
+//! The worker's storage. Every read-modify-write goes through one lock, so two changes never
+//! interleave: each re-reads what it changes, changes it and writes it. The invitation lists
+//! are read and written per account and direction (`lists.rs`); each change of them rewrites
+//! the popup's first screen and the badge when those change. The time of every check goes to
+//! session storage, which costs no disk write.
+
+use crate::accounts;
+use crate::browser::{self, Area};
+use crate::error::Error;
+use crate::lists::{head_key, Head, List, Writes};
+use crate::model::{Account, Direction, Invitation};
+use crate::snapshot::{ListTop, View, FIRST_SCREEN_ROWS};
+use futures_util::lock::Mutex;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+
+static WRITES: Mutex<()> = Mutex::new(());
+
+/// Stored values by key, each kept as JSON until decoded on its own, so one damaged value
+/// cannot hide the others.
+#[derive(Default)]
+pub struct Stored {
+    values: HashMap<String, Box<RawValue>>,
+}
+
+impl Stored {
+    pub async fn read(keys: &[&str]) -> Result<Stored, Error> {
+        Stored::read_from(Area::Local, keys).await
+    }
+
+    async fn read_from(area: Area, keys: &[&str]) -> Result<Stored, Error> {
+        if keys.is_empty() {
+            return Ok(Stored::default());
+        }
+        let text = browser::read(area, keys).await?;
+        Ok(Stored {
+            values: serde_json::from_str(&text).unwrap_or_default(),
+        })
+    }
+
+    pub fn raw(&self, key: &str) -> Option<&RawValue> {
+        self.values.get(key).map(|raw| &**raw)
+    }
+
+    /// The value under `key`; `None` when absent or unreadable.
+    pub fn get<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        serde_json::from_str(self.raw(key)?.get()).ok()
+    }
+
+    /// The value under `key`, or its default when absent or written by an older version.
+    pub fn get_or_default<T: DeserializeOwned + Default>(&self, key: &str) -> T {
+        self.get(key).unwrap_or_default()
+    }
+
+    /// The stored accounts that can be used.
+    pub fn accounts(&self) -> Vec<Account> {
+        accounts::read(self.raw("accounts")).0
+    }
+}
+
+/// Re-reads the value under `key`, changes it and writes it, under the one lock.
+pub async fn update<T, R>(key: &str, change: impl FnOnce(&mut T) -> R) -> Result<R, Error>
+where
+    T: Serialize + DeserializeOwned + Default,
+{
+    let _writing = WRITES.lock().await;
+    let mut value: T = Stored::read(&[key]).await?.get_or_default(key);
+    let result = change(&mut value);
+    let mut writes = Writes::default();
+    writes.put(key.to_owned(), &value);
+    browser::storage_set(&writes).await?;
+    Ok(result)
+}
+
+/// `account`'s list of `direction` with every row.
+pub async fn read_list(account: &str, direction: Direction) -> Result<List, Error> {
+    let key = head_key(account, direction);
+    let head: Head = Stored::read(&[&key]).await?.get_or_default(&key);
+    let keys = head.chunk_keys(account, direction);
+    let chunks = read_chunks(&keys).await?;
+    Ok(List::new(account, direction, head, &chunks))
+}
+
+async fn read_chunks(keys: &[String]) -> Result<HashMap<String, Vec<Invitation>>, Error> {
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let stored = Stored::read(&keys).await?;
+    Ok(keys
+        .iter()
+        .filter_map(|key| Some((key.to_string(), stored.get(key)?)))
+        .collect())
+}
+
+/// Re-reads `account`'s list of `direction`, changes it and writes what changed, then the
+/// view and the badge.
+pub async fn update_list<R>(
+    account: &str,
+    direction: Direction,
+    change: impl FnOnce(&mut List) -> R,
+) -> Result<R, Error> {
+    let _writing = WRITES.lock().await;
+    let mut list = read_list(account, direction).await?;
+    let result = change(&mut list);
+    let writes = list.writes();
+    if !writes.is_empty() {
+        write(writes).await?;
+        write_view().await?;
+    }
+    Ok(result)
+}
+
+async fn write(writes: Writes) -> Result<(), Error> {
+    if !writes.set.is_empty() {
+        browser::storage_set(&writes).await?;
+    }
+    browser::storage_remove(&writes.remove).await
+}
+
+/// The view of the accounts as stored, written with the badge when it changed, and the badge
+/// set.
+pub async fn refresh_view() -> Result<(), Error> {
+    let _writing = WRITES.lock().await;
+    write_view().await
+}
+
+async fn write_view() -> Result<(), Error> {
+    let stored = Stored::read(&["accounts", "view"]).await?;
+    let (accounts, unreadable) = accounts::read(stored.raw("accounts"));
+    let heads = read_heads(&accounts).await?;
+    let first_keys: Vec<String> = heads
+        .iter()
+        .flat_map(|(account, direction, head)| {
+            head.first_chunk_keys(account, *direction, FIRST_SCREEN_ROWS)
+        })
+        .collect();
+    let chunks = read_chunks(&first_keys).await?;
+    let lists = heads
+        .iter()
+        .map(|(account, direction, head)| ListTop {
+            account,
+            direction: *direction,
+            head,
+            rows: List::new(account, *direction, head.clone(), &chunks)
+                .rows()
+                .take(FIRST_SCREEN_ROWS)
+                .cloned()
+                .collect(),
+        })
+        .collect();
+    let view = View::of(&accounts, unreadable, lists);
+    let badge = view.badge();
+    if stored.get::<View>("view").as_ref() != Some(&view) {
+        #[derive(Serialize)]
+        struct Written<'a> {
+            view: &'a View,
+            badge: &'a crate::snapshot::Badge,
+        }
+        browser::storage_set(&Written {
+            view: &view,
+            badge: &badge,
+        })
+        .await?;
+    }
+    browser::set_badge(&badge.text, badge.color, &badge.title).await
+}
+
+/// The heads of every list of `accounts`.
+pub async fn read_heads(accounts: &[Account]) -> Result<Vec<(String, Direction, Head)>, Error> {
+    let keys: Vec<(String, Direction, String)> = accounts
+        .iter()
+        .flat_map(|account| {
+            Direction::BOTH.map(|d| (account.id.clone(), d, head_key(&account.id, d)))
+        })
+        .collect();
+    let names: Vec<&str> = keys.iter().map(|(_, _, key)| key.as_str()).collect();
+    let stored = Stored::read(&names).await?;
+    Ok(keys
+        .into_iter()
+        .map(|(account, direction, key)| {
+            let head = stored.get_or_default(&key);
+            (account, direction, head)
+        })
+        .collect())
+}
+
+/// Every row of every list of the accounts in the stored view, each direction merged newest
+/// first: what the popup shows once the first screen is up.
+pub async fn read_all_lists() -> Result<AllLists, Error> {
+    let view: View = Stored::read(&["view"]).await?.get_or_default("view");
+    let mut all = AllLists::default();
+    for status in &view.accounts {
+        for direction in Direction::BOTH {
+            let rows = read_list(&status.id, direction)
+                .await?
+                .rows()
+                .cloned()
+                .collect::<Vec<_>>();
+            match direction {
+                Direction::Received => all.received.extend(rows),
+                Direction::Sent => all.sent.extend(rows),
+            }
+        }
+    }
+    all.received = crate::snapshot::newest_first(all.received);
+    all.sent = crate::snapshot::newest_first(all.sent);
+    Ok(all)
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct AllLists {
+    pub received: Vec<Invitation>,
+    pub sent: Vec<Invitation>,
+}
+
+/// Removes the lists of accounts that are no longer stored.
+pub async fn remove_lists_except(accounts: &[Account], gone: &[String]) -> Result<(), Error> {
+    let _writing = WRITES.lock().await;
+    let mut keys = Vec::new();
+    for account in gone
+        .iter()
+        .filter(|id| accounts.iter().all(|a| &a.id != *id))
+    {
+        for direction in Direction::BOTH {
+            let key = head_key(account, direction);
+            let head: Head = Stored::read(&[&key]).await?.get_or_default(&key);
+            keys.extend(List::all_keys(&head, account, direction));
+        }
+    }
+    browser::storage_remove(&keys).await?;
+    write_view().await
+}
+
+/// When each list of the accounts `ids` was last checked, from session storage.
+pub async fn checked_at(ids: &[&str]) -> Result<HashMap<String, f64>, Error> {
+    let keys: Vec<String> = ids
+        .iter()
+        .flat_map(|id| Direction::BOTH.map(|d| checked_key(id, d)))
+        .collect();
+    let names: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let stored = Stored::read_from(Area::Session, &names).await?;
+    Ok(keys
+        .into_iter()
+        .filter_map(|key| {
+            let at = stored.get::<f64>(&key)?;
+            Some((key, at))
+        })
+        .collect())
+}
+
+pub fn checked_key(account: &str, direction: Direction) -> String {
+    format!("checked:{}:{account}", direction.name())
+}
+
+/// Remembers that a list was checked at `now_ms`, in session storage.
+pub async fn record_checked(account: &str, direction: Direction, now_ms: f64) -> Result<(), Error> {
+    let mut writes = Writes::default();
+    writes.put(checked_key(account, direction), &now_ms);
+    browser::write(Area::Session, &writes).await
+}
+
+/// When each account of the stored view was last checked, either list, for the popup.
+pub async fn last_checked() -> Result<Vec<LastChecked>, Error> {
+    let view: View = Stored::read(&["view"]).await?.get_or_default("view");
+    let ids: Vec<&str> = view.accounts.iter().map(|a| a.id.as_str()).collect();
+    let session = checked_at(&ids).await?;
+    Ok(view
+        .accounts
+        .iter()
+        .map(|account| {
+            let times = Direction::BOTH.map(|d| session.get(&checked_key(&account.id, d)).copied());
+            LastChecked {
+                label: account.label.clone(),
+                checked_at_ms: times
+                    .into_iter()
+                    .fold(account.checked_at_ms, crate::age::later),
+            }
+        })
+        .collect())
+}
+
+#[derive(Debug, Serialize)]
+pub struct LastChecked {
+    pub label: String,
+    pub checked_at_ms: Option<f64>,
+}
+
+/// What the old single `snapshot` held, before the lists were kept per account.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct OldSnapshot {
+    received: Vec<Invitation>,
+    sent: Vec<Invitation>,
+}
+
+/// Moves the lists out of a `snapshot` written by an earlier version into per-account lists,
+/// then removes it. Rows that cannot be read are left to the next check to fetch again.
+pub async fn migrate_snapshot(now_ms: f64) -> Result<(), Error> {
+    let _writing = WRITES.lock().await;
+    let stored = Stored::read(&["snapshot", "accounts"]).await?;
+    let Some(raw) = stored.raw("snapshot") else {
+        return Ok(());
+    };
+    let old: OldSnapshot = serde_json::from_str(raw.get()).unwrap_or_default();
+    let mut writes = Writes::default();
+    for account in stored.accounts() {
+        for (direction, rows) in [
+            (Direction::Received, &old.received),
+            (Direction::Sent, &old.sent),
+        ] {
+            let mine: Vec<Invitation> = rows
+                .iter()
+                .filter(|row| row.account == account.id)
+                .cloned()
+                .collect();
+            let mut list = List::empty(&account.id, direction);
+            list.migrate(mine, now_ms);
+            writes.extend(list.writes());
+        }
+    }
+    write(writes).await?;
+    browser::storage_remove(&["snapshot".to_owned()]).await?;
+    write_view().await
+}
