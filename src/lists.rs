@@ -320,11 +320,12 @@ impl List {
     /// Removes rows by id; returns how many there were.
     fn remove(&mut self, ids: &HashSet<String>) -> u64 {
         let mut removed = 0;
-        for (chunk, rows) in self.head.chunks.iter().zip(&mut self.chunks) {
+        for (chunk, rows) in self.head.chunks.iter_mut().zip(&mut self.chunks) {
             let before = rows.len();
             rows.retain(|row| !ids.contains(&row.id));
             if rows.len() != before {
                 removed += (before - rows.len()) as u64;
+                chunk.len = rows.len() as u32;
                 self.dirty.insert(chunk.seq);
             }
         }
@@ -346,12 +347,14 @@ impl List {
         if last_fits {
             let mut last = groups.pop().unwrap_or_default();
             last.append(&mut self.chunks[0]);
+            self.head.chunks[0].len = last.len() as u32;
             self.chunks[0] = last;
             self.dirty.insert(self.head.chunks[0].seq);
         }
         for group in groups.into_iter().rev() {
             let seq = self.next_seq();
-            self.head.chunks.insert(0, ChunkRef { seq, len: 0 });
+            let len = group.len() as u32;
+            self.head.chunks.insert(0, ChunkRef { seq, len });
             self.chunks.insert(0, group);
             self.dirty.insert(seq);
         }
@@ -659,5 +662,22 @@ mod tests {
         again.apply(Found::Everything(relisted), &before, 3.0);
         assert!(again.find("50").is_none());
         assert_eq!(again.head.count(), 60);
+    }
+
+    #[test]
+    fn without_a_providers_total_the_count_is_the_rows_held_before_and_after_storage() {
+        let mut list = List::empty("a", Direction::Received);
+        list.apply(Found::Everything(rows(1..=70)), &Held::default(), 0.0);
+        let before = list.held(1.0);
+        let found = Found::Changes {
+            added: rows(71..=72),
+            removed: vec!["5".into()],
+            total: None,
+        };
+        list.apply(found, &before, 1.0);
+        assert_eq!(list.head.count(), 71, "in memory");
+        let mut storage = HashMap::new();
+        store(&mut storage, &list.writes());
+        assert_eq!(read(&storage).head.count(), 71, "as stored");
     }
 }

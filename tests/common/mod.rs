@@ -128,6 +128,18 @@ pub async fn account_state(account_id: &str) -> Value {
     control("GET", &format!("/__emulator/accounts/{account_id}"), None).await
 }
 
+/// Changes made on LinkedIn itself (`{"arrive": …}`, `{"withdrawn_by_sender": …}`, …), applied
+/// in order; see the emulator's README.
+pub async fn linkedin(account_id: &str, changes: Value) -> Value {
+    let body = serde_json::json!({ "changes": changes }).to_string();
+    control(
+        "POST",
+        &format!("/__emulator/accounts/{account_id}/linkedin"),
+        Some(body),
+    )
+    .await
+}
+
 async fn control(method: &str, path: &str, body: Option<String>) -> Value {
     let url = format!("{}{path}", emulator_url());
     let builder = match method {

@@ -2,16 +2,22 @@
 // against its reference in the same run. Figures, not pass/fail: a timed test would be flaky.
 //
 // 1. Popup first paint: when the first invitation is on screen (Element Timing) in the popup
-//    opened on a stored snapshot of 50 and of 5,000 pending invitations, as a ratio to when the
+//    opened on stored lists of 50, 5,000 and 10,000 pending invitations, as a ratio to when the
 //    text of an empty extension page is on screen.
 // 2. Service-worker wake to badge set: the worker marks the moment the badge it finds in
 //    storage is set, before any network, counted from the worker's own start: after the worker
 //    was stopped in a running browser, and at a browser start.
+// 3. What staying in sync costs: LinkUp credits, provider calls and bytes written to
+//    chrome.storage.local for each event of a day, on LinkUp and Unipile v2 accounts of 1,000
+//    received + 1,234 sent and of 10,000 + 10,000, beside what the same events cost before the
+//    sync engine (a full relist of received at every poll, of both lists at every popup open,
+//    and the whole snapshot rewritten by every action).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from './lib/emulator.mjs';
 import { launchExtension, waitForBadge, workerStartedAfter } from './lib/extension.mjs';
+import { measureDay } from './lib/sync-events.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const RESTARTS = Number(process.env.BENCH_RESTARTS ?? 8);
@@ -146,10 +152,60 @@ async function wakeToBadge(emulator) {
   }
 }
 
+/** What the events of a day cost before the sync engine, by the old code's rule (issue 12). */
+function before(provider, received, sent) {
+  const relist = (count) => (provider === 'linkup'
+    ? Math.floor(count / 1000) * 20 + (count % 1000 ? Math.max(1, Math.ceil((count % 1000) / 50)) : 0)
+    : Math.max(1, Math.ceil(count / 100)));
+  const poll = relist(received);
+  const popup = relist(received + 3) + relist(sent);
+  return { poll, pollWithThreeNew: relist(received + 3), popup, day: 96 * poll + 10 * popup };
+}
+
+async function syncCosts() {
+  const rows = [
+    ['linkup', 'acc_sync_linkup', 1000, 1234],
+    ['linkup', 'acc_sync_linkup_10k', 10000, 10000],
+    ['unipile_v2', 'acc_sync_v2', 1000, 1234],
+    ['unipile_v2', 'acc_sync_v2_10k', 10000, 10000],
+  ];
+  const keys = { linkup: 'lk_sync_key', unipile_v2: 'up2_sync_key' };
+  console.log('What staying in sync costs (credits on LinkUp, calls on Unipile; before → now; goal):');
+  for (const [provider, accountId, received, sent] of rows) {
+    const emulator = await startEmulator('sync.json');
+    const browser = await launchExtension(extensionDir);
+    try {
+      const figures = await measureDay(browser, emulator, {
+        id: 'bench', label: 'Bench', provider, api_key: keys[provider], account_id: accountId,
+        base_url: emulator.url, plan: 'premium',
+      });
+      const old = before(provider, received, sent);
+      const unit = provider === 'linkup' ? 'credits' : 'calls';
+      const of = (event) => (provider === 'linkup' ? event.credits : event.calls);
+      console.log(`  ${provider} ${received.toLocaleString('en')} received + ${sent.toLocaleString('en')} sent (${unit}):`);
+      console.log(`    poll, nothing changed: ${old.poll} → ${of(figures.idlePoll)} (${figures.idlePoll.calls} call, `
+        + `${figures.idlePoll.bytes} bytes written; goal ≤ 1 credit and 1 call)`);
+      console.log(`    poll, 3 new: ${old.pollWithThreeNew} → ${of(figures.pollWithThreeNew)} (goal ≤ 2 credits)`);
+      console.log(`    hourly poll, both lists: ${of(figures.hourlyPoll)}`);
+      console.log(`    popup open: ${old.popup} → ${of(figures.popupOpen)} (goal ≤ 2 credits)`);
+      console.log(`    accept one: ${of(figures.accept)}, ${(figures.accept.bytes / 1024).toFixed(1)} KB written `
+        + `(before: the whole snapshot; goal ≤ 2 credits and ≤ 64 KB)`);
+      console.log(`    full read (the popup's Refresh, and daily): ${of(figures.fullRead)}`);
+      console.log(`    a day at the default settings with ten popup opens: ${old.day} → `
+        + `${provider === 'linkup' ? figures.day : figures.dayCalls} (goal ≤ 150 at 1,000 + 1,234)`);
+    } finally {
+      await browser.close();
+      await emulator.stop();
+    }
+  }
+}
+
+await syncCosts();
+
 const emulator = await startEmulator('bench.json');
 try {
   console.log(`Popup first paint (median of ${ROUNDS}; reference: an empty extension page in the same browser)`);
-  for (const pending of [50, 5000]) {
+  for (const pending of [50, 5000, 10000]) {
     const { empty, popup } = await popupFirstPaint(emulator, pending);
     console.log(`  ${String(pending).padStart(5)} pending: popup ${ms(popup)}, empty page ${ms(empty)}, `
       + `ratio ${(popup / empty).toFixed(2)}× (goal ≤ 1.20×)`);

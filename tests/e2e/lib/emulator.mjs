@@ -39,6 +39,8 @@ export async function startEmulator(scenario) {
     /** The provider requests seen so far: method, path, query, body, status, key fingerprint. */
     requests: () => control('GET', 'requests'),
     clearRequests: () => control('DELETE', 'requests'),
+    /** Changes made on LinkedIn itself, in order: see the emulator's README. */
+    linkedin: (accountId, changes) => control('POST', `accounts/${encodeURIComponent(accountId)}/linkedin`, { changes }),
     /** What the emulator holds for one account: counts, ids, credits. */
     account: (accountId) => control('GET', `accounts/${encodeURIComponent(accountId)}`),
     stop: () => new Promise((resolve) => {

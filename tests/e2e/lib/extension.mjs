@@ -91,12 +91,12 @@ export async function waitForBadge(worker, expected, timeoutMs = 20_000) {
   throw new Error(`badge is "${text}", expected "${expected}"`);
 }
 
-/** Saves a screenshot for people to look at, when the run asks for them. */
-export async function screenshot(page, name) {
+/** Saves a screenshot for people to look at, when the run asks for them: the whole page, or the viewport of a long one. */
+export async function screenshot(page, name, { fullPage = true } = {}) {
   const dir = process.env.INVITE_DESK_SCREENSHOTS;
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage });
 }
 
 /**

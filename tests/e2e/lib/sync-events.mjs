@@ -1,0 +1,170 @@
+// What staying in sync costs, measured in the real extension against the emulator: the calls
+// and LinkUp credits the emulator counted and the bytes written to chrome.storage.local, for
+// each event of a day (a poll with nothing new, a poll with 3 new, the popup opening, an
+// accept). Shared by the e2e tests, which assert the goals, and `./build.sh bench`, which prints
+// the figures. Time in the service worker is moved by replacing its `Date.now`, which the wasm
+// module reads; alarms are fired by setting them to now.
+
+/**
+ * A page of the extension that sends no intent and stays open: storage is read and watched from
+ * it, so reading never wakes the worker.
+ */
+export async function readerPage(browser) {
+  const page = await browser.context.newPage();
+  await page.goto(`chrome-extension://${browser.extensionId}/manifest.json`);
+  await page.evaluate(() => {
+    self.written = { bytes: 0, keys: 0 };
+    chrome.storage.onChanged.addListener((changes, area) => {
+      if (area !== 'local') return;
+      for (const change of Object.values(changes)) {
+        self.written.keys += 1;
+        self.written.bytes += change.newValue === undefined ? 0 : JSON.stringify(change.newValue).length;
+      }
+    });
+  });
+  return page;
+}
+
+/** The service worker's clock, moved forward by `advance`; reapplied to a restarted worker. */
+export function workerClock(browser) {
+  let offsetMs = 0;
+  const apply = async () => {
+    await browser.context.serviceWorkers()[0].evaluate((offset) => {
+      self.realNow ??= Date.now.bind(Date);
+      Date.now = () => self.realNow() + offset;
+    }, offsetMs);
+  };
+  return {
+    apply,
+    async advance(minutes) {
+      offsetMs += minutes * 60_000;
+      await apply();
+    },
+    /** The worker's time now. */
+    now: () => Date.now() + offsetMs,
+  };
+}
+
+/** When each list of `accountId` was last checked, from session storage. */
+export function checkedAt(reader, accountId) {
+  return reader.evaluate(async (id) => {
+    const keys = [`checked:received:${id}`, `checked:sent:${id}`];
+    const stored = await chrome.storage.session.get(keys);
+    return { received: stored[keys[0]] ?? 0, sent: stored[keys[1]] ?? 0 };
+  }, accountId);
+}
+
+export async function until(condition, what, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await condition();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Fires the polling alarm now and waits until the lists of `which` ('received', 'sent') are checked. */
+export async function poll(browser, clock, reader, accountId, which = ['received']) {
+  await clock.apply();
+  const since = clock.now();
+  await browser.context.serviceWorkers()[0].evaluate(
+    () => chrome.alarms.create('refresh', { when: (self.realNow ?? Date.now)() }),
+  );
+  await until(async () => {
+    const checked = await checkedAt(reader, accountId);
+    return which.every((direction) => checked[direction] >= since);
+  }, `the poll of ${which.join(' and ')}`);
+}
+
+/** Stores `account` as the options page would and waits until both its lists are read. */
+export async function addAccount(browser, reader, account, settings = {}) {
+  await browser.worker.evaluate(([account, settings]) =>
+    chrome.storage.local.set({ accounts: [account], settings }), [account, settings]);
+  await until(async () => {
+    const { view } = await reader.evaluate(() => chrome.storage.local.get('view'));
+    const status = view?.accounts?.find((known) => known.id === account.id);
+    return status?.received_count != null && status?.sent_count != null;
+  }, 'the first read of both lists');
+}
+
+/**
+ * What `run` costs: the provider calls the emulator saw, the LinkUp credits it charged, and the
+ * bytes written to chrome.storage.local.
+ */
+export async function cost(emulator, reader, accountId, run) {
+  await emulator.clearRequests();
+  const before = (await emulator.account(accountId)).credits ?? 0;
+  await reader.evaluate(() => { self.written = { bytes: 0, keys: 0 }; });
+  await run();
+  // Storage events arrive after the write's promise resolves.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const written = await reader.evaluate(() => self.written);
+  const requests = await emulator.requests();
+  return {
+    calls: requests.length,
+    credits: before - ((await emulator.account(accountId)).credits ?? 0),
+    bytes: written.bytes,
+  };
+}
+
+/**
+ * The events of a day on one account, each measured: a poll with nothing new, a poll after 3
+ * new invitations arrived, the hourly poll that checks both lists, the popup opening two minutes
+ * later, accepting one invitation, and the full read of every list (the popup's Refresh).
+ */
+export async function measureDay(browser, emulator, account) {
+  const reader = await readerPage(browser);
+  const clock = workerClock(browser);
+  await addAccount(browser, reader, account);
+  const id = account.id;
+  const providerAccount = account.account_id;
+  const figures = {};
+
+  await clock.advance(16);
+  figures.idlePoll = await cost(emulator, reader, providerAccount, () => poll(browser, clock, reader, id));
+
+  await emulator.linkedin(providerAccount, [{ arrive: { count: 3 } }]);
+  await clock.advance(16);
+  figures.pollWithThreeNew = await cost(emulator, reader, providerAccount, () => poll(browser, clock, reader, id));
+
+  await clock.advance(60);
+  figures.hourlyPoll = await cost(emulator, reader, providerAccount,
+    () => poll(browser, clock, reader, id, ['received', 'sent']));
+
+  await clock.advance(2);
+  let popup;
+  figures.popupOpen = await cost(emulator, reader, providerAccount, async () => {
+    const since = clock.now();
+    popup = await browser.openPopup();
+    await until(async () => {
+      const checked = await checkedAt(reader, id);
+      return checked.received >= since && checked.sent >= since;
+    }, 'the checks the popup asked for');
+  });
+
+  figures.accept = await cost(emulator, reader, providerAccount, async () => {
+    const row = popup.locator('#list > li').first();
+    await row.getByRole('button', { name: 'Accept' }).click();
+    await row.locator('.outcome.done').waitFor();
+  });
+
+  figures.fullRead = await cost(emulator, reader, providerAccount, async () => {
+    const since = clock.now();
+    await popup.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await popup.getByRole('dialog').getByRole('button', { name: 'Read again' }).click();
+    await until(async () => {
+      const checked = await checkedAt(reader, id);
+      return checked.received >= since && checked.sent >= since;
+    }, 'the full read');
+  });
+  await popup.close();
+  await reader.close();
+  // A day at the default settings: 96 polls of received invitations, 24 of them hourly ones that
+  // check sent invitations too, one full read, and ten popup opens.
+  figures.day = 72 * figures.idlePoll.credits + 24 * figures.hourlyPoll.credits
+    + figures.fullRead.credits + 10 * figures.popupOpen.credits;
+  figures.dayCalls = 72 * figures.idlePoll.calls + 24 * figures.hourlyPoll.calls
+    + figures.fullRead.calls + 10 * figures.popupOpen.calls;
+  return figures;
+}
