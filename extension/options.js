@@ -108,29 +108,38 @@ function accountItem(account) {
   return item;
 }
 
+/** Each LinkUp account's credits left, as last asked of its provider, by account id. */
+const creditsLeft = new Map();
+
 /**
  * What staying in sync costs the account a day at the current settings and, for LinkUp, the
- * credits left (free to ask). The counts come from the worker's stored view.
+ * credits left (free to ask; asked again only with `askCredits`). The counts come from the
+ * worker's stored view.
  */
-async function paintCost(line, account) {
-  const { view, settings } = await chrome.storage.local.get(['view', 'settings']);
-  const status = view?.accounts?.find((known) => known.id === account.id);
-  const parts = [];
-  if (status?.provider) {
-    try {
-      parts.push(daily_cost(settings ?? {}, status));
-    } catch {
-      // Not known until the worker has read the account once.
-    }
-  }
-  if (account.provider === 'linkup') {
+async function paintCost(line, account, { askCredits = true } = {}) {
+  if (account.provider === 'linkup' && (askCredits || !creditsLeft.has(account.id))) {
     const answer = await chrome.runtime.sendMessage({ type: 'credits', account: account.id }).catch(() => null);
-    parts.unshift(answer?.ok
+    creditsLeft.set(account.id, answer?.ok
       ? `${answer.result.credits.toLocaleString()} credits left.`
       : `Credits left unknown: ${answer?.error?.message ?? 'the background service did not answer.'}`);
   }
-  line.textContent = parts.join(' ');
+  const { view, settings } = await chrome.storage.local.get(['view', 'settings']);
+  const status = view?.accounts?.find((known) => known.id === account.id);
+  const daily = status?.provider ? daily_cost(settings ?? {}, status) : '';
+  line.textContent = [creditsLeft.get(account.id), daily].filter(Boolean).join(' ');
 }
+
+/** The counts in the view changed: each account's daily cost again, without asking for credits. */
+function repaintCosts() {
+  for (const item of list.children) {
+    const account = accounts.find((known) => known.id === item.dataset.id);
+    if (account) paintCost(item.querySelector('.account-cost'), account, { askCredits: false });
+  }
+}
+
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && 'view' in changes) repaintCosts();
+});
 
 function renderList() {
   list.replaceChildren(...accounts.map(accountItem));
@@ -587,7 +596,7 @@ chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local' || !('settings' in changes)) return;
   const next = changes.settings.newValue;
   if (refreshValues() === shownRefresh) showRefresh(next && typeof next === 'object' && !Array.isArray(next) ? next : {});
-  renderList();
+  repaintCosts();
 });
 
 showRefresh(await loadSettings());

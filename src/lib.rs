@@ -126,7 +126,8 @@ pub fn checked_label(checked_at_ms: f64, now_ms: f64) -> String {
     age::checked_label(checked_at_ms, now_ms)
 }
 
-/// Options page: what a day of staying in sync costs an account at `settings`, in words.
+/// Options page: what a day of staying in sync costs an account at `settings`, in words; empty
+/// before its lists were first read.
 #[wasm_bindgen]
 pub fn daily_cost(settings: JsValue, account: JsValue) -> Result<String, JsValue> {
     let settings: settings::Settings = from_js_or_default(&settings);
@@ -138,13 +139,11 @@ pub fn daily_cost(settings: JsValue, account: JsValue) -> Result<String, JsValue
             "this account's provider is unknown",
         ))
     })?;
-    let day = cost::daily(
-        &settings,
-        provider,
-        account.received_count.unwrap_or(0),
-        account.sent_count.unwrap_or(0),
-    );
-    Ok(day.describe())
+    // Unknown until the worker has read the account once.
+    let (Some(received), Some(sent)) = (account.received_count, account.sent_count) else {
+        return Ok(String::new());
+    };
+    Ok(cost::daily(&settings, provider, received, sent).describe())
 }
 
 /// Options page: what the check intervals cost a day, for the hint under them.

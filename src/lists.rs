@@ -5,7 +5,7 @@
 //! chunk. Pure: the worker reads the keys named here and writes what `List::writes` gives.
 
 use crate::error::Error;
-use crate::model::{Direction, Invitation};
+use crate::model::{Account, Direction, Invitation};
 use crate::sync::{Found, Held};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
@@ -301,7 +301,7 @@ impl List {
     }
 
     /// The rows of an earlier version's snapshot, as they were.
-    pub fn migrate(&mut self, rows: Vec<Invitation>, now_ms: f64) {
+    fn migrate(&mut self, rows: Vec<Invitation>, now_ms: f64) {
         self.replace(rows);
         self.head.total = Some(self.rows().count() as u64);
         // Read recently enough: a check finds what changed since; no full read right away.
@@ -459,6 +459,46 @@ impl List {
         keys.push(head_key(account, direction));
         keys
     }
+}
+
+/// What the single `snapshot` of an earlier version held: every row of every account.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct OldSnapshot {
+    received: Vec<Invitation>,
+    sent: Vec<Invitation>,
+}
+
+/// The per-account lists of an earlier version's `snapshot` (its JSON text), for the lists of
+/// `accounts` not in `kept` (already kept the new way). Rows that cannot be read are left to the
+/// next check to fetch again.
+pub fn migrated(
+    snapshot: &str,
+    accounts: &[Account],
+    kept: &[(String, Direction)],
+    now_ms: f64,
+) -> Writes {
+    let old: OldSnapshot = serde_json::from_str(snapshot).unwrap_or_default();
+    let mut writes = Writes::default();
+    for account in accounts {
+        for (direction, rows) in [
+            (Direction::Received, &old.received),
+            (Direction::Sent, &old.sent),
+        ] {
+            if kept.contains(&(account.id.clone(), direction)) {
+                continue;
+            }
+            let mine = rows
+                .iter()
+                .filter(|row| row.account == account.id)
+                .cloned()
+                .collect();
+            let mut list = List::empty(&account.id, direction);
+            list.migrate(mine, now_ms);
+            writes.extend(list.writes());
+        }
+    }
+    writes
 }
 
 /// Whether a listed row says something the held one does not. LinkUp's ages are estimates
@@ -679,5 +719,55 @@ mod tests {
         let mut storage = HashMap::new();
         store(&mut storage, &list.writes());
         assert_eq!(read(&storage).head.count(), 71, "as stored");
+    }
+
+    #[test]
+    fn an_earlier_versions_snapshot_becomes_per_account_lists_with_nothing_lost() {
+        let account = |id: &str| Account {
+            id: id.into(),
+            label: id.into(),
+            provider: crate::model::ProviderKind::Linkup,
+            api_key: crate::model::ApiKey::new("k"),
+            account_id: "acc".into(),
+            base_url: String::new(),
+            plan: crate::model::Plan::Free,
+        };
+        let mut received = rows(1..=60);
+        received[10].account = "b".into();
+        let mut sent = rows(100..=102);
+        for row in &mut sent {
+            row.direction = Direction::Sent;
+        }
+        // As the previous version wrote it, with fields this one no longer reads.
+        let snapshot = serde_json::json!({
+            "accounts": [{"id": "a"}], "received_count": 60, "sent_count": 3,
+            "received": received, "sent": sent, "handled": [], "refreshed_at_ms": 5.0,
+        })
+        .to_string();
+        let kept = [("b".to_owned(), Direction::Sent)];
+        let writes = migrated(&snapshot, &[account("a"), account("b")], &kept, 9.0);
+        let mut storage = HashMap::new();
+        store(&mut storage, &writes);
+        let list = read(&storage);
+        assert_eq!(
+            list.rows().count(),
+            59,
+            "account a's received rows, in their order"
+        );
+        assert_eq!(list.rows().next().map(|r| r.id.as_str()), Some("60"));
+        assert_eq!(
+            (list.head.count(), list.head.reconciled_at_ms),
+            (59, Some(9.0))
+        );
+        assert!(storage.contains_key(&head_key("b", Direction::Received)));
+        assert!(storage.contains_key(&head_key("a", Direction::Sent)));
+        assert!(
+            !storage.contains_key(&head_key("b", Direction::Sent)),
+            "kept lists are left alone"
+        );
+        assert!(migrated("not json", &[account("a")], &[], 1.0)
+            .set
+            .iter()
+            .all(|(key, _)| key.starts_with("list:")));
     }
 }

@@ -7,12 +7,12 @@
 use crate::accounts;
 use crate::browser::{self, Area};
 use crate::error::Error;
-use crate::lists::{head_key, Head, List, Writes};
+use crate::lists::{self, head_key, Head, List, Writes};
 use crate::model::{Account, Direction, Invitation};
 use crate::snapshot::{ListTop, View, FIRST_SCREEN_ROWS};
 use futures_util::lock::Mutex;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::value::RawValue;
 use std::collections::HashMap;
 
@@ -285,40 +285,22 @@ pub struct LastChecked {
     pub checked_at_ms: Option<f64>,
 }
 
-/// What the old single `snapshot` held, before the lists were kept per account.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct OldSnapshot {
-    received: Vec<Invitation>,
-    sent: Vec<Invitation>,
-}
-
 /// Moves the lists out of a `snapshot` written by an earlier version into per-account lists,
-/// then removes it. Rows that cannot be read are left to the next check to fetch again.
+/// then removes it. A list already kept the new way is left as it is.
 pub async fn migrate_snapshot(now_ms: f64) -> Result<(), Error> {
     let _writing = WRITES.lock().await;
     let stored = Stored::read(&["snapshot", "accounts"]).await?;
     let Some(raw) = stored.raw("snapshot") else {
         return Ok(());
     };
-    let old: OldSnapshot = serde_json::from_str(raw.get()).unwrap_or_default();
-    let mut writes = Writes::default();
-    for account in stored.accounts() {
-        for (direction, rows) in [
-            (Direction::Received, &old.received),
-            (Direction::Sent, &old.sent),
-        ] {
-            let mine: Vec<Invitation> = rows
-                .iter()
-                .filter(|row| row.account == account.id)
-                .cloned()
-                .collect();
-            let mut list = List::empty(&account.id, direction);
-            list.migrate(mine, now_ms);
-            writes.extend(list.writes());
-        }
-    }
-    write(writes).await?;
+    let accounts = stored.accounts();
+    let kept: Vec<(String, Direction)> = read_heads(&accounts)
+        .await?
+        .into_iter()
+        .filter(|(_, _, head)| *head != Head::default())
+        .map(|(account, direction, _)| (account, direction))
+        .collect();
+    write(lists::migrated(raw.get(), &accounts, &kept, now_ms)).await?;
     browser::storage_remove(&["snapshot".to_owned()]).await?;
     write_view().await
 }

@@ -222,7 +222,7 @@ async fn one_arriving_while_another_leaves_keeps_the_count_yet_both_are_seen() {
             .await;
         mirror.check(false).await;
         mirror.assert_true("three arrived, three left").await;
-        let received = common::account_state(&api.2).await["received"].as_u64();
+        let received = common::account_state(api.2).await["received"].as_u64();
         assert_eq!(received, Some(1000), "{:?}: the total did not move", api.0);
     }
 }

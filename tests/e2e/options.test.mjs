@@ -112,6 +112,10 @@ test('an account added on the options page is tested, saved, and counted on the 
   const item = page.getByRole('listitem').filter({ hasText: 'Sales' });
   assert.match(await item.textContent(), /LinkUp/);
   assert.match(await item.textContent(), new RegExp(e2eAccount.account_id));
+  // What staying in sync costs: the credits left (free to ask) and a day at these settings.
+  const cost = item.locator('.account-cost');
+  await cost.filter({ hasText: /About \d+ credits a day at these settings/ }).waitFor();
+  assert.match(await cost.textContent(), /^[\d,]+ credits left\. About 12\d credits a day at these settings: 96 credits checking received invitations, 24 credits checking sent ones, \d credits? reading every list in full\./);
   assert.ok(await isFocused(button(page, 'Edit Sales')), 'focus lands on the saved account');
   assert.ok(!(await page.locator('body').textContent()).includes(e2eKey.api_key), 'the key is not in the page text');
   assert.ok(!(await page.content()).includes(e2eKey.api_key), 'the key is not in the page markup');

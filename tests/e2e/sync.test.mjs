@@ -13,9 +13,9 @@ import { addAccount, cost, measureDay, poll, readerPage, workerClock } from './l
 const scenario = JSON.parse(readFileSync(scenarioPath('sync.json'), 'utf8'));
 const session = freshEmulatorAndBrowser('sync.json');
 
-function accountOf(provider) {
+function accountOf(provider, index = 0) {
   const key = scenario.keys.find((known) => known.provider === provider);
-  const [account] = key.accounts;
+  const account = key.accounts[index];
   return {
     id: `sync-${provider}`,
     label: provider,
@@ -124,5 +124,15 @@ test('Unipile v2, 1,000 received and 1,234 sent: each event costs what the sync 
   assert.equal(figures.pollWithThreeNew.calls, 1, 'three new fit the first page of 100');
   assert.equal(figures.popupOpen.calls, 2);
   assert.equal(figures.accept.calls, 1);
+  assert.ok(figures.accept.bytes <= 64 * 1024, `accept: ${figures.accept.bytes} bytes written`);
+});
+
+test('LinkUp, 10,000 received and 10,000 sent: a poll costs 1 credit and an accept writes under 64 KB', async () => {
+  const figures = await measureDay(session.browser, session.emulator, accountOf('linkup', 1));
+  console.log(`LinkUp 10,000 + 10,000: ${JSON.stringify(figures)}`);
+  assert.deepEqual([figures.idlePoll.calls, figures.idlePoll.credits, figures.idlePoll.bytes], [1, 1, 0]);
+  assert.ok(figures.pollWithThreeNew.credits <= 2);
+  assert.ok(figures.popupOpen.credits <= 2);
+  assert.equal(figures.accept.credits, 1);
   assert.ok(figures.accept.bytes <= 64 * 1024, `accept: ${figures.accept.bytes} bytes written`);
 });

@@ -145,14 +145,15 @@ export async function measureDay(browser, emulator, account) {
 
   figures.accept = await cost(emulator, reader, providerAccount, async () => {
     const row = popup.locator('#list > li').first();
-    await row.getByRole('button', { name: 'Accept' }).click();
+    await row.locator('button[data-intent="accept"]').click();
     await row.locator('.outcome.done').waitFor();
   });
 
   figures.fullRead = await cost(emulator, reader, providerAccount, async () => {
     const since = clock.now();
-    await popup.getByRole('button', { name: 'Refresh', exact: true }).click();
-    await popup.getByRole('dialog').getByRole('button', { name: 'Read again' }).click();
+    // By id: with thousands of rows, finding buttons by role computes every row's name.
+    await popup.locator('#refresh').click();
+    await popup.locator('#confirm-go').click();
     await until(async () => {
       const checked = await checkedAt(reader, id);
       return checked.received >= since && checked.sent >= since;
