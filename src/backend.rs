@@ -248,6 +248,7 @@ pub async fn sync(occasion: Occasion) -> Result<(), Error> {
         // Nothing was due: the badge still goes up from what is stored.
         store::refresh_view().await?;
     }
+    store::record_synced(js_sys::Date::now()).await?;
     results.into_iter().collect()
 }
 

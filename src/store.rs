@@ -259,6 +259,14 @@ pub async fn record_checked(account: &str, direction: Direction, now_ms: f64) ->
     browser::write(Area::Session, &writes).await
 }
 
+/// Remembers when the last look at every due list ended (`synced` in session storage), whatever
+/// it found: the moment a page can trust the lists to be as fresh as the schedule makes them.
+pub async fn record_synced(now_ms: f64) -> Result<(), Error> {
+    let mut writes = Writes::default();
+    writes.put("synced".to_owned(), &now_ms);
+    browser::write(Area::Session, &writes).await
+}
+
 /// When each account of the stored view was last checked, either list, for the popup.
 pub async fn last_checked() -> Result<Vec<LastChecked>, Error> {
     let view: View = Stored::read(&["view"]).await?.get_or_default("view");

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from './lib/emulator.mjs';
 import { launchExtension, waitForBadge, workerStartedAfter } from './lib/extension.mjs';
-import { measureDay } from './lib/sync-events.mjs';
+import { measureDay, simulateDay } from './lib/sync-events.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const RESTARTS = Number(process.env.BENCH_RESTARTS ?? 8);
@@ -171,32 +171,38 @@ async function syncCosts() {
   ];
   const keys = { linkup: 'lk_sync_key', unipile_v2: 'up2_sync_key' };
   console.log('What staying in sync costs (credits on LinkUp, calls on Unipile; before → now; goal):');
-  for (const [provider, accountId, received, sent] of rows) {
+  const fresh = async (run) => {
     const emulator = await startEmulator('sync.json');
     const browser = await launchExtension(extensionDir);
     try {
-      const figures = await measureDay(browser, emulator, {
-        id: 'bench', label: 'Bench', provider, api_key: keys[provider], account_id: accountId,
-        base_url: emulator.url, plan: 'premium',
-      });
-      const old = before(provider, received, sent);
-      const unit = provider === 'linkup' ? 'credits' : 'calls';
-      const of = (event) => (provider === 'linkup' ? event.credits : event.calls);
-      console.log(`  ${provider} ${received.toLocaleString('en')} received + ${sent.toLocaleString('en')} sent (${unit}):`);
-      console.log(`    poll, nothing changed: ${old.poll} → ${of(figures.idlePoll)} (${figures.idlePoll.calls} call, `
-        + `${figures.idlePoll.bytes} bytes written; goal ≤ 1 credit and 1 call)`);
-      console.log(`    poll, 3 new: ${old.pollWithThreeNew} → ${of(figures.pollWithThreeNew)} (goal ≤ 2 credits)`);
-      console.log(`    hourly poll, both lists: ${of(figures.hourlyPoll)}`);
-      console.log(`    popup open: ${old.popup} → ${of(figures.popupOpen)} (goal ≤ 2 credits)`);
-      console.log(`    accept one: ${of(figures.accept)}, ${(figures.accept.bytes / 1024).toFixed(1)} KB written `
-        + `(before: the whole snapshot; goal ≤ 2 credits and ≤ 64 KB)`);
-      console.log(`    full read (the popup's Refresh, and daily): ${of(figures.fullRead)}`);
-      console.log(`    a day at the default settings with ten popup opens: ${old.day} → `
-        + `${provider === 'linkup' ? figures.day : figures.dayCalls} (goal ≤ 150 at 1,000 + 1,234)`);
+      return await run(browser, emulator);
     } finally {
       await browser.close();
       await emulator.stop();
     }
+  };
+  for (const [provider, accountId, received, sent] of rows) {
+    const account = (emulator) => ({
+      id: 'bench', label: 'Bench', provider, api_key: keys[provider], account_id: accountId,
+      base_url: emulator.url, plan: 'premium',
+    });
+    const figures = await fresh((browser, emulator) => measureDay(browser, emulator, account(emulator)));
+    const day = await fresh((browser, emulator) => simulateDay(browser, emulator, account(emulator)));
+    const old = before(provider, received, sent);
+    const unit = provider === 'linkup' ? 'credits' : 'calls';
+    const of = (event) => (provider === 'linkup' ? event.credits : event.calls);
+    console.log(`  ${provider} ${received.toLocaleString('en')} received + ${sent.toLocaleString('en')} sent (${unit}):`);
+    console.log(`    poll, nothing changed: ${old.poll} → ${of(figures.idlePoll)} (${figures.idlePoll.calls} call, `
+      + `${figures.idlePoll.bytes} bytes written; goal ≤ 1 credit and 1 call)`);
+    console.log(`    poll, 3 new: ${old.pollWithThreeNew} → ${of(figures.pollWithThreeNew)} `
+      + `(${(figures.pollWithThreeNew.bytes / 1024).toFixed(1)} KB written; goal ≤ 2 credits)`);
+    console.log(`    hourly poll, both lists: ${of(figures.hourlyPoll)}`);
+    console.log(`    popup open: ${old.popup} → ${of(figures.popupOpen)} (goal ≤ 2 credits)`);
+    console.log(`    accept one: ${of(figures.accept)}, ${(figures.accept.bytes / 1024).toFixed(1)} KB written `
+      + `(before: the whole snapshot; goal ≤ 2 credits and ≤ 64 KB)`);
+    console.log(`    full read (the popup's Refresh, and daily): ${of(figures.fullRead)}`);
+    console.log(`    a day at the default settings with ten popup opens, lived: ${old.day} → `
+      + `${provider === 'linkup' ? day.credits : day.calls} (${day.calls} calls; goal ≤ 150 at 1,000 + 1,234)`);
   }
 }
 

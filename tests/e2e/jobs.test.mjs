@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { freshEmulatorAndBrowser } from './lib/e2e-scenario.mjs';
 import { scenarioPath } from './lib/emulator.mjs';
-import { screenshot, stopServiceWorker, storedLists, workerStartedAfter } from './lib/extension.mjs';
+import { screenshot, stopServiceWorker, storedLists, until, workerStartedAfter } from './lib/extension.mjs';
 
 const scenario = JSON.parse(readFileSync(scenarioPath('bulk.json'), 'utf8'));
 const [unipileKey, linkupKey] = scenario.keys;
@@ -53,16 +53,6 @@ async function stored(...keys) {
 async function lists() {
   await stored();
   return storedLists(session.reader);
-}
-
-async function until(condition, what, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** Sends an intent from an extension page, as the popup does. */

@@ -79,6 +79,17 @@ export async function workerStartedAfter(browser, timeOrigin, timeoutMs = 60_000
   throw new Error('no service worker started again');
 }
 
+/** Waits until `condition` resolves to something truthy, and returns it. */
+export async function until(condition, what, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await condition();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Waits until the toolbar badge shows `expected`, and returns it. */
 export async function waitForBadge(worker, expected, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
