@@ -445,7 +445,7 @@ async function inviteList() {
 // ---------------------------------------------------------------- standing
 
 async function standingOf(account) {
-  return (await popup.wasm()).standing(stored.ledger, stored.settings, account.id, account.plan, Date.now());
+  return (await popup.wasm()).standing(stored.ledger, stored.settings, account.ledger_key ?? account.id, account.plan, Date.now());
 }
 
 /** "37 of 100 this week · 2 of 5 notes this month", under the Invite tab's account. */

@@ -142,6 +142,17 @@ pub fn age_label(sent_at_ms: f64, now_ms: f64) -> String {
     format!("{count} {unit}{plural} ago")
 }
 
+/// A wait in words: "45 seconds", "10 minutes", "3 days".
+pub fn wait_words(seconds: u32) -> String {
+    match seconds {
+        0..=1 => "a second".into(),
+        2..=119 => format!("{} seconds", seconds),
+        120..=7199 => format!("{} minutes", seconds.div_ceil(60)),
+        7200..=172_799 => format!("{} hours", seconds.div_ceil(3600)),
+        _ => format!("{} days", seconds.div_ceil(86_400)),
+    }
+}
+
 /// The later of two times, either of which may be unknown.
 pub fn later(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     match (a, b) {
@@ -166,6 +177,15 @@ pub fn checked_label(checked_at_ms: f64, now_ms: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waits_read_naturally() {
+        assert_eq!(wait_words(1), "a second");
+        assert_eq!(wait_words(45), "45 seconds");
+        assert_eq!(wait_words(600), "10 minutes");
+        assert_eq!(wait_words(43_200), "12 hours");
+        assert_eq!(wait_words(3 * 86_400), "3 days");
+    }
 
     #[test]
     fn a_check_is_told_in_minutes_then_hours_then_days() {

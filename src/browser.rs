@@ -1,10 +1,18 @@
-//! Bindings to the chrome.* APIs the backend uses: storage.local and storage.session, the
-//! action's badge and the alarms. Stored values cross as JSON text: the browser's own JSON.parse and JSON.stringify
-//! move a 5,000-invitation snapshot faster, and in less code, than building it field by field.
+//! The real effects of the worker (`worker::effects`) in the browser: the clock and random of
+//! JavaScript, chrome.storage.local and .session, chrome.alarms with a timer for short waits,
+//! and the toolbar badge. Stored values cross as JSON text: the browser's own JSON.parse and
+//! JSON.stringify move thousands of invitations faster, and in less code, than building them
+//! field by field.
 
 use crate::error::{Error, ErrorKind};
+use crate::snapshot::Badge;
+use crate::worker::effects::{Area, Clock, Env, Random, Storage, Timers, Toolbar};
+use crate::worker::Worker;
+use futures_util::future::LocalBoxFuture;
+use futures_util::FutureExt;
 use js_sys::{Object, Reflect, JSON};
-use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -43,91 +51,159 @@ extern "C" {
     fn console_warn(what: &str, code: &str, message: &str);
 }
 
-/// Which storage area: `local` lasts; `session` is kept in memory until the browser closes and
-/// costs no disk write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Area {
-    Local,
-    Session,
+/// A wait up to this long also runs a timer in the worker, because Chrome runs a packed
+/// extension's alarms at most every 30 seconds. Longer ones go through the alarm alone: a timer
+/// of days would overflow (timers take 32-bit milliseconds) and die with the worker anyway.
+const TIMER_AT_MOST_MS: f64 = 5.0 * 60_000.0;
+
+thread_local! {
+    /// The time each name's timer is armed for: a timer whose wake-up was replaced does nothing.
+    static TIMERS: RefCell<HashMap<&'static str, f64>> = RefCell::new(HashMap::new());
 }
 
-/// The stored values of `keys` as the JSON text of one object (missing keys are absent).
-pub async fn storage_get(keys: &[&str]) -> Result<String, Error> {
-    read(Area::Local, keys).await
-}
+/// The browser itself: every effect but HTTP (`http::Fetch`).
+pub struct Browser;
 
-pub async fn read(area: Area, keys: &[&str]) -> Result<String, Error> {
-    let keys: js_sys::Array = keys.iter().map(|key| JsValue::from_str(key)).collect();
-    let stored = match area {
-        Area::Local => storage_local_get(keys.into()).await,
-        Area::Session => storage_session_get(keys.into()).await,
+/// The worker's effects in the browser.
+pub fn env() -> Env<'static> {
+    Env {
+        clock: &Browser,
+        random: &Browser,
+        timers: &Browser,
+        storage: &Browser,
+        transport: &crate::http::Fetch,
+        toolbar: &Browser,
     }
-    .map_err(browser_error)?;
-    let text = JSON::stringify(&stored).map_err(browser_error)?;
-    Ok(String::from(text))
 }
 
-/// Writes each field of `items` under its own key, in one call: one change event, and the
-/// values land together.
-pub async fn storage_set(items: &impl Serialize) -> Result<(), Error> {
-    write(Area::Local, items).await
+thread_local! {
+    static WORKER: &'static Worker<'static> = Box::leak(Box::new(Worker::new(env())));
 }
 
-pub async fn write(area: Area, items: &impl Serialize) -> Result<(), Error> {
-    // Our own types always serialize; this only guards against a future map with odd keys.
-    let text = serde_json::to_string(items).map_err(|_| {
-        Error::new(ErrorKind::Browser).with_detail("the data could not be written as JSON")
-    })?;
-    let parsed = JSON::parse(&text).map_err(browser_error)?;
-    match area {
-        Area::Local => storage_local_set(parsed).await,
-        Area::Session => storage_session_set(parsed).await,
+/// The one worker of this service worker (or page): its locks live as long as it does.
+pub fn worker() -> &'static Worker<'static> {
+    WORKER.with(|worker| *worker)
+}
+
+impl Clock for Browser {
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
     }
-    .map_err(browser_error)?;
-    Ok(())
 }
 
-pub async fn storage_remove(keys: &[String]) -> Result<(), Error> {
-    if keys.is_empty() {
-        return Ok(());
+impl Random for Browser {
+    fn unit(&self) -> f64 {
+        js_sys::Math::random()
     }
-    let keys: js_sys::Array = keys.iter().map(|key| JsValue::from_str(key)).collect();
-    storage_local_remove(keys.into())
-        .await
-        .map_err(browser_error)?;
-    Ok(())
 }
 
-pub async fn set_badge(text: &str, color: &str, title: &str) -> Result<(), Error> {
-    action_set_badge_text(object(&[("text", text.into())])?)
-        .await
-        .map_err(browser_error)?;
-    action_set_badge_background_color(object(&[("color", color.into())])?)
-        .await
-        .map_err(browser_error)?;
-    action_set_title(object(&[("title", title.into())])?)
-        .await
-        .map_err(browser_error)?;
-    Ok(())
+impl Timers for Browser {
+    fn sleep(&self, ms: u32) -> LocalBoxFuture<'_, ()> {
+        gloo_timers::future::TimeoutFuture::new(ms).boxed_local()
+    }
+
+    fn wake_at(&self, name: &'static str, when_ms: f64) -> LocalBoxFuture<'_, Result<(), Error>> {
+        async move {
+            let info = object(&[("when", when_ms.into())])?;
+            alarms_create(name, info).await.map_err(browser_error)?;
+            let wait_ms = (when_ms - js_sys::Date::now()).max(0.0);
+            if wait_ms <= TIMER_AT_MOST_MS {
+                TIMERS.with(|timers| timers.borrow_mut().insert(name, when_ms));
+                wasm_bindgen_futures::spawn_local(async move {
+                    gloo_timers::future::TimeoutFuture::new(wait_ms as u32).await;
+                    let current = TIMERS.with(|timers| timers.borrow().get(name) == Some(&when_ms));
+                    if current {
+                        TIMERS.with(|timers| timers.borrow_mut().remove(name));
+                        if let Err(error) = crate::worker::on_alarm(worker(), name).await {
+                            log_error(name, &error);
+                        }
+                    }
+                });
+            }
+            Ok(())
+        }
+        .boxed_local()
+    }
+
+    fn repeat(&self, name: &'static str, minutes: f64) -> LocalBoxFuture<'_, Result<(), Error>> {
+        async move {
+            let info = object(&[("periodInMinutes", minutes.into())])?;
+            alarms_create(name, info).await.map_err(browser_error)?;
+            Ok(())
+        }
+        .boxed_local()
+    }
+
+    fn cancel(&self, name: &'static str) -> LocalBoxFuture<'_, Result<(), Error>> {
+        async move {
+            TIMERS.with(|timers| timers.borrow_mut().remove(name));
+            alarms_clear(name).await.map_err(browser_error)?;
+            Ok(())
+        }
+        .boxed_local()
+    }
 }
 
-/// Creates (or replaces) a repeating alarm; its first run is one period from now.
-pub async fn create_alarm(name: &str, period_minutes: f64) -> Result<(), Error> {
-    let info = object(&[("periodInMinutes", period_minutes.into())])?;
-    alarms_create(name, info).await.map_err(browser_error)?;
-    Ok(())
+impl Storage for Browser {
+    fn get<'a>(
+        &'a self,
+        area: Area,
+        keys: &'a [&'a str],
+    ) -> LocalBoxFuture<'a, Result<String, Error>> {
+        async move {
+            let keys: js_sys::Array = keys.iter().map(|key| JsValue::from_str(key)).collect();
+            let stored = match area {
+                Area::Local => storage_local_get(keys.into()).await,
+                Area::Session => storage_session_get(keys.into()).await,
+            }
+            .map_err(browser_error)?;
+            let text = JSON::stringify(&stored).map_err(browser_error)?;
+            Ok(String::from(text))
+        }
+        .boxed_local()
+    }
+
+    fn set<'a>(&'a self, area: Area, items: &'a str) -> LocalBoxFuture<'a, Result<(), Error>> {
+        async move {
+            let parsed = JSON::parse(items).map_err(browser_error)?;
+            match area {
+                Area::Local => storage_local_set(parsed).await,
+                Area::Session => storage_session_set(parsed).await,
+            }
+            .map_err(browser_error)?;
+            Ok(())
+        }
+        .boxed_local()
+    }
+
+    fn remove<'a>(&'a self, keys: &'a [String]) -> LocalBoxFuture<'a, Result<(), Error>> {
+        async move {
+            let keys: js_sys::Array = keys.iter().map(|key| JsValue::from_str(key)).collect();
+            storage_local_remove(keys.into())
+                .await
+                .map_err(browser_error)?;
+            Ok(())
+        }
+        .boxed_local()
+    }
 }
 
-/// Creates (or replaces) a one-time alarm at `when_ms` (epoch milliseconds).
-pub async fn create_alarm_at(name: &str, when_ms: f64) -> Result<(), Error> {
-    let info = object(&[("when", when_ms.into())])?;
-    alarms_create(name, info).await.map_err(browser_error)?;
-    Ok(())
-}
-
-pub async fn clear_alarm(name: &str) -> Result<(), Error> {
-    alarms_clear(name).await.map_err(browser_error)?;
-    Ok(())
+impl Toolbar for Browser {
+    fn show<'a>(&'a self, badge: &'a Badge) -> LocalBoxFuture<'a, Result<(), Error>> {
+        async move {
+            action_set_badge_text(object(&[("text", badge.text.as_str().into())])?)
+                .await
+                .map_err(browser_error)?;
+            action_set_badge_background_color(object(&[("color", badge.color.into())])?)
+                .await
+                .map_err(browser_error)?;
+            action_set_title(object(&[("title", badge.title.as_str().into())])?)
+                .await
+                .map_err(browser_error)?;
+            Ok(())
+        }
+        .boxed_local()
+    }
 }
 
 /// Logs a failure nobody waits for; errors never hold a key.

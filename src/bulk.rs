@@ -10,8 +10,9 @@ use crate::pacing::{Pace, Random};
 use crate::providers::wire::{wire_object, Field};
 use serde::Serialize;
 
-/// Transient failures in a row (timeouts, lost connections) before a job pauses for the user.
-const MAX_UNCERTAIN_IN_A_ROW: u32 = 3;
+/// Steps in a row whose outcome is unknown (a lost or unreadable answer) before a job pauses for
+/// the user: each unknown send counts against the caps until a check settles it.
+const MAX_UNCERTAIN_IN_A_ROW: u32 = 2;
 /// A 429 without a Retry-After waits this long.
 const RATE_LIMIT_WAIT_MS: f64 = 60_000.0;
 /// A limit refusal that did not say when it lifts is tried again after a day.
@@ -242,10 +243,16 @@ impl Job {
                         self.uncertain_in_a_row = 0;
                         item.outcome = Outcome::AlreadyGone;
                     }
-                    ErrorKind::RateLimited | ErrorKind::LimitReached => {
+                    ErrorKind::NotDone if definite => {
+                        // A check showed the call did not happen: the item is to be done.
+                        self.uncertain_in_a_row = 0;
+                        item.outcome = Outcome::Pending;
+                        item.error = None;
+                    }
+                    ErrorKind::RateLimited | ErrorKind::LimitReached | ErrorKind::Paced => {
                         let default_wait = match error.kind {
-                            ErrorKind::RateLimited => RATE_LIMIT_WAIT_MS,
-                            _ => LIMIT_WAIT_MS,
+                            ErrorKind::LimitReached => LIMIT_WAIT_MS,
+                            _ => RATE_LIMIT_WAIT_MS,
                         };
                         delay_ms = error
                             .retry_after_s
@@ -258,7 +265,8 @@ impl Job {
                     ErrorKind::Unauthorized
                     | ErrorKind::Forbidden
                     | ErrorKind::OutOfCredits
-                    | ErrorKind::Browser => match self.state {
+                    | ErrorKind::Browser
+                    | ErrorKind::Damaged => match self.state {
                         // A stopped job waits for no one: its unchecked item is reported.
                         JobState::Stopped => {
                             item.outcome = Outcome::Failed;
@@ -274,8 +282,10 @@ impl Job {
                     ErrorKind::Timeout
                     | ErrorKind::Network
                     | ErrorKind::ProviderUnavailable
+                    | ErrorKind::BadResponse
                     | ErrorKind::AlreadyDone
-                    | ErrorKind::NotFound => {
+                    | ErrorKind::NotFound
+                    | ErrorKind::NotDone => {
                         self.uncertain_in_a_row += 1;
                         if self.uncertain_in_a_row >= MAX_UNCERTAIN_IN_A_ROW {
                             match self.state {
@@ -673,10 +683,11 @@ mod tests {
     }
 
     #[test]
-    fn lost_answers_are_checked_not_repeated_and_three_in_a_row_pause() {
+    fn lost_answers_are_checked_not_repeated_and_two_in_a_row_pause() {
         let mut job = job(2);
         let first = one_step(&mut job, Err(Error::new(ErrorKind::Timeout)));
         assert_eq!(job.items[0].outcome, Outcome::InFlight);
+        assert_eq!(job.state, JobState::Running);
         assert_eq!(
             job.next_step(job.next_at_ms),
             Some(Step {
@@ -684,10 +695,14 @@ mod tests {
                 check: true
             })
         );
-        one_step(&mut job, Err(Error::new(ErrorKind::Network)));
-        assert_eq!(job.state, JobState::Running);
-        one_step(&mut job, Err(Error::new(ErrorKind::Network)));
+        // An answer that does not decode is as unknown as a lost one.
+        one_step(&mut job, Err(Error::new(ErrorKind::BadResponse)));
         assert_eq!(job.state, JobState::Paused);
+        assert_eq!(
+            job.items[0].outcome,
+            Outcome::InFlight,
+            "still to be checked"
+        );
         job.resume(NOW);
         assert_eq!(
             job.next_step(NOW),

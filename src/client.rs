@@ -12,7 +12,9 @@ use crate::model::{
 };
 use crate::providers::{self, linkup, Action, Api};
 use crate::sync::{Check, Found, Held, Reading, Step};
+use crate::worker::effects::Env;
 use futures_util::{stream, StreamExt, TryStreamExt};
+use std::cell::Cell;
 use std::collections::HashSet;
 
 /// A bound on one listing, far above LinkedIn's own limits on pending invitations, so a provider
@@ -71,22 +73,28 @@ pub struct CheckFailed {
 pub struct Client<'a> {
     account: &'a Account,
     api: &'static dyn Api,
+    /// The transport, and the timers and random of its retries.
+    env: Env<'a>,
     /// When the operation started: turns relative ages ("2w") into dates.
     now_ms: f64,
     timeout_ms: u32,
     /// The list an action changes, as held: a lost answer is then settled by a cheap check of
     /// it rather than by reading it all.
     held: Option<&'a Held>,
+    /// The `Date` of the latest answer: the provider's clock.
+    provider_date_ms: Cell<Option<f64>>,
 }
 
 impl<'a> Client<'a> {
-    pub fn new(account: &'a Account, now_ms: f64) -> Self {
+    pub fn new(account: &'a Account, env: Env<'a>) -> Self {
         Client {
             account,
             api: providers::api(account.provider),
-            now_ms,
+            env,
+            now_ms: env.clock.now_ms(),
             timeout_ms: DEFAULT_TIMEOUT_MS,
             held: None,
+            provider_date_ms: Cell::new(None),
         }
     }
 
@@ -233,8 +241,43 @@ impl<'a> Client<'a> {
         error.redact(self.account.api_key.expose())
     }
 
+    /// One request; the provider's text comes back with the key taken out before anything
+    /// reads it, so no error made from it can carry any part of the key.
     async fn fetch(&self, request: &HttpRequest) -> Result<HttpResponse, Error> {
-        http::send(request, self.timeout_ms).await
+        let mut response = http::send(&self.env, request, self.timeout_ms).await?;
+        let key = self.account.api_key.expose();
+        if !key.is_empty() && response.body.contains(key) {
+            response.body = response.body.replace(key, "[API key]");
+        }
+        if response.date_ms.is_some() {
+            self.provider_date_ms.set(response.date_ms);
+        }
+        Ok(response)
+    }
+
+    /// The provider's clock as its latest answer gave it.
+    pub fn provider_date_ms(&self) -> Option<f64> {
+        self.provider_date_ms.get()
+    }
+
+    /// Asks the provider's clock by the cheapest call: LinkUp's credits (free), else a page of
+    /// one received invitation. `None` when its answers carry no `Date`.
+    pub async fn read_provider_clock(&self) -> Result<Option<f64>, Error> {
+        let read = async {
+            match self.account.provider {
+                ProviderKind::Linkup => {
+                    let request = linkup::credits(self.account)?;
+                    let response = self.fetch(&request).await?;
+                    linkup::decode_credits(&response)?;
+                }
+                _ => {
+                    self.fetch_page(Direction::Received, Cursor::Offset(0), 1)
+                        .await?;
+                }
+            }
+            Ok(self.provider_date_ms())
+        };
+        read.await.map_err(|e| self.redact(e))
     }
 
     async fn send_checked(&self, profile: &str, note: Option<&str>) -> Result<Done, Error> {
@@ -289,9 +332,7 @@ impl<'a> Client<'a> {
             Err(lost) if matches!(lost.kind, ErrorKind::Timeout | ErrorKind::Network) => {
                 match self.settle_unredacted(action).await {
                     Ok(Settled::Done(done)) => Ok(*done),
-                    Ok(Settled::NotDone { .. }) => Err(lost.with_detail(
-                        "The answer was lost; a fresh check shows it was not done. Try again.",
-                    )),
+                    Ok(Settled::NotDone { .. }) => Err(Error::new(ErrorKind::NotDone)),
                     Err(_) => Err(lost.with_detail(
                         "The answer was lost and Invite Desk could not check whether it was \
                          done. Refresh the list before trying again.",
@@ -410,7 +451,8 @@ impl<'a> Client<'a> {
     }
 }
 
-fn is_target(target: &Target, invitation: &Invitation) -> bool {
+/// Whether `invitation` goes to the person `target` names.
+pub fn is_target(target: &Target, invitation: &Invitation) -> bool {
     let wanted = target.identifier();
     let known = match target {
         Target::ProviderId(_) => &invitation.person.provider_id,

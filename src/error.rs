@@ -2,6 +2,7 @@
 //! message a person understands and the next step to take. It never holds an API key: provider
 //! text is redacted before it is kept.
 
+use crate::age::wait_words;
 use crate::providers::wire::{wire_object, Field};
 use serde::Serialize;
 
@@ -24,6 +25,16 @@ pub enum ErrorKind {
     ProviderError,
     /// The browser refused a storage, badge or alarm call.
     Browser,
+    /// LinkedIn will not take an invitation to this one person now (a recent withdrawal, a
+    /// cooldown): the account may go on with others.
+    CannotInvite,
+    /// Invitations from one LinkedIn account go out spaced apart; this one is too soon.
+    Paced,
+    /// An answer was lost, and a check showed the action did not happen.
+    NotDone,
+    /// A value Invite Desk stored cannot be read; `field` names it. Nothing that depends on it
+    /// runs until it is repaired, and it is never overwritten meanwhile.
+    Damaged,
 }
 
 crate::model::serde_by_name!(ErrorKind {
@@ -41,6 +52,10 @@ crate::model::serde_by_name!(ErrorKind {
     BadResponse = "bad_response",
     ProviderError = "provider_error",
     Browser = "browser",
+    CannotInvite = "cannot_invite",
+    Paced = "paced",
+    NotDone = "not_done",
+    Damaged = "damaged",
 });
 
 /// Longest provider text kept in `detail`: enough to explain, too short to carry a page of HTML.
@@ -71,6 +86,14 @@ impl Error {
             detail: None,
             retry_after_s: None,
             field: None,
+        }
+    }
+
+    /// The stored value `what` (named for people: "limits ledger") cannot be read.
+    pub fn damaged(what: &str) -> Self {
+        Error {
+            field: Some(what.to_owned()),
+            ..Error::new(ErrorKind::Damaged)
         }
     }
 
@@ -138,6 +161,19 @@ impl Error {
             ErrorKind::BadResponse => "The provider sent an answer Invite Desk cannot read.".into(),
             ErrorKind::ProviderError => "The provider refused the request.".into(),
             ErrorKind::Browser => "The browser refused to save Invite Desk's data.".into(),
+            ErrorKind::CannotInvite => {
+                "LinkedIn will not take an invitation to this person now.".into()
+            }
+            ErrorKind::Paced => {
+                "Invitations from this account are spaced apart to keep it safe.".into()
+            }
+            ErrorKind::NotDone => {
+                "The provider's answer was lost, and a check shows it was not done.".into()
+            }
+            ErrorKind::Damaged => match self.field.as_deref() {
+                Some(what) => format!("Invite Desk's saved {what} cannot be read."),
+                None => "Invite Desk's saved data cannot be read.".into(),
+            },
         }
     }
 
@@ -162,12 +198,12 @@ impl Error {
             ErrorKind::LimitReached => match self.retry_after_s {
                 Some(seconds) => format!(
                     "Sending from this account is possible again in {}.",
-                    wait_text(seconds)
+                    wait_words(seconds)
                 ),
                 None => "Wait until LinkedIn's weekly limit resets before sending more.".into(),
             },
             ErrorKind::RateLimited => match self.retry_after_s {
-                Some(seconds) => format!("Wait {} and try again.", wait_text(seconds)),
+                Some(seconds) => format!("Wait {} and try again.", wait_words(seconds)),
                 None => "Wait a minute and try again.".into(),
             },
             ErrorKind::InvalidInput => "Correct it and try again.".into(),
@@ -184,17 +220,21 @@ impl Error {
             ErrorKind::Browser => {
                 "Free some disk space or restart the browser, then try again.".into()
             }
+            ErrorKind::CannotInvite => match self.retry_after_s {
+                Some(seconds) => format!("Try this person again in {}.", wait_words(seconds)),
+                None => "Try this person again later; the others can be invited now.".into(),
+            },
+            ErrorKind::Paced => match self.retry_after_s {
+                Some(seconds) => format!("The next one can go in {}.", wait_words(seconds)),
+                None => "Wait a few minutes, then send the next one.".into(),
+            },
+            ErrorKind::NotDone => "Try again.".into(),
+            ErrorKind::Damaged => {
+                "Nothing that depends on it runs until it is repaired: open Options and use \
+                 Repair."
+                    .into()
+            }
         }
-    }
-}
-
-fn wait_text(seconds: u32) -> String {
-    match seconds {
-        0..=1 => "a second".into(),
-        2..=119 => format!("{} seconds", seconds),
-        120..=7199 => format!("{} minutes", seconds.div_ceil(60)),
-        7200..=172_799 => format!("{} hours", seconds.div_ceil(3600)),
-        _ => format!("{} days", seconds.div_ceil(86_400)),
     }
 }
 
@@ -266,6 +306,10 @@ mod tests {
             (ErrorKind::BadResponse, "bad_response"),
             (ErrorKind::ProviderError, "provider_error"),
             (ErrorKind::Browser, "browser"),
+            (ErrorKind::CannotInvite, "cannot_invite"),
+            (ErrorKind::Paced, "paced"),
+            (ErrorKind::NotDone, "not_done"),
+            (ErrorKind::Damaged, "damaged"),
         ];
         for (kind, code) in codes {
             let json = serde_json::to_value(Error::new(kind)).unwrap();
@@ -322,14 +366,5 @@ mod tests {
         let error = Error::invalid_input("Note", "longer than 300 characters");
         assert_eq!(error.message(), "Note is not valid.");
         assert_eq!(error.field.as_deref(), Some("Note"));
-    }
-
-    #[test]
-    fn wait_text_reads_naturally() {
-        assert_eq!(wait_text(1), "a second");
-        assert_eq!(wait_text(45), "45 seconds");
-        assert_eq!(wait_text(600), "10 minutes");
-        assert_eq!(wait_text(43_200), "12 hours");
-        assert_eq!(wait_text(3 * 86_400), "3 days");
     }
 }

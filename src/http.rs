@@ -1,9 +1,12 @@
-//! The one place that does I/O. Providers describe a request as an `HttpRequest` value and read
-//! an `HttpResponse` value; `send` runs one over fetch, with a timeout on every request and
-//! retries for reads only.
+//! HTTP: providers describe a request as an `HttpRequest` value and read an `HttpResponse`
+//! value; `send` runs one through the worker's transport with a timeout on every request and
+//! retries for reads only; `Fetch` is the real transport, the browser's fetch.
 
 use crate::age::parse_decimal;
 use crate::error::{Error, ErrorKind};
+use crate::worker::effects::{Env, Transport};
+use futures_util::future::LocalBoxFuture;
+use futures_util::FutureExt;
 use wasm_bindgen::prelude::*;
 
 /// Every request gives up after this long, so a hung provider never hangs the badge.
@@ -56,27 +59,41 @@ impl std::fmt::Debug for HttpRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpResponse {
     pub status: u16,
     /// The `Retry-After` header, when present.
     pub retry_after: Option<String>,
+    /// The `Date` header, epoch milliseconds: the provider's clock, which says when a send
+    /// really happened whatever this machine's clock says.
+    pub date_ms: Option<f64>,
     pub body: String,
 }
 
-/// Runs `request` over fetch; a read that meets a 429, a 5xx or a network failure is tried
-/// again (see `retry_delay_ms`). Fails only when no response arrived in `timeout_ms`
-/// (`timeout`) or none could be had (`network`); any HTTP status is a response for the provider
-/// to decode.
-pub async fn send(request: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, Error> {
+/// A `Date` header (an HTTP-date) in epoch milliseconds.
+pub fn http_date_ms(header: &str) -> Option<f64> {
+    let time = httpdate::parse_http_date(header.trim()).ok()?;
+    let since = time.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(since.as_millis() as f64)
+}
+
+/// Runs `request` through `env`'s transport; a read that meets a 429, a 5xx or a network
+/// failure is tried again (see `retry_delay_ms`). Fails only when no response arrived in
+/// `timeout_ms` (`timeout`) or none could be had (`network`); any HTTP status is a response for
+/// the provider to decode.
+pub async fn send(
+    env: &Env<'_>,
+    request: &HttpRequest,
+    timeout_ms: u32,
+) -> Result<HttpResponse, Error> {
     let mut tries = 1;
     loop {
-        let outcome = send_once(request, timeout_ms).await;
+        let outcome = env.transport.exchange(request, timeout_ms).await;
         if !request.retryable || tries >= MAX_TRIES {
             return outcome;
         }
-        match retry_delay_ms(&outcome, tries, js_sys::Math::random()) {
-            Some(delay) => gloo_timers::future::TimeoutFuture::new(delay).await,
+        match retry_delay_ms(&outcome, tries, env.random.unit()) {
+            Some(delay) => env.timers.sleep(delay).await,
             None => return outcome,
         }
         tries += 1;
@@ -114,6 +131,19 @@ extern "C" {
     async fn global_fetch(request: &web_sys::Request) -> Result<web_sys::Response, JsValue>;
 }
 
+/// The browser's fetch, in the service worker as in the pages.
+pub struct Fetch;
+
+impl Transport for Fetch {
+    fn exchange<'a>(
+        &'a self,
+        request: &'a HttpRequest,
+        timeout_ms: u32,
+    ) -> LocalBoxFuture<'a, Result<HttpResponse, Error>> {
+        send_once(request, timeout_ms).boxed_local()
+    }
+}
+
 async fn send_once(request: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, Error> {
     // One signal covers the whole exchange, body included, so a trickling body also times out.
     let signal = web_sys::AbortSignal::timeout_with_u32(timeout_ms);
@@ -135,19 +165,71 @@ async fn send_once(request: &HttpRequest, timeout_ms: u32) -> Result<HttpRespons
     }
     init.set_headers(&headers);
     init.set_signal(Some(&signal));
+    // A redirect is not followed: the key would go with it to wherever it points.
+    init.set_redirect(web_sys::RequestRedirect::Manual);
     let built =
         web_sys::Request::new_with_str_and_init(&request.url, &init).map_err(fetch_error)?;
     let response = global_fetch(&built).await.map_err(fetch_error)?;
-    let retry_after = response.headers().get("retry-after").map_err(fetch_error)?;
-    let text = response.text().map_err(fetch_error)?;
-    let body = wasm_bindgen_futures::JsFuture::from(text)
-        .await
-        .map_err(fetch_error)?;
+    if response.type_() == web_sys::ResponseType::Opaqueredirect {
+        return Err(Error::new(ErrorKind::BadResponse).with_detail(
+            "the provider answered with a redirect, which Invite Desk does not follow",
+        ));
+    }
+    let header = |name: &str| response.headers().get(name).map_err(fetch_error);
+    let retry_after = header("retry-after")?;
+    let date_ms = header("date")?.as_deref().and_then(http_date_ms);
+    let declared = header("content-length")?.and_then(|length| length.trim().parse::<usize>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
+        return Err(too_large());
+    }
+    let body = match response.body() {
+        Some(stream) => read_capped(stream).await?,
+        None => String::new(),
+    };
     Ok(HttpResponse {
         status: response.status(),
         retry_after,
-        body: body.as_string().unwrap_or_default(),
+        date_ms,
+        body,
     })
+}
+
+/// The largest body read: a page of 1,000 invitations is about half a megabyte. A larger one is
+/// refused rather than copied whole into memory.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+fn too_large() -> Error {
+    Error::new(ErrorKind::BadResponse)
+        .with_detail("the answer is larger than any page of invitations")
+}
+
+/// The body as text, read chunk by chunk and given up past `MAX_BODY_BYTES`.
+async fn read_capped(stream: web_sys::ReadableStream) -> Result<String, Error> {
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut bytes = Vec::new();
+    loop {
+        let chunk = wasm_bindgen_futures::JsFuture::from(reader.read())
+            .await
+            .map_err(fetch_error)?;
+        let done = js_sys::Reflect::get(&chunk, &JsValue::from_str("done"))
+            .map_err(fetch_error)?
+            .is_truthy();
+        if done {
+            break;
+        }
+        let value =
+            js_sys::Reflect::get(&chunk, &JsValue::from_str("value")).map_err(fetch_error)?;
+        let array = js_sys::Uint8Array::new(&value);
+        if bytes.len() + array.length() as usize > MAX_BODY_BYTES {
+            // Stops the download; whether the cancel itself succeeds changes nothing here.
+            let _cancelled = reader.cancel();
+            return Err(too_large());
+        }
+        let start = bytes.len();
+        bytes.resize(start + array.length() as usize, 0);
+        array.copy_to(&mut bytes[start..]);
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Fetch rejects with a `TimeoutError` when our signal fired, and with a `TypeError` when the
@@ -168,8 +250,17 @@ mod tests {
         Ok(HttpResponse {
             status,
             retry_after: retry_after.map(str::to_owned),
-            body: String::new(),
+            ..HttpResponse::default()
         })
+    }
+
+    #[test]
+    fn the_providers_date_header_is_read_in_epoch_milliseconds() {
+        assert_eq!(
+            http_date_ms("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777_000.0)
+        );
+        assert_eq!(http_date_ms("yesterday"), None);
     }
 
     #[test]

@@ -4,7 +4,6 @@
 
 pub mod accounts;
 pub mod age;
-pub mod backend;
 pub mod browser;
 pub mod bulk;
 pub mod client;
@@ -13,7 +12,6 @@ pub mod error;
 pub mod export;
 pub mod http;
 pub mod input;
-pub mod jobs;
 pub mod limits;
 pub mod lists;
 pub mod model;
@@ -22,8 +20,8 @@ pub mod providers;
 pub mod search;
 pub mod settings;
 pub mod snapshot;
-pub mod store;
 pub mod sync;
+pub mod worker;
 
 use error::Error;
 use model::ProviderKind;
@@ -69,31 +67,34 @@ fn from_js_or_default<T: DeserializeOwned + Default>(value: &JsValue) -> T {
 /// Service worker, on install, browser start and settings changed: arm the alarm, refresh.
 #[wasm_bindgen]
 pub async fn start() -> Result<(), JsValue> {
-    backend::start().await.map_err(to_js_error)
+    worker::refresh::start(browser::worker())
+        .await
+        .map_err(to_js_error)
 }
 
 /// Service worker: accounts changed; lists of removed accounts go, new ones are read.
 #[wasm_bindgen]
 pub async fn accounts_changed() -> Result<(), JsValue> {
-    backend::accounts_changed().await.map_err(to_js_error)
+    worker::refresh::accounts_changed(browser::worker())
+        .await
+        .map_err(to_js_error)
 }
 
 /// Service worker: an alarm fired.
 #[wasm_bindgen]
 pub async fn on_alarm(name: String) -> Result<(), JsValue> {
-    match name.as_str() {
-        backend::REFRESH_ALARM => backend::sync(sync::Occasion::Schedule).await,
-        jobs::JOBS_ALARM => jobs::advance().await,
-        _ => Ok(()),
-    }
-    .map_err(to_js_error)
+    worker::on_alarm(browser::worker(), &name)
+        .await
+        .map_err(to_js_error)
 }
 
 /// Service worker: an intent from one of the extension's own pages; resolves to its answer.
 #[wasm_bindgen]
 pub async fn handle_intent(intent: JsValue) -> Result<JsValue, JsValue> {
-    let intent = backend::read_intent(&json_text(&intent)).map_err(to_js_error)?;
-    let answer = backend::handle_intent(intent).await.map_err(to_js_error)?;
+    let intent = worker::intents::read_intent(&json_text(&intent)).map_err(to_js_error)?;
+    let answer = worker::intents::handle_intent(browser::worker(), intent)
+        .await
+        .map_err(to_js_error)?;
     Ok(to_js(&answer))
 }
 
@@ -101,14 +102,18 @@ pub async fn handle_intent(intent: JsValue) -> Result<JsValue, JsValue> {
 /// first; read from storage once the first screen is up.
 #[wasm_bindgen]
 pub async fn read_lists() -> Result<JsValue, JsValue> {
-    let lists = store::read_all_lists().await.map_err(to_js_error)?;
+    let lists = worker::store::read_all_lists(browser::worker())
+        .await
+        .map_err(to_js_error)?;
     Ok(to_js(&lists))
 }
 
 /// Popup: when each account was last checked, latest of its two lists.
 #[wasm_bindgen]
 pub async fn last_checked() -> Result<JsValue, JsValue> {
-    let checked = store::last_checked().await.map_err(to_js_error)?;
+    let checked = worker::store::last_checked(browser::worker())
+        .await
+        .map_err(to_js_error)?;
     Ok(to_js(&checked))
 }
 
@@ -188,12 +193,13 @@ pub fn read_invite_list(text: &str) -> JsValue {
     to_js(&bulk::read_invite_list(text))
 }
 
-/// Popup: where an account stands against its weekly cap ("37 of 100 this week").
+/// Popup: where an account stands against its weekly cap ("37 of 100 this week"), by its
+/// `ledger_key` (the view's accounts carry it).
 #[wasm_bindgen]
 pub fn standing(
     ledger: JsValue,
     settings: JsValue,
-    account_id: &str,
+    ledger_key: &str,
     plan: JsValue,
     now_ms: f64,
 ) -> Result<JsValue, JsValue> {
@@ -201,7 +207,7 @@ pub fn standing(
     let settings: settings::Settings = from_js_or_default(&settings);
     let plan: model::Plan = from_js(&plan, "Plan", "not a LinkedIn plan Invite Desk knows")?;
     let cap = settings.weekly_cap(plan);
-    Ok(to_js(&ledger.standing(account_id, plan, cap, now_ms)))
+    Ok(to_js(&ledger.standing(ledger_key, plan, cap, now_ms)))
 }
 
 /// Popup: the indexes of the invitations sent more than `days` days ago.

@@ -1,12 +1,17 @@
-//! The limits ledger, stored under `ledger`: per account, the invitations sent (with or without
-//! a note) and the people withdrawn, counted in rolling windows. Every send, single or in a
-//! bulk job, is checked here before any call is made: the weekly cap, the free plan's notes a
-//! month, a stop after the provider said a LinkedIn limit was reached, and LinkedIn's wait
-//! before re-inviting someone withdrawn.
+//! The limits ledger, stored under `ledger`: per LinkedIn account (by provider and the
+//! provider's account id, so removing and adding an account again changes nothing, and kept
+//! when an account is removed), the invitations sent (with or without a note), the people
+//! withdrawn, and when the next invitation may go. Every send, single or in a bulk job, is
+//! checked here before any call, and reserved here before the call leaves: a send whose outcome
+//! is unknown counts against the caps until a check says it did not happen. Checks: the weekly
+//! cap, the free plan's notes a month, a stop after the provider said a LinkedIn limit was
+//! reached, the shortest delay between two invitations of one account, and LinkedIn's wait
+//! before re-inviting someone withdrawn. Time only moves forward here: a clock that went back
+//! forgets nothing.
 
-use crate::age::DAY_MS;
+use crate::age::{later, DAY_MS};
 use crate::error::{Error, ErrorKind};
-use crate::model::Plan;
+use crate::model::{Account, Plan};
 use crate::providers::wire::{wire_object, Field};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -20,10 +25,14 @@ pub const REINVITE_WAIT_MS: f64 = 21.0 * DAY_MS;
 pub const FREE_NOTES_PER_MONTH: u32 = 5;
 
 wire_object! {
-    #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct Sent {
         pub at_ms: f64,
         pub note: bool = false,
+        /// Whom, lower case: what a reservation is found by.
+        pub profile: Option<String>,
+        /// Reserved before its call; the provider has not confirmed it (yet). Counted all the same.
+        pub unconfirmed: bool = false,
     }
 }
 
@@ -46,6 +55,11 @@ wire_object! {
         pub blocked_until_ms: Option<f64>,
         /// The same for invitations with a note, on a refusal of one.
         pub notes_blocked_until_ms: Option<f64>,
+        /// The shortest delay between two invitations: none before this.
+        pub next_send_at_ms: Option<f64>,
+        /// The latest time this ledger was told: what is older than a window by it is forgotten,
+        /// never by a clock that went back.
+        pub latest_ms: f64 = 0.0,
     }
 }
 
@@ -53,10 +67,51 @@ impl Field for Sent {}
 impl Field for Withdrawn {}
 impl Field for f64 {}
 
-/// Every account's ledger, by `Account::id`.
+/// Every LinkedIn account's ledger, by `ledger_key`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Ledger(BTreeMap<String, AccountLedger>);
+
+/// The ledger's key for `account`: the LinkedIn account behind it, not the extension's entry.
+pub fn ledger_key(account: &Account) -> String {
+    let provider = serde_json::to_value(account.provider)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    format!("{provider}:{}", account.account_id.trim())
+}
+
+/// A machine clock off by more than this is not trusted for the caps: the provider's is used.
+pub const CLOCK_TOLERANCE_MS: f64 = 3_600_000.0;
+
+/// The provider's clock, as its `Date` header said at a moment of this machine's clock. Stored in
+/// session storage as `clock`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ProviderClock {
+    pub provider_ms: f64,
+    pub local_ms: f64,
+}
+
+impl ProviderClock {
+    /// The time to count the caps by at `local_ms`: this machine's when it agrees with the
+    /// provider's within an hour, else the provider's. `None` when this reading is too old to
+    /// say (an hour or more ago), or the machine's clock went back since: ask the provider again.
+    pub fn now(&self, local_ms: f64) -> Option<f64> {
+        let elapsed = local_ms - self.local_ms;
+        if !(0.0..CLOCK_TOLERANCE_MS).contains(&elapsed) {
+            return None;
+        }
+        Some(trusted(self.provider_ms + elapsed, local_ms))
+    }
+}
+
+/// The provider's time when the machine's is more than an hour off it, else the machine's.
+pub fn trusted(provider_ms: f64, local_ms: f64) -> f64 {
+    match (provider_ms - local_ms).abs() > CLOCK_TOLERANCE_MS {
+        true => provider_ms,
+        false => local_ms,
+    }
+}
 
 /// Where an account stands, for the popup: "37 of 100 this week".
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -70,6 +125,15 @@ pub struct Standing {
     pub next_send_at_ms: Option<f64>,
     pub summary: String,
     pub notes_summary: Option<String>,
+}
+
+/// What a send is checked against.
+#[derive(Debug, Clone, Copy)]
+pub struct Caps {
+    pub plan: Plan,
+    pub weekly: u32,
+    /// The shortest delay between two invitations of one account.
+    pub gap_ms: f64,
 }
 
 impl AccountLedger {
@@ -87,19 +151,55 @@ impl AccountLedger {
         let over = times.len().checked_sub(cap as usize)?;
         Some(times[over] + window_ms)
     }
+
+    /// `now_ms`, or the latest time told when the clock went back since.
+    fn now(&self, now_ms: f64) -> f64 {
+        now_ms.max(self.latest_ms)
+    }
+
+    fn told(&mut self, now_ms: f64) -> f64 {
+        self.latest_ms = self.now(now_ms);
+        self.prune();
+        self.latest_ms
+    }
+
+    /// Forgets what no window looks at any more.
+    fn prune(&mut self) {
+        let now = self.latest_ms;
+        self.sent.retain(|sent| sent.at_ms > now - MONTH_MS);
+        self.withdrawn
+            .retain(|withdrawn| withdrawn.at_ms > now - REINVITE_WAIT_MS);
+    }
 }
 
 impl Ledger {
-    fn account(&self, account: &str) -> AccountLedger {
-        self.0.get(account).cloned().unwrap_or_default()
+    fn account(&self, key: &str) -> AccountLedger {
+        self.0.get(key).cloned().unwrap_or_default()
     }
 
-    fn account_mut(&mut self, account: &str) -> &mut AccountLedger {
-        self.0.entry(account.to_owned()).or_default()
+    fn account_mut(&mut self, key: &str) -> &mut AccountLedger {
+        self.0.entry(key.to_owned()).or_default()
     }
 
-    pub fn standing(&self, account: &str, plan: Plan, weekly_cap: u32, now_ms: f64) -> Standing {
-        let ledger = self.account(account);
+    /// Moves what an earlier version kept under the extension's own account ids to the keys of
+    /// the LinkedIn accounts behind them.
+    pub fn rekey(&mut self, accounts: &[Account]) {
+        for account in accounts {
+            if let Some(old) = self.0.remove(&account.id) {
+                let entry = self.account_mut(&ledger_key(account));
+                entry.sent.extend(old.sent);
+                entry.sent.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+                entry.withdrawn.extend(old.withdrawn);
+                entry.blocked_until_ms = later(entry.blocked_until_ms, old.blocked_until_ms);
+                entry.notes_blocked_until_ms =
+                    later(entry.notes_blocked_until_ms, old.notes_blocked_until_ms);
+            }
+        }
+    }
+
+    pub fn standing(&self, key: &str, plan: Plan, weekly_cap: u32, now_ms: f64) -> Standing {
+        let ledger = self.account(key);
+        let now_ms = ledger.now(now_ms);
         let week = ledger.sent_since(now_ms - WEEK_MS, false);
         let notes = ledger.sent_since(now_ms - MONTH_MS, true);
         let notes_cap = (plan == Plan::Free).then_some(FREE_NOTES_PER_MONTH);
@@ -122,41 +222,43 @@ impl Ledger {
     /// can. `profile` is the invited person's vanity name or member id.
     pub fn check_send(
         &self,
-        account: &str,
-        plan: Plan,
-        weekly_cap: u32,
+        key: &str,
+        caps: Caps,
         profile: &str,
         note: bool,
         now_ms: f64,
     ) -> Result<(), Error> {
-        let ledger = self.account(account);
-        let refuse = |until_ms: f64, why: String| {
+        let ledger = self.account(key);
+        let now_ms = ledger.now(now_ms);
+        let refuse = |kind, until_ms: f64, why: String| {
             let seconds = ((until_ms - now_ms) / 1000.0).ceil().max(1.0);
-            Err(Error::new(ErrorKind::LimitReached)
+            Err(Error::new(kind)
                 .with_detail(&why)
                 .with_retry_after(Some(seconds.min(u32::MAX as f64) as u32)))
         };
         if let Some(until) = ledger.blocked_until_ms.filter(|until| *until > now_ms) {
             return refuse(
+                ErrorKind::LimitReached,
                 until,
                 "the provider said LinkedIn's limit was reached".into(),
             );
         }
         let week = ledger.sent_since(now_ms - WEEK_MS, false);
-        if let Some(frees) = AccountLedger::frees_at(&week, weekly_cap, WEEK_MS) {
+        if let Some(frees) = AccountLedger::frees_at(&week, caps.weekly, WEEK_MS) {
             let why = format!(
-                "{} of {weekly_cap} invitations sent in the last 7 days, this account's cap",
-                week.len()
+                "{} of {} invitations sent in the last 7 days, this account's cap",
+                week.len(),
+                caps.weekly
             );
-            return refuse(frees, why);
+            return refuse(ErrorKind::LimitReached, frees, why);
         }
         if note {
             if let Some(until) = ledger.notes_blocked_until_ms.filter(|u| *u > now_ms) {
                 let why = "the provider said the limit on invitations with a note was reached";
-                return refuse(until, why.into());
+                return refuse(ErrorKind::LimitReached, until, why.into());
             }
             let notes = ledger.sent_since(now_ms - MONTH_MS, true);
-            let frees = (plan == Plan::Free)
+            let frees = (caps.plan == Plan::Free)
                 .then(|| AccountLedger::frees_at(&notes, FREE_NOTES_PER_MONTH, MONTH_MS))
                 .flatten();
             if let Some(frees) = frees {
@@ -165,7 +267,7 @@ impl Ledger {
                      LinkedIn's limit on a free account; send it without a note",
                     notes.len()
                 );
-                return refuse(frees, why);
+                return refuse(ErrorKind::LimitReached, frees, why);
             }
         }
         let withdrawn = ledger.withdrawn.iter().rev().find(|withdrawn| {
@@ -175,24 +277,107 @@ impl Ledger {
         if let Some(withdrawn) = withdrawn {
             let why = "an invitation to this person was withdrawn less than 3 weeks ago, and \
                        LinkedIn refuses a new one until then";
-            return refuse(withdrawn.at_ms + REINVITE_WAIT_MS, why.into());
+            return refuse(
+                ErrorKind::CannotInvite,
+                withdrawn.at_ms + REINVITE_WAIT_MS,
+                why.into(),
+            );
+        }
+        if let Some(next) = ledger.next_send_at_ms.filter(|next| *next > now_ms) {
+            let why = format!(
+                "invitations from this account go at least {} apart",
+                crate::age::wait_words((caps.gap_ms / 1000.0).round() as u32)
+            );
+            return refuse(ErrorKind::Paced, next, why);
         }
         Ok(())
     }
 
-    pub fn record_sent(&mut self, account: &str, note: bool, now_ms: f64) {
-        self.prune(now_ms);
-        self.account_mut(account).sent.push(Sent {
-            at_ms: now_ms,
-            note,
-        });
+    /// Whether an invitation to `profile` is counted here and was not withdrawn since: it is
+    /// pending (or LinkedIn took it), so another would be a second request for the same person.
+    pub fn already_sent(&self, key: &str, profile: &str) -> bool {
+        let ledger = self.account(key);
+        let profile = profile.to_ascii_lowercase();
+        let withdrawn = ledger
+            .withdrawn
+            .iter()
+            .filter(|w| w.profile == profile)
+            .map(|w| w.at_ms)
+            .fold(f64::NEG_INFINITY, f64::max);
+        ledger
+            .sent
+            .iter()
+            .any(|sent| sent.profile.as_ref() == Some(&profile) && sent.at_ms > withdrawn)
     }
 
-    pub fn record_withdrawn(&mut self, account: &str, profile: &str, now_ms: f64) {
-        self.prune(now_ms);
-        self.account_mut(account).withdrawn.push(Withdrawn {
-            profile: profile.to_ascii_lowercase(),
+    /// Counts an invitation before its call leaves, and holds the next one back by the
+    /// account's shortest delay. It stays counted unless `release`d.
+    pub fn reserve(&mut self, key: &str, profile: &str, note: bool, gap_ms: f64, now_ms: f64) {
+        let ledger = self.account_mut(key);
+        let now_ms = ledger.told(now_ms);
+        ledger.sent.push(Sent {
             at_ms: now_ms,
+            note,
+            profile: Some(profile.to_ascii_lowercase()),
+            unconfirmed: true,
+        });
+        ledger.next_send_at_ms = Some(now_ms + gap_ms);
+    }
+
+    /// The provider took the reserved invitation to `profile`.
+    pub fn confirm(&mut self, key: &str, profile: &str) {
+        if let Some(sent) = self.reservation(key, profile) {
+            sent.unconfirmed = false;
+        }
+    }
+
+    /// The provider refused the reserved invitation to `profile`: it was not sent. The delay
+    /// before the next one stays: the request reached LinkedIn all the same.
+    pub fn release(&mut self, key: &str, profile: &str) {
+        let ledger = self.account_mut(key);
+        let wanted = Some(profile.to_ascii_lowercase());
+        if let Some(at) = ledger
+            .sent
+            .iter()
+            .rposition(|sent| sent.unconfirmed && sent.profile == wanted)
+        {
+            ledger.sent.remove(at);
+        }
+    }
+
+    fn reservation(&mut self, key: &str, profile: &str) -> Option<&mut Sent> {
+        let wanted = Some(profile.to_ascii_lowercase());
+        self.account_mut(key)
+            .sent
+            .iter_mut()
+            .rev()
+            .find(|sent| sent.unconfirmed && sent.profile == wanted)
+    }
+
+    /// An invitation the provider shows sent that no reservation counts (sent before this
+    /// version, or settled by a check).
+    pub fn record_sent(&mut self, key: &str, profile: &str, note: bool, now_ms: f64) {
+        match self.reservation(key, profile) {
+            Some(sent) => sent.unconfirmed = false,
+            None => {
+                let ledger = self.account_mut(key);
+                let at_ms = ledger.told(now_ms);
+                ledger.sent.push(Sent {
+                    at_ms,
+                    note,
+                    profile: Some(profile.to_ascii_lowercase()),
+                    unconfirmed: false,
+                });
+            }
+        }
+    }
+
+    pub fn record_withdrawn(&mut self, key: &str, profile: &str, now_ms: f64) {
+        let ledger = self.account_mut(key);
+        let at_ms = ledger.told(now_ms);
+        ledger.withdrawn.push(Withdrawn {
+            profile: profile.to_ascii_lowercase(),
+            at_ms,
         });
     }
 
@@ -200,8 +385,9 @@ impl Ledger {
     /// until the window resets, which is when the oldest invitation counted in it leaves it
     /// (a full window when this ledger counts none). A refused note stops only notes.
     /// Returns when sending may start again.
-    pub fn record_limit_reached(&mut self, account: &str, note: bool, now_ms: f64) -> f64 {
-        let ledger = self.account_mut(account);
+    pub fn record_limit_reached(&mut self, key: &str, note: bool, now_ms: f64) -> f64 {
+        let ledger = self.account_mut(key);
+        let now_ms = ledger.told(now_ms);
         let (window_ms, notes_only) = match note {
             true => (MONTH_MS, true),
             false => (WEEK_MS, false),
@@ -217,16 +403,6 @@ impl Ledger {
         }
         until
     }
-
-    /// Forgets what no window looks at any more.
-    fn prune(&mut self, now_ms: f64) {
-        for ledger in self.0.values_mut() {
-            ledger.sent.retain(|sent| sent.at_ms > now_ms - MONTH_MS);
-            ledger
-                .withdrawn
-                .retain(|withdrawn| withdrawn.at_ms > now_ms - REINVITE_WAIT_MS);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -236,10 +412,18 @@ mod tests {
     const NOW: f64 = 1_800_000_000_000.0;
     const HOUR: f64 = crate::age::HOUR_MS;
 
+    fn caps(plan: Plan, weekly: u32) -> Caps {
+        Caps {
+            plan,
+            weekly,
+            gap_ms: 0.0,
+        }
+    }
+
     fn ledger_with_sends(times: &[f64], note: bool) -> Ledger {
         let mut ledger = Ledger::default();
         for at in times {
-            ledger.record_sent("a", note, *at);
+            ledger.record_sent("a", &format!("p{at}"), note, *at);
         }
         ledger
     }
@@ -259,18 +443,18 @@ mod tests {
         let frees = NOW - 5.0 * DAY_MS + WEEK_MS;
         assert_eq!(standing.next_send_at_ms, Some(frees));
         let refused = ledger
-            .check_send("a", Plan::Free, 100, "jane", false, NOW)
+            .check_send("a", caps(Plan::Free, 100), "jane", false, NOW)
             .unwrap_err();
         assert_eq!(refused.kind, ErrorKind::LimitReached);
         assert_eq!(refused.retry_after_s, Some((2.0 * DAY_MS / 1000.0) as u32));
         assert!(refused.detail.unwrap().contains("100 of 100"));
         // A second after the oldest of them leaves the window, one may go.
         assert!(ledger
-            .check_send("a", Plan::Free, 100, "jane", false, frees + 1000.0)
+            .check_send("a", caps(Plan::Free, 100), "jane", false, frees + 1000.0)
             .is_ok());
         // A higher cap leaves room now.
         assert!(ledger
-            .check_send("a", Plan::Premium, 200, "jane", false, NOW)
+            .check_send("a", caps(Plan::Premium, 200), "jane", false, NOW)
             .is_ok());
         assert_eq!(
             ledger
@@ -280,7 +464,7 @@ mod tests {
         );
         // Other accounts are counted apart.
         assert!(ledger
-            .check_send("b", Plan::Free, 100, "jane", false, NOW)
+            .check_send("b", caps(Plan::Free, 100), "jane", false, NOW)
             .is_ok());
     }
 
@@ -295,14 +479,14 @@ mod tests {
         );
         assert_eq!(standing.summary, "0 of 100 this week");
         let refused = ledger
-            .check_send("a", Plan::Free, 100, "x", true, NOW)
+            .check_send("a", caps(Plan::Free, 100), "x", true, NOW)
             .unwrap_err();
         assert_eq!(refused.retry_after_s, Some((DAY_MS / 1000.0) as u32));
         assert!(ledger
-            .check_send("a", Plan::Free, 100, "x", false, NOW)
+            .check_send("a", caps(Plan::Free, 100), "x", false, NOW)
             .is_ok());
         assert!(ledger
-            .check_send("a", Plan::Premium, 200, "x", true, NOW)
+            .check_send("a", caps(Plan::Premium, 200), "x", true, NOW)
             .is_ok());
         assert_eq!(
             ledger.standing("a", Plan::Premium, 200, NOW).notes_summary,
@@ -318,7 +502,7 @@ mod tests {
             NOW + 4.0 * DAY_MS
         );
         let refused = ledger
-            .check_send("a", Plan::Premium, 200, "x", false, NOW)
+            .check_send("a", caps(Plan::Premium, 200), "x", false, NOW)
             .unwrap_err();
         assert_eq!(refused.retry_after_s, Some((4.0 * DAY_MS / 1000.0) as u32));
         assert!(refused.detail.unwrap().contains("provider"));
@@ -331,8 +515,7 @@ mod tests {
         assert!(ledger
             .check_send(
                 "a",
-                Plan::Premium,
-                200,
+                caps(Plan::Premium, 200),
                 "x",
                 false,
                 NOW + 4.0 * DAY_MS + 1.0
@@ -343,10 +526,10 @@ mod tests {
         let mut fresh = Ledger::default();
         fresh.record_limit_reached("a", true, NOW);
         assert!(fresh
-            .check_send("a", Plan::Free, 100, "x", false, NOW)
+            .check_send("a", caps(Plan::Free, 100), "x", false, NOW)
             .is_ok());
         let notes = fresh
-            .check_send("a", Plan::Free, 100, "x", true, NOW)
+            .check_send("a", caps(Plan::Free, 100), "x", true, NOW)
             .unwrap_err();
         assert_eq!(notes.retry_after_s, Some((MONTH_MS / 1000.0) as u32));
     }
@@ -355,24 +538,32 @@ mod tests {
     fn a_withdrawn_person_is_not_invited_again_within_three_weeks() {
         let mut ledger = Ledger::default();
         ledger.record_withdrawn("a", "Jane-Doe", NOW - 20.0 * DAY_MS);
-        let refused = ledger.check_send("a", Plan::Free, 100, "jane-doe", false, NOW);
+        let refused = ledger.check_send("a", caps(Plan::Free, 100), "jane-doe", false, NOW);
         assert_eq!(
             refused.unwrap_err().retry_after_s,
             Some((DAY_MS / 1000.0) as u32)
         );
         assert!(ledger
-            .check_send("a", Plan::Free, 100, "john-roe", false, NOW)
+            .check_send("a", caps(Plan::Free, 100), "john-roe", false, NOW)
             .is_ok());
         assert!(ledger
-            .check_send("a", Plan::Free, 100, "jane-doe", false, NOW + DAY_MS + 1.0)
+            .check_send(
+                "a",
+                caps(Plan::Free, 100),
+                "jane-doe",
+                false,
+                NOW + DAY_MS + 1.0
+            )
             .is_ok());
     }
 
     #[test]
     fn old_entries_are_forgotten_and_the_ledger_survives_storage() {
-        let mut ledger = ledger_with_sends(&[NOW - 40.0 * DAY_MS, NOW - 2.0 * DAY_MS], true);
+        let mut ledger = Ledger::default();
+        ledger.record_sent("a", "p1", true, NOW - 40.0 * DAY_MS);
         ledger.record_withdrawn("a", "old", NOW - 30.0 * DAY_MS);
-        ledger.record_sent("a", false, NOW);
+        ledger.record_sent("a", "p2", true, NOW - 2.0 * DAY_MS);
+        ledger.record_sent("a", "now", false, NOW);
         let text = serde_json::to_string(&ledger).unwrap();
         let read: Ledger = serde_json::from_str(&text).unwrap();
         assert_eq!(read, ledger);

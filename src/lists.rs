@@ -50,6 +50,9 @@ pub struct Head {
     pub reconciled_at_ms: Option<f64>,
     pub error: Option<Error>,
     pub handled: Vec<Handled>,
+    /// Invitations whose action was sent and not yet recorded: before acting on one again, a
+    /// check says whether it happened.
+    pub acting: Vec<Handled>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -213,6 +216,7 @@ impl List {
     /// An invitation was acted on: it leaves the list and the count, and stays out of lists
     /// fetched in the next minutes. False when it was not in the list.
     pub fn handle(&mut self, id: &str, now_ms: f64) -> bool {
+        self.end_acting(id);
         self.head
             .handled
             .retain(|h| now_ms - h.at_ms < HANDLED_MEMORY_MS && h.id != id);
@@ -226,6 +230,28 @@ impl List {
             self.head.total = self.head.total.map(|t| t.saturating_sub(removed));
         }
         removed > 0
+    }
+
+    /// An action on `id` is about to be sent: stored first, so that a record lost after it
+    /// cannot make it go twice.
+    pub fn begin_acting(&mut self, id: &str, now_ms: f64) {
+        self.head.acting.retain(|acting| acting.id != id);
+        self.head.acting.push(Handled {
+            id: id.to_owned(),
+            at_ms: now_ms,
+        });
+        self.head_changed = true;
+    }
+
+    /// The action on `id` is settled, done or not.
+    pub fn end_acting(&mut self, id: &str) {
+        let before = self.head.acting.len();
+        self.head.acting.retain(|acting| acting.id != id);
+        self.head_changed |= self.head.acting.len() != before;
+    }
+
+    pub fn is_acting(&self, id: &str) -> bool {
+        self.head.acting.iter().any(|acting| acting.id == id)
     }
 
     /// A new invitation of ours (a send), on top.

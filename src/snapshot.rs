@@ -33,6 +33,8 @@ pub struct AccountStatus {
     /// `None` when the stored account cannot be read.
     pub provider: Option<ProviderKind>,
     pub plan: Plan,
+    /// Its key in the limits ledger: the LinkedIn account behind it.
+    pub ledger_key: Option<String>,
     /// The provider's counts; `None` before the first check.
     pub received_count: Option<u64>,
     pub sent_count: Option<u64>,
@@ -48,6 +50,7 @@ impl AccountStatus {
             label: account.label.clone(),
             provider: Some(account.provider),
             plan: account.plan,
+            ledger_key: Some(crate::limits::ledger_key(account)),
             received_count: None,
             sent_count: None,
             checked_at_ms: None,
@@ -62,6 +65,7 @@ impl AccountStatus {
             label,
             provider: None,
             plan: Plan::Free,
+            ledger_key: None,
             received_count: None,
             sent_count: None,
             checked_at_ms: None,

@@ -20,7 +20,7 @@ const AMARA: &str = "7400000000000000001";
 const PRIYA_SENT: &str = "7400000000000000101";
 
 async fn listed(api: Api, direction: Direction) -> Vec<Invitation> {
-    Client::new(&api.account(), js_sys::Date::now())
+    Client::new(&api.account(), invite_desk::browser::env())
         .list_all(direction)
         .await
         .unwrap_or_else(|e| panic!("{api:?}: {e:?}"))
@@ -86,7 +86,7 @@ async fn counts_pending_with_one_call_where_the_api_gives_a_total() {
         let credits_before = common::account_state(api.account_id).await["credits"].as_u64();
         common::clear_requests().await;
         let account = api.account();
-        let client = Client::new(&account, 0.0);
+        let client = Client::new(&account, invite_desk::browser::env());
         let count = client.pending_count(Direction::Received).await.unwrap();
         assert_eq!(count, api.received as u64, "{api:?}");
         let calls = common::requests().await.len();
@@ -108,7 +108,7 @@ async fn pages_one_at_a_time_from_where_the_last_ended() {
     for api in ALL {
         common::reset().await;
         let account = api.account();
-        let client = Client::new(&account, 0.0);
+        let client = Client::new(&account, invite_desk::browser::env());
         let first = client
             .list_page(Direction::Sent, &Cursor::Offset(0), Some(2))
             .await
@@ -136,7 +136,9 @@ async fn accepting_connects_and_leaves_the_received_list() {
         common::reset().await;
         let amara = find(api, Direction::Received, AMARA).await;
         let connections = common::account_state(api.account_id).await["connections"].as_u64();
-        let done = Client::new(&api.account(), 0.0).accept(&amara).await;
+        let done = Client::new(&api.account(), invite_desk::browser::env())
+            .accept(&amara)
+            .await;
         assert_eq!(done.map(|d| d.confirmed_by_check), Ok(false), "{api:?}");
         assert!(listed(api, Direction::Received)
             .await
@@ -148,7 +150,7 @@ async fn accepting_connects_and_leaves_the_received_list() {
             connections.map(|c| c + 1),
             "{api:?}"
         );
-        let again = Client::new(&api.account(), 0.0)
+        let again = Client::new(&api.account(), invite_desk::browser::env())
             .accept(&amara)
             .await
             .refused();
@@ -168,7 +170,7 @@ async fn declining_leaves_the_received_list_without_connecting() {
         common::reset().await;
         let amara = find(api, Direction::Received, AMARA).await;
         let connections = common::account_state(api.account_id).await["connections"].clone();
-        Client::new(&api.account(), 0.0)
+        Client::new(&api.account(), invite_desk::browser::env())
             .decline(&amara)
             .await
             .unwrap();
@@ -186,7 +188,7 @@ async fn withdrawing_leaves_the_sent_list_and_blocks_reinviting() {
     for api in ALL {
         common::reset().await;
         let priya = find(api, Direction::Sent, PRIYA_SENT).await;
-        Client::new(&api.account(), 0.0)
+        Client::new(&api.account(), invite_desk::browser::env())
             .withdraw(&priya)
             .await
             .unwrap();
@@ -194,7 +196,7 @@ async fn withdrawing_leaves_the_sent_list_and_blocks_reinviting() {
             .await
             .iter()
             .all(|i| i.id != PRIYA_SENT));
-        let again = Client::new(&api.account(), 0.0)
+        let again = Client::new(&api.account(), invite_desk::browser::env())
             .send("https://www.linkedin.com/in/priya-raman/", None)
             .await
             .refused();
@@ -216,7 +218,7 @@ async fn sends_from_a_profile_url_with_a_note() {
     for api in ALL {
         common::reset().await;
         common::clear_requests().await;
-        let done = Client::new(&api.account(), 0.0)
+        let done = Client::new(&api.account(), invite_desk::browser::env())
             .send(
                 "linkedin.com/in/noah-berg?trk=x",
                 Some("  Hello Noah, let's talk fjords.  "),
@@ -259,7 +261,7 @@ async fn bad_input_is_refused_before_any_call_naming_the_field() {
         common::reset().await;
         common::clear_requests().await;
         let account = api.account();
-        let client = Client::new(&account, 0.0);
+        let client = Client::new(&account, invite_desk::browser::env());
         let long_note = "é".repeat(301);
         let error = client
             .send("https://www.linkedin.com/in/noah-berg/", Some(&long_note))
@@ -293,7 +295,7 @@ async fn bad_input_is_refused_before_any_call_naming_the_field() {
 async fn inviting_a_connection_is_already_done() {
     for api in ALL {
         common::reset().await;
-        let error = Client::new(&api.account(), 0.0)
+        let error = Client::new(&api.account(), invite_desk::browser::env())
             .send("https://www.linkedin.com/in/ines-costa/", None)
             .await
             .refused();
@@ -306,16 +308,22 @@ async fn a_wrong_key_or_account_is_named_and_the_key_never_shows() {
     for api in ALL {
         common::reset().await;
         let wrong_key = "sk_wrong_key_4242";
-        let error = Client::new(&api.account_with(wrong_key, api.account_id), 0.0)
-            .list_all(Direction::Received)
-            .await
-            .refused();
+        let error = Client::new(
+            &api.account_with(wrong_key, api.account_id),
+            invite_desk::browser::env(),
+        )
+        .list_all(Direction::Received)
+        .await
+        .refused();
         assert_eq!(error.kind, ErrorKind::Unauthorized, "{api:?}");
         assert!(!format!("{error:?} {error}").contains(wrong_key));
-        let error = Client::new(&api.account_with(api.key, "acc_nobody"), 0.0)
-            .list_all(Direction::Received)
-            .await
-            .refused();
+        let error = Client::new(
+            &api.account_with(api.key, "acc_nobody"),
+            invite_desk::browser::env(),
+        )
+        .list_all(Direction::Received)
+        .await
+        .refused();
         assert_eq!(error.kind, ErrorKind::NotFound, "{api:?}");
     }
 }
@@ -325,7 +333,7 @@ async fn linkup_without_credits_says_so() {
     common::reset().await;
     let error = Client::new(
         &LINKUP.account_with("lk_broke_key", "acc_client_broke"),
-        0.0,
+        invite_desk::browser::env(),
     )
     .list_all(Direction::Received)
     .await
@@ -337,7 +345,7 @@ async fn linkup_without_credits_says_so() {
 async fn linkup_tells_where_the_account_stands_with_one_person() {
     common::reset().await;
     let account = LINKUP.account();
-    let client = Client::new(&account, 0.0);
+    let client = Client::new(&account, invite_desk::browser::env());
     let priya = client
         .invitation_status("https://www.linkedin.com/in/priya-raman/")
         .await
@@ -348,7 +356,7 @@ async fn linkup_tells_where_the_account_stands_with_one_person() {
     assert_eq!(ines.state, RelationshipState::Connected);
     let noah = client.invitation_status("noah-berg").await.unwrap();
     assert_eq!(noah.state, RelationshipState::NoInvitation);
-    let unipile = Client::new(&UNIPILE_V2.account(), 0.0)
+    let unipile = Client::new(&UNIPILE_V2.account(), invite_desk::browser::env())
         .invitation_status("noah-berg")
         .await
         .refused();
@@ -371,7 +379,7 @@ async fn reads_are_retried_through_transient_failures() {
         )
         .await;
         common::clear_requests().await;
-        let page = Client::new(&api.account(), 0.0)
+        let page = Client::new(&api.account(), invite_desk::browser::env())
             .list_page(Direction::Received, &Cursor::Offset(0), Some(5))
             .await
             .unwrap_or_else(|e| panic!("{api:?}: {e:?}"));
@@ -395,7 +403,7 @@ async fn reads_give_up_after_three_tries_with_a_typed_error() {
         )
         .await;
         common::clear_requests().await;
-        let error = Client::new(&api.account(), 0.0)
+        let error = Client::new(&api.account(), invite_desk::browser::env())
             .list_all(Direction::Received)
             .await
             .refused();
@@ -409,7 +417,7 @@ async fn reads_give_up_after_three_tries_with_a_typed_error() {
             json!({"times": 12, "kind": "drop"}),
         )
         .await;
-        let error = Client::new(&api.account(), 0.0)
+        let error = Client::new(&api.account(), invite_desk::browser::env())
             .list_all(Direction::Received)
             .await
             .refused();
@@ -424,7 +432,7 @@ async fn unreadable_bodies_are_bad_responses_not_crashes() {
             common::reset().await;
             common::fault(api.list_route("sent"), json!({"times": 1, "kind": kind})).await;
             common::clear_requests().await;
-            let error = Client::new(&api.account(), 0.0)
+            let error = Client::new(&api.account(), invite_desk::browser::env())
                 .list_all(Direction::Sent)
                 .await
                 .refused();
@@ -455,7 +463,7 @@ async fn a_long_retry_after_is_reported_not_waited_for() {
             "response": {"status": 429, "body": body, "headers": {"Retry-After": "60"}}}),
         )
         .await;
-        let error = Client::new(&api.account(), 0.0)
+        let error = Client::new(&api.account(), invite_desk::browser::env())
             .list_all(Direction::Received)
             .await
             .refused();
@@ -478,7 +486,7 @@ async fn an_action_is_never_sent_twice() {
         )
         .await;
         common::clear_requests().await;
-        let error = Client::new(&api.account(), 0.0)
+        let error = Client::new(&api.account(), invite_desk::browser::env())
             .accept(&amara)
             .await
             .refused();
@@ -495,12 +503,12 @@ async fn an_action_is_never_sent_twice() {
 }
 
 #[wasm_bindgen_test]
-async fn a_lost_answer_is_checked_by_listing_again() {
+async fn a_lost_answer_is_settled_by_a_check() {
     for api in ALL {
         common::reset().await;
         let amara = find(api, Direction::Received, AMARA).await;
         let account = api.account();
-        let client = Client::new(&account, 0.0).with_timeout(500);
+        let client = Client::new(&account, invite_desk::browser::env()).with_timeout(500);
 
         common::fault(
             api.accept_route(AMARA),
@@ -508,10 +516,10 @@ async fn a_lost_answer_is_checked_by_listing_again() {
         )
         .await;
         let error = client.accept(&amara).await.refused();
-        assert_eq!(error.kind, ErrorKind::Timeout, "{api:?}");
-        assert!(
-            error.detail.unwrap_or_default().contains("not done"),
-            "{api:?}: says it was not done"
+        assert_eq!(
+            error.kind,
+            ErrorKind::NotDone,
+            "{api:?}: a check says it was not done"
         );
 
         common::fault(
@@ -543,7 +551,7 @@ async fn a_dropped_connection_during_an_invite_leaves_one_invitation() {
             _ => json!({"method": "POST", "path_prefix": "/api/v1/users/invite"}),
         };
         common::fault(route, json!({"kind": "drop", "apply": true})).await;
-        let outcome = Client::new(&api.account(), 0.0)
+        let outcome = Client::new(&api.account(), invite_desk::browser::env())
             .send("https://www.linkedin.com/in/olu-adeyemi/", None)
             .await;
         match outcome {
@@ -563,7 +571,7 @@ async fn a_dropped_connection_during_an_invite_leaves_one_invitation() {
 async fn an_unreachable_provider_is_a_network_error() {
     let mut account = UNIPILE_V2.account();
     account.base_url = "http://127.0.0.1:9".into();
-    let error = Client::new(&account, 0.0)
+    let error = Client::new(&account, invite_desk::browser::env())
         .list_all(Direction::Received)
         .await
         .refused();

@@ -109,7 +109,7 @@ async fn counting_and_listing_cost_what_the_clients_promise() {
             "{:?} {:?} {}",
             expected.provider, expected.direction, expected.size
         );
-        let client = Client::new(&account, 0.0);
+        let client = Client::new(&account, invite_desk::browser::env());
 
         let (listed, calls, spent) = cost(&account_id, client.list_all(expected.direction)).await;
         let listed = listed.unwrap_or_else(|e| panic!("{what}: {e:?}"));

@@ -77,7 +77,7 @@ impl Mirror {
         common::clear_requests().await;
         let before = self.credits().await;
         let held = self.list.held(0.0);
-        let found = Client::new(&self.account, 0.0)
+        let found = Client::new(&self.account, invite_desk::browser::env())
             .check(self.direction, held.clone(), everything)
             .await
             .unwrap_or_else(|failed| panic!("{:?}: {:?}", self.account.provider, failed.error));
@@ -93,7 +93,7 @@ impl Mirror {
 
     /// The provider's whole list, read apart.
     async fn truth(&self) -> Vec<String> {
-        Client::new(&self.account, 0.0)
+        Client::new(&self.account, invite_desk::browser::env())
             .list_all(self.direction)
             .await
             .unwrap()

@@ -321,8 +321,8 @@ pub(crate) mod test_support {
     pub fn response(status: u16, body: &str) -> HttpResponse {
         HttpResponse {
             status,
-            retry_after: None,
             body: body.into(),
+            ..HttpResponse::default()
         }
     }
 
@@ -346,7 +346,7 @@ mod tests {
         HttpResponse {
             status,
             retry_after: retry_after.map(str::to_owned),
-            body: String::new(),
+            ..HttpResponse::default()
         }
     }
 
@@ -449,6 +449,7 @@ mod fuzz {
             status,
             retry_after: Some("7".into()),
             body,
+            ..HttpResponse::default()
         };
         let invitation = Invitation {
             id: "1".into(),

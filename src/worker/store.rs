@@ -4,19 +4,17 @@
 //! the popup's first screen and the badge when those change. The time of every check goes to
 //! session storage, which costs no disk write.
 
+use super::effects::Area;
+use super::Worker;
 use crate::accounts;
-use crate::browser::{self, Area};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::lists::{self, head_key, Head, List, Writes};
 use crate::model::{Account, Direction, Invitation};
 use crate::snapshot::{ListTop, View, FIRST_SCREEN_ROWS};
-use futures_util::lock::Mutex;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::collections::HashMap;
-
-static WRITES: Mutex<()> = Mutex::new(());
 
 /// Stored values by key, each kept as JSON until decoded on its own, so one damaged value
 /// cannot hide the others.
@@ -26,15 +24,19 @@ pub struct Stored {
 }
 
 impl Stored {
-    pub async fn read(keys: &[&str]) -> Result<Stored, Error> {
-        Stored::read_from(Area::Local, keys).await
+    pub async fn read(w: &Worker<'_>, keys: &[&str]) -> Result<Stored, Error> {
+        Stored::read_from(w, Area::Local, keys).await
     }
 
-    async fn read_from(area: Area, keys: &[&str]) -> Result<Stored, Error> {
+    pub(crate) async fn read_from(
+        w: &Worker<'_>,
+        area: Area,
+        keys: &[&str],
+    ) -> Result<Stored, Error> {
         if keys.is_empty() {
             return Ok(Stored::default());
         }
-        let text = browser::read(area, keys).await?;
+        let text = w.env.storage.get(area, keys).await?;
         Ok(Stored {
             values: serde_json::from_str(&text).unwrap_or_default(),
         })
@@ -54,38 +56,79 @@ impl Stored {
         self.get(key).unwrap_or_default()
     }
 
+    /// The value under `key`, its default when absent; a value that is there but cannot be read
+    /// is an error naming it, never taken for empty: a damaged ledger read as empty would lift
+    /// every cap.
+    pub fn readable<T: DeserializeOwned + Default>(&self, key: &str) -> Result<T, Error> {
+        match self.raw(key) {
+            None => Ok(T::default()),
+            Some(raw) => {
+                serde_json::from_str(raw.get()).map_err(|_| Error::damaged(damaged_name(key)))
+            }
+        }
+    }
+
     /// The stored accounts that can be used.
     pub fn accounts(&self) -> Vec<Account> {
         accounts::read(self.raw("accounts")).0
     }
 }
 
-/// Re-reads the value under `key`, changes it and writes it, under the one lock.
-pub async fn update<T, R>(key: &str, change: impl FnOnce(&mut T) -> R) -> Result<R, Error>
+/// What a stored value is called when it cannot be read.
+fn damaged_name(key: &str) -> &str {
+    match key {
+        "ledger" => "limits ledger",
+        "jobs" => "bulk jobs",
+        other => other,
+    }
+}
+
+/// Re-reads the value under `key`, changes it and writes it, under the one lock. A damaged
+/// value is not overwritten: the change is refused.
+pub async fn update<T, R>(
+    w: &Worker<'_>,
+    key: &str,
+    change: impl FnOnce(&mut T) -> R,
+) -> Result<R, Error>
 where
     T: Serialize + DeserializeOwned + Default,
 {
-    let _writing = WRITES.lock().await;
-    let mut value: T = Stored::read(&[key]).await?.get_or_default(key);
+    let _writing = w.store_lock.lock().await;
+    let mut value: T = Stored::read(w, &[key]).await?.readable(key)?;
     let result = change(&mut value);
     let mut writes = Writes::default();
     writes.put(key.to_owned(), &value);
-    browser::storage_set(&writes).await?;
+    write(w, writes).await?;
     Ok(result)
 }
 
+/// The stored account `id`, or what to do when it is gone.
+pub fn stored_account(stored: &Stored, id: &str) -> Result<Account, Error> {
+    stored
+        .accounts()
+        .into_iter()
+        .find(|account| account.id == id)
+        .ok_or_else(|| {
+            Error::new(ErrorKind::NotFound)
+                .with_detail("this account was removed or changed in Options; reopen the popup")
+        })
+}
+
 /// `account`'s list of `direction` with every row.
-pub async fn read_list(account: &str, direction: Direction) -> Result<List, Error> {
+pub async fn read_list(w: &Worker<'_>, account: &str, direction: Direction) -> Result<List, Error> {
     let key = head_key(account, direction);
-    let head: Head = Stored::read(&[&key]).await?.get_or_default(&key);
+    let head: Head = Stored::read(w, &[&key]).await?.get_or_default(&key);
     let keys = head.chunk_keys(account, direction);
-    let chunks = read_chunks(&keys).await?;
+    let chunks = read_chunks(w, &keys).await?;
     Ok(List::new(account, direction, head, &chunks))
 }
 
-async fn read_chunks(keys: &[String]) -> Result<HashMap<String, Vec<Invitation>>, Error> {
+async fn read_chunks(
+    w: &Worker<'_>,
+    keys: &[String],
+) -> Result<HashMap<String, Vec<Invitation>>, Error> {
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let stored = Stored::read(&keys).await?;
+    let stored = Stored::read(w, &keys).await?;
     Ok(keys
         .iter()
         .filter_map(|key| Some((key.to_string(), stored.get(key)?)))
@@ -95,46 +138,57 @@ async fn read_chunks(keys: &[String]) -> Result<HashMap<String, Vec<Invitation>>
 /// Re-reads `account`'s list of `direction`, changes it and writes what changed, then the
 /// view and the badge.
 pub async fn update_list<R>(
+    w: &Worker<'_>,
     account: &str,
     direction: Direction,
     change: impl FnOnce(&mut List) -> R,
 ) -> Result<R, Error> {
-    let _writing = WRITES.lock().await;
-    let mut list = read_list(account, direction).await?;
+    let _writing = w.store_lock.lock().await;
+    let mut list = read_list(w, account, direction).await?;
     let result = change(&mut list);
     let writes = list.writes();
     if !writes.is_empty() {
-        write(writes).await?;
-        write_view().await?;
+        write(w, writes).await?;
+        write_view(w).await?;
     }
     Ok(result)
 }
 
-async fn write(writes: Writes) -> Result<(), Error> {
-    if !writes.set.is_empty() {
-        browser::storage_set(&writes).await?;
+async fn write(w: &Worker<'_>, writes: Writes) -> Result<(), Error> {
+    write_to(w, Area::Local, &writes).await?;
+    if writes.remove.is_empty() {
+        return Ok(());
     }
-    browser::storage_remove(&writes.remove).await
+    w.env.storage.remove(&writes.remove).await
+}
+
+pub(crate) async fn write_to(w: &Worker<'_>, area: Area, writes: &Writes) -> Result<(), Error> {
+    if writes.set.is_empty() {
+        return Ok(());
+    }
+    // Our own types always serialize.
+    let text = serde_json::to_string(writes).unwrap_or_default();
+    w.env.storage.set(area, &text).await
 }
 
 /// The view of the accounts as stored, written with the badge when it changed, and the badge
 /// set.
-pub async fn refresh_view() -> Result<(), Error> {
-    let _writing = WRITES.lock().await;
-    write_view().await
+pub async fn refresh_view(w: &Worker<'_>) -> Result<(), Error> {
+    let _writing = w.store_lock.lock().await;
+    write_view(w).await
 }
 
-async fn write_view() -> Result<(), Error> {
-    let stored = Stored::read(&["accounts", "view"]).await?;
+async fn write_view(w: &Worker<'_>) -> Result<(), Error> {
+    let stored = Stored::read(w, &["accounts", "view"]).await?;
     let (accounts, unreadable) = accounts::read(stored.raw("accounts"));
-    let heads = read_heads(&accounts).await?;
+    let heads = read_heads(w, &accounts).await?;
     let first_keys: Vec<String> = heads
         .iter()
         .flat_map(|(account, direction, head)| {
             head.first_chunk_keys(account, *direction, FIRST_SCREEN_ROWS)
         })
         .collect();
-    let chunks = read_chunks(&first_keys).await?;
+    let chunks = read_chunks(w, &first_keys).await?;
     let lists = heads
         .iter()
         .map(|(account, direction, head)| ListTop {
@@ -151,22 +205,19 @@ async fn write_view() -> Result<(), Error> {
     let view = View::of(&accounts, unreadable, lists);
     let badge = view.badge();
     if stored.get::<View>("view").as_ref() != Some(&view) {
-        #[derive(Serialize)]
-        struct Written<'a> {
-            view: &'a View,
-            badge: &'a crate::snapshot::Badge,
-        }
-        browser::storage_set(&Written {
-            view: &view,
-            badge: &badge,
-        })
-        .await?;
+        let mut writes = Writes::default();
+        writes.put("view".to_owned(), &view);
+        writes.put("badge".to_owned(), &badge);
+        write(w, writes).await?;
     }
-    browser::set_badge(&badge.text, badge.color, &badge.title).await
+    w.env.toolbar.show(&badge).await
 }
 
 /// The heads of every list of `accounts`.
-pub async fn read_heads(accounts: &[Account]) -> Result<Vec<(String, Direction, Head)>, Error> {
+pub async fn read_heads(
+    w: &Worker<'_>,
+    accounts: &[Account],
+) -> Result<Vec<(String, Direction, Head)>, Error> {
     let keys: Vec<(String, Direction, String)> = accounts
         .iter()
         .flat_map(|account| {
@@ -174,7 +225,7 @@ pub async fn read_heads(accounts: &[Account]) -> Result<Vec<(String, Direction, 
         })
         .collect();
     let names: Vec<&str> = keys.iter().map(|(_, _, key)| key.as_str()).collect();
-    let stored = Stored::read(&names).await?;
+    let stored = Stored::read(w, &names).await?;
     Ok(keys
         .into_iter()
         .map(|(account, direction, key)| {
@@ -186,12 +237,12 @@ pub async fn read_heads(accounts: &[Account]) -> Result<Vec<(String, Direction, 
 
 /// Every row of every list of the accounts in the stored view, each direction merged newest
 /// first: what the popup shows once the first screen is up.
-pub async fn read_all_lists() -> Result<AllLists, Error> {
-    let view: View = Stored::read(&["view"]).await?.get_or_default("view");
+pub async fn read_all_lists(w: &Worker<'_>) -> Result<AllLists, Error> {
+    let view: View = Stored::read(w, &["view"]).await?.get_or_default("view");
     let mut all = AllLists::default();
     for status in &view.accounts {
         for direction in Direction::BOTH {
-            let rows = read_list(&status.id, direction)
+            let rows = read_list(w, &status.id, direction)
                 .await?
                 .rows()
                 .cloned()
@@ -214,8 +265,12 @@ pub struct AllLists {
 }
 
 /// Removes the lists of accounts that are no longer stored.
-pub async fn remove_lists_except(accounts: &[Account], gone: &[String]) -> Result<(), Error> {
-    let _writing = WRITES.lock().await;
+pub async fn remove_lists_except(
+    w: &Worker<'_>,
+    accounts: &[Account],
+    gone: &[String],
+) -> Result<(), Error> {
+    let _writing = w.store_lock.lock().await;
     let mut keys = Vec::new();
     for account in gone
         .iter()
@@ -223,22 +278,29 @@ pub async fn remove_lists_except(accounts: &[Account], gone: &[String]) -> Resul
     {
         for direction in Direction::BOTH {
             let key = head_key(account, direction);
-            let head: Head = Stored::read(&[&key]).await?.get_or_default(&key);
+            let head: Head = Stored::read(w, &[&key]).await?.get_or_default(&key);
             keys.extend(List::all_keys(&head, account, direction));
         }
     }
-    browser::storage_remove(&keys).await?;
-    write_view().await
+    write(
+        w,
+        Writes {
+            remove: keys,
+            ..Writes::default()
+        },
+    )
+    .await?;
+    write_view(w).await
 }
 
 /// When each list of the accounts `ids` was last checked, from session storage.
-pub async fn checked_at(ids: &[&str]) -> Result<HashMap<String, f64>, Error> {
+pub async fn checked_at(w: &Worker<'_>, ids: &[&str]) -> Result<HashMap<String, f64>, Error> {
     let keys: Vec<String> = ids
         .iter()
         .flat_map(|id| Direction::BOTH.map(|d| checked_key(id, d)))
         .collect();
     let names: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let stored = Stored::read_from(Area::Session, &names).await?;
+    let stored = Stored::read_from(w, Area::Session, &names).await?;
     Ok(keys
         .into_iter()
         .filter_map(|key| {
@@ -253,25 +315,30 @@ pub fn checked_key(account: &str, direction: Direction) -> String {
 }
 
 /// Remembers that a list was checked at `now_ms`, in session storage.
-pub async fn record_checked(account: &str, direction: Direction, now_ms: f64) -> Result<(), Error> {
+pub async fn record_checked(
+    w: &Worker<'_>,
+    account: &str,
+    direction: Direction,
+    now_ms: f64,
+) -> Result<(), Error> {
     let mut writes = Writes::default();
     writes.put(checked_key(account, direction), &now_ms);
-    browser::write(Area::Session, &writes).await
+    write_to(w, Area::Session, &writes).await
 }
 
 /// Remembers when the last look at every due list ended (`synced` in session storage), whatever
 /// it found: the moment a page can trust the lists to be as fresh as the schedule makes them.
-pub async fn record_synced(now_ms: f64) -> Result<(), Error> {
+pub async fn record_synced(w: &Worker<'_>, now_ms: f64) -> Result<(), Error> {
     let mut writes = Writes::default();
     writes.put("synced".to_owned(), &now_ms);
-    browser::write(Area::Session, &writes).await
+    write_to(w, Area::Session, &writes).await
 }
 
 /// When each account of the stored view was last checked, either list, for the popup.
-pub async fn last_checked() -> Result<Vec<LastChecked>, Error> {
-    let view: View = Stored::read(&["view"]).await?.get_or_default("view");
+pub async fn last_checked(w: &Worker<'_>) -> Result<Vec<LastChecked>, Error> {
+    let view: View = Stored::read(w, &["view"]).await?.get_or_default("view");
     let ids: Vec<&str> = view.accounts.iter().map(|a| a.id.as_str()).collect();
-    let session = checked_at(&ids).await?;
+    let session = checked_at(w, &ids).await?;
     Ok(view
         .accounts
         .iter()
@@ -295,20 +362,21 @@ pub struct LastChecked {
 
 /// Moves the lists out of a `snapshot` written by an earlier version into per-account lists,
 /// then removes it. A list already kept the new way is left as it is.
-pub async fn migrate_snapshot(now_ms: f64) -> Result<(), Error> {
-    let _writing = WRITES.lock().await;
-    let stored = Stored::read(&["snapshot", "accounts"]).await?;
+pub async fn migrate_snapshot(w: &Worker<'_>, now_ms: f64) -> Result<(), Error> {
+    let _writing = w.store_lock.lock().await;
+    let stored = Stored::read(w, &["snapshot", "accounts"]).await?;
     let Some(raw) = stored.raw("snapshot") else {
         return Ok(());
     };
     let accounts = stored.accounts();
-    let kept: Vec<(String, Direction)> = read_heads(&accounts)
+    let kept: Vec<(String, Direction)> = read_heads(w, &accounts)
         .await?
         .into_iter()
         .filter(|(_, _, head)| *head != Head::default())
         .map(|(account, direction, _)| (account, direction))
         .collect();
-    write(lists::migrated(raw.get(), &accounts, &kept, now_ms)).await?;
-    browser::storage_remove(&["snapshot".to_owned()]).await?;
-    write_view().await
+    let mut writes = lists::migrated(raw.get(), &accounts, &kept, now_ms);
+    writes.remove.push("snapshot".to_owned());
+    write(w, writes).await?;
+    write_view(w).await
 }

@@ -1,0 +1,220 @@
+//! Accepting, declining and withdrawing a listed invitation, one at a time or as a bulk job's
+//! step: the call, then the list (and, for a withdrawal, the ledger's re-invite wait) updated;
+//! a call whose answer never came is settled by the cheapest question instead of being sent
+//! again.
+
+use super::{clock, store, Answer, Worker};
+use crate::bulk::{Effect, JobAction};
+use crate::client::{Client, Settled};
+use crate::error::{Error, ErrorKind};
+use crate::limits::{ledger_key, Ledger};
+use crate::model::{Account, Direction, Invitation};
+use crate::providers::Action;
+use crate::sync::{Found, Held};
+use store::Stored;
+
+/// The three actions on a listed invitation.
+#[derive(Debug, Clone, Copy)]
+pub enum ListedAction {
+    Accept,
+    Decline,
+    Withdraw,
+}
+use ListedAction::{Accept, Decline, Withdraw};
+
+impl ListedAction {
+    /// The list the invitation is in.
+    pub fn direction(self) -> Direction {
+        match self {
+            Accept | Decline => Direction::Received,
+            Withdraw => Direction::Sent,
+        }
+    }
+
+    /// A bulk job's action, unless it sends invitations.
+    pub fn of(action: JobAction) -> Option<ListedAction> {
+        match action {
+            JobAction::Accept => Some(Accept),
+            JobAction::Decline => Some(Decline),
+            JobAction::Withdraw => Some(Withdraw),
+            JobAction::Invite => None,
+        }
+    }
+
+    fn on(self, invitation: &Invitation) -> Action<'_> {
+        match self {
+            Accept => Action::Accept(invitation),
+            Decline => Action::Decline(invitation),
+            Withdraw => Action::Withdraw(invitation),
+        }
+    }
+}
+
+pub async fn act(
+    w: &Worker<'_>,
+    account_id: &str,
+    invitation_id: &str,
+    action: ListedAction,
+) -> Result<Answer, Error> {
+    let stored = Stored::read(w, &["accounts"]).await?;
+    let account = store::stored_account(&stored, account_id)?;
+    let direction = action.direction();
+    let list = store::read_list(w, account_id, direction).await?;
+    let Some(invitation) = list.find(invitation_id).cloned() else {
+        return Err(Error::new(ErrorKind::AlreadyDone)
+            .with_detail("it is no longer in the list of pending invitations"));
+    };
+    let held = list.held(w.env.clock.now_ms());
+    let client = Client::new(&account, w.env).with_held(&held);
+    if list.is_acting(invitation_id) {
+        // Sent before, its record lost: whether it happened is asked, not sent again.
+        let settled = client.settle(&action.on(&invitation)).await?;
+        clock::remember(w, &client).await;
+        if let Settled::Done(done) = settled {
+            if let Withdraw = action {
+                record_withdrawn(w, &client, &account, &invitation).await?;
+            }
+            let found = done.found.clone();
+            handled(w, account_id, direction, invitation_id, found, &held).await?;
+            return Ok(Answer::of(*done));
+        }
+    }
+    // Write-ahead: recorded before the call leaves, or not sent at all.
+    let now_ms = w.env.clock.now_ms();
+    store::update_list(w, account_id, direction, |list| {
+        list.begin_acting(invitation_id, now_ms)
+    })
+    .await?;
+    let result = match action {
+        Accept => client.accept(&invitation).await,
+        Decline => client.decline(&invitation).await,
+        Withdraw => client.withdraw(&invitation).await,
+    };
+    clock::remember(w, &client).await;
+    let (answer, found) = match result {
+        Ok(done) => {
+            let found = done.found.clone();
+            (Answer::of(done), found)
+        }
+        Err(error) if error.kind == ErrorKind::AlreadyDone => (
+            Answer {
+                already_done: true,
+                ..Answer::default()
+            },
+            None,
+        ),
+        Err(error) if error.kind == ErrorKind::NotFound => {
+            // The invitation is gone at the provider: it leaves the list, and the user learns why.
+            handled(w, account_id, direction, invitation_id, None, &held).await?;
+            return Err(error);
+        }
+        Err(error) => {
+            if super::provider_refused(error.kind) {
+                // It did not happen; if this record is lost too, the next try checks first.
+                let _recorded = store::update_list(w, account_id, direction, |list| {
+                    list.end_acting(invitation_id)
+                })
+                .await;
+            }
+            return Err(error);
+        }
+    };
+    // Done at the provider: a record that fails now is reported, never taken for "not done".
+    let recorded = async {
+        if let Withdraw = action {
+            record_withdrawn(w, &client, &account, &invitation).await?;
+        }
+        handled(w, account_id, direction, invitation_id, found, &held).await
+    };
+    Ok(match recorded.await {
+        Ok(()) => answer,
+        Err(error) => Answer {
+            bookkeeping: Some(error),
+            ..answer
+        },
+    })
+}
+
+/// For a bulk job's item whose call may have happened: whether it did, asked the cheapest way
+/// (`Client::settle`). What it finds done is recorded as if the answer had come.
+pub async fn was_done(
+    w: &Worker<'_>,
+    account_id: &str,
+    invitation_id: &str,
+    action: ListedAction,
+) -> Result<Effect, Error> {
+    let stored = Stored::read(w, &["accounts"]).await?;
+    let account = store::stored_account(&stored, account_id)?;
+    let direction = action.direction();
+    let list = store::read_list(w, account_id, direction).await?;
+    let Some(invitation) = list.find(invitation_id).cloned() else {
+        // Gone from our list meanwhile: done, here or elsewhere.
+        return Ok(Effect::Done);
+    };
+    let held = list.held(w.env.clock.now_ms());
+    let client = Client::new(&account, w.env).with_held(&held);
+    let settled = client.settle(&action.on(&invitation)).await?;
+    clock::remember(w, &client).await;
+    match settled {
+        Settled::NotDone { found } => {
+            if let Some(found) = found {
+                let now_ms = w.env.clock.now_ms();
+                store::update_list(w, account_id, direction, |list| {
+                    list.apply(found, &held, now_ms)
+                })
+                .await?;
+            }
+            Ok(Effect::NotDone)
+        }
+        Settled::Done(done) => {
+            if let Withdraw = action {
+                record_withdrawn(w, &client, &account, &invitation).await?;
+            }
+            handled(w, account_id, direction, invitation_id, done.found, &held).await?;
+            Ok(Effect::Done)
+        }
+    }
+}
+
+/// An invitation was acted on (or found gone): it leaves its list, with what a check that
+/// settled a lost answer found.
+async fn handled(
+    w: &Worker<'_>,
+    account_id: &str,
+    direction: Direction,
+    invitation_id: &str,
+    found: Option<Found>,
+    held: &Held,
+) -> Result<(), Error> {
+    let now_ms = w.env.clock.now_ms();
+    store::update_list(w, account_id, direction, |list| {
+        if let Some(found) = found {
+            list.apply(found, held, now_ms);
+        }
+        list.handle(invitation_id, now_ms);
+    })
+    .await
+}
+
+/// Remembers whom the account withdrew, whom LinkedIn will not let it invite for a while.
+async fn record_withdrawn(
+    w: &Worker<'_>,
+    client: &Client<'_>,
+    account: &Account,
+    invitation: &Invitation,
+) -> Result<(), Error> {
+    let person = &invitation.person;
+    let Some(profile) = person
+        .public_identifier
+        .as_ref()
+        .or(person.provider_id.as_ref())
+    else {
+        return Ok(());
+    };
+    let now_ms = clock::caps_now(w, client).await?;
+    let key = ledger_key(account);
+    store::update(w, "ledger", |ledger: &mut Ledger| {
+        ledger.record_withdrawn(&key, profile, now_ms)
+    })
+    .await
+}

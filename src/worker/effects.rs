@@ -1,0 +1,76 @@
+//! Everything the worker does to the world goes through `Env`: a clock, a random source,
+//! timers and alarms, storage, the HTTP transport and the toolbar, one small trait each.
+//! `browser.rs` and `http.rs` hold the only real implementations; the worker's tests run the
+//! same code against fakes that fail at every step. Futures are boxed so that each trait can
+//! stand behind `&dyn`: one worker, whatever the effects.
+
+use crate::error::Error;
+use crate::http::{HttpRequest, HttpResponse};
+use crate::snapshot::Badge;
+use futures_util::future::LocalBoxFuture;
+
+/// Which storage area: `Local` lasts; `Session` is kept in memory until the browser closes and
+/// costs no disk write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Area {
+    Local,
+    Session,
+}
+
+pub trait Clock {
+    /// Epoch milliseconds, as the machine says: it can be wrong and can jump.
+    fn now_ms(&self) -> f64;
+}
+
+pub trait Random {
+    /// A number in [0, 1).
+    fn unit(&self) -> f64;
+}
+
+pub trait Timers {
+    /// Resolves after `ms` milliseconds (a retry's backoff); lost if the worker stops.
+    fn sleep(&self, ms: u32) -> LocalBoxFuture<'_, ()>;
+    /// Makes the browser call the worker's alarm handler with `name` at `when_ms`, also when
+    /// the worker has stopped by then: one alarm per name, a new one replaces it.
+    fn wake_at(&self, name: &'static str, when_ms: f64) -> LocalBoxFuture<'_, Result<(), Error>>;
+    /// The same every `minutes`, the first one period from now.
+    fn repeat(&self, name: &'static str, minutes: f64) -> LocalBoxFuture<'_, Result<(), Error>>;
+    fn cancel(&self, name: &'static str) -> LocalBoxFuture<'_, Result<(), Error>>;
+}
+
+pub trait Storage {
+    /// The values of `keys` as the JSON text of one object; missing keys are absent.
+    fn get<'a>(
+        &'a self,
+        area: Area,
+        keys: &'a [&'a str],
+    ) -> LocalBoxFuture<'a, Result<String, Error>>;
+    /// Writes each field of the JSON object `items` under its own key, in one call.
+    fn set<'a>(&'a self, area: Area, items: &'a str) -> LocalBoxFuture<'a, Result<(), Error>>;
+    fn remove<'a>(&'a self, keys: &'a [String]) -> LocalBoxFuture<'a, Result<(), Error>>;
+}
+
+pub trait Transport {
+    /// One exchange: `timeout` when no whole answer came in `timeout_ms`, `network` when none
+    /// could be had; any HTTP status is an answer.
+    fn exchange<'a>(
+        &'a self,
+        request: &'a HttpRequest,
+        timeout_ms: u32,
+    ) -> LocalBoxFuture<'a, Result<HttpResponse, Error>>;
+}
+
+pub trait Toolbar {
+    fn show<'a>(&'a self, badge: &'a Badge) -> LocalBoxFuture<'a, Result<(), Error>>;
+}
+
+/// The effects one worker runs with.
+#[derive(Clone, Copy)]
+pub struct Env<'a> {
+    pub clock: &'a dyn Clock,
+    pub random: &'a dyn Random,
+    pub timers: &'a dyn Timers,
+    pub storage: &'a dyn Storage,
+    pub transport: &'a dyn Transport,
+    pub toolbar: &'a dyn Toolbar,
+}

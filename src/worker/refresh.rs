@@ -1,0 +1,115 @@
+//! Keeping each account's lists in sync: on install, start and changed settings, on the polling
+//! alarm, when the popup opens and on its Refresh, each list due (`sync::due`) is checked
+//! (`Client::check`) and what was found stored (`store::update_list`).
+
+use super::{jobs, store, Worker};
+use crate::age::later;
+use crate::client::Client;
+use crate::error::Error;
+use crate::model::{Account, Direction};
+use crate::settings::Settings;
+use crate::sync::{due, Due, Occasion};
+use futures_util::future::join_all;
+use store::Stored;
+
+pub const REFRESH_ALARM: &str = "refresh";
+
+/// On install and browser start, and when the settings change: (re)arm the polling alarm, move
+/// an earlier version's snapshot into per-account lists, then check what is due.
+pub async fn start(w: &Worker<'_>) -> Result<(), Error> {
+    let settings: Settings = Stored::read(w, &["settings"])
+        .await?
+        .get_or_default("settings");
+    w.env
+        .timers
+        .repeat(REFRESH_ALARM, settings.poll_minutes())
+        .await?;
+    store::migrate_snapshot(w, w.env.clock.now_ms()).await?;
+    // A job left running when the browser closed goes on.
+    w.env
+        .timers
+        .wake_at(jobs::JOBS_ALARM, w.env.clock.now_ms())
+        .await?;
+    sync(w, Occasion::Schedule).await
+}
+
+/// The accounts changed in Options: lists of removed accounts go, new accounts are read.
+pub async fn accounts_changed(w: &Worker<'_>) -> Result<(), Error> {
+    let stored = Stored::read(w, &["accounts", "view"]).await?;
+    let view: crate::snapshot::View = stored.get_or_default("view");
+    let listed: Vec<String> = view.accounts.into_iter().map(|a| a.id).collect();
+    store::remove_lists_except(w, &stored.accounts(), &listed).await?;
+    sync(w, Occasion::Schedule).await
+}
+
+/// Checks every list that is due on `occasion`, all accounts at once, and stores what each
+/// found; a list whose check fails keeps its rows and shows the error.
+pub async fn sync(w: &Worker<'_>, occasion: Occasion) -> Result<(), Error> {
+    let stored = Stored::read(w, &["accounts", "settings"]).await?;
+    let accounts = stored.accounts();
+    let settings: Settings = stored.get_or_default("settings");
+    let ids: Vec<&str> = accounts.iter().map(|a| a.id.as_str()).collect();
+    let checked = store::checked_at(w, &ids).await?;
+    let heads = store::read_heads(w, &accounts).await?;
+    let now_ms = w.env.clock.now_ms();
+    let due_lists: Vec<(&Account, Direction, Due)> = heads
+        .iter()
+        .filter_map(|(id, direction, head)| {
+            let account = accounts.iter().find(|a| &a.id == id)?;
+            let session = checked.get(&store::checked_key(id, *direction)).copied();
+            let last = later(session, head.checked_at_ms);
+            let due = due(
+                occasion,
+                *direction,
+                last,
+                head.reconciled_at_ms,
+                &settings,
+                now_ms,
+            )?;
+            Some((account, *direction, due))
+        })
+        .collect();
+    let results = join_all(accounts.iter().map(|account| {
+        let mine: Vec<(Direction, Due)> = due_lists
+            .iter()
+            .filter(|(a, _, _)| a.id == account.id)
+            .map(|(_, direction, due)| (*direction, *due))
+            .collect();
+        async move {
+            for (direction, due) in mine {
+                check(w, account, direction, due).await?;
+            }
+            Ok::<(), Error>(())
+        }
+    }))
+    .await;
+    if due_lists.is_empty() {
+        // Nothing was due: the badge still goes up from what is stored.
+        store::refresh_view(w).await?;
+    }
+    store::record_synced(w, w.env.clock.now_ms()).await?;
+    results.into_iter().collect()
+}
+
+/// One check of one list, stored.
+pub async fn check(
+    w: &Worker<'_>,
+    account: &Account,
+    direction: Direction,
+    due: Due,
+) -> Result<(), Error> {
+    let list = store::read_list(w, &account.id, direction).await?;
+    let held = list.held(w.env.clock.now_ms());
+    let everything = due == Due::Everything;
+    let outcome = Client::new(account, w.env)
+        .check(direction, held.clone(), everything)
+        .await;
+    let now_ms = w.env.clock.now_ms();
+    store::update_list(w, &account.id, direction, |list| match outcome {
+        Ok(found) if found.is_nothing(list.head.total) => {}
+        Ok(found) => list.apply(found, &held, now_ms),
+        Err(failed) => list.failed(failed.error, failed.total, now_ms),
+    })
+    .await?;
+    store::record_checked(w, &account.id, direction, now_ms).await
+}
