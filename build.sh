@@ -76,19 +76,23 @@ ensure_chromium() {
 
 # ---------------------------------------------------------------- build
 
+# Builds the module into build/pkg, or with a cargo feature into build/pkg-FEATURE: the test and
+# demo builds take `loopback` (plain http to the emulator); the shipped one never does.
 build_wasm() {
-  say "Building the wasm module (release)"
-  cargo build --release --lib --target "$WASM_TARGET" -p invite-desk
-  local raw=target/$WASM_TARGET/release/invite_desk.wasm stamp=$BUILD/pkg/.built-from
-  # wasm-opt takes seconds: skip both steps when cargo left the module as it was.
-  if [ ! -f "$stamp" ] || [ "$raw" -nt "$stamp" ]; then
-    rm -rf "$BUILD/pkg" && mkdir -p "$BUILD/pkg"
-    "$TOOLS/bin/wasm-bindgen" --target web --no-typescript --out-dir "$BUILD/pkg" "$raw"
+  local feature=${1:-} out=$BUILD/pkg${1:+-$1}
+  say "Building the wasm module (release${feature:+, feature $feature})"
+  cargo build --release --lib --target "$WASM_TARGET" -p invite-desk ${feature:+--features "$feature"}
+  local raw=target/$WASM_TARGET/release/invite_desk.wasm stamp=$out/.built-from.wasm
+  # wasm-opt takes seconds: skip both steps when cargo's module is the one this output came from
+  # (compared by content: both builds write the same file).
+  if [ ! -f "$stamp" ] || ! cmp -s "$raw" "$stamp"; then
+    rm -rf "$out" && mkdir -p "$out"
+    "$TOOLS/bin/wasm-bindgen" --target web --no-typescript --out-dir "$out" "$raw"
     say "Optimising with wasm-opt -Oz"
     "$TOOLS/node_modules/.bin/wasm-opt" -Oz "${WASM_OPT_FEATURES[@]}" --strip-debug --strip-producers \
-      "$BUILD/pkg/invite_desk_bg.wasm" -o "$BUILD/pkg/invite_desk_bg.opt.wasm"
-    mv "$BUILD/pkg/invite_desk_bg.opt.wasm" "$BUILD/pkg/invite_desk_bg.wasm"
-    touch "$stamp"
+      "$out/invite_desk_bg.wasm" -o "$out/invite_desk_bg.opt.wasm"
+    mv "$out/invite_desk_bg.opt.wasm" "$out/invite_desk_bg.wasm"
+    cp "$raw" "$stamp"
   fi
 }
 
@@ -101,17 +105,22 @@ assemble_chrome() {
   node "$TOOLS/zip.mjs" "$DIST/chrome" "$DIST/invite-desk-chrome.zip"
 }
 
-# A copy of dist/chrome that may also reach the emulator on loopback. Only tests and the demo
-# use it; the shipped manifest never names loopback.
+# A copy of dist/chrome that may also reach the emulator on loopback: the module built with the
+# `loopback` feature, and loopback in the manifest's hosts. Only tests, the demo and the bench
+# use it; the shipped manifest and module never name loopback.
 make_loopback_variant() {
   local dir=$DIST/$1 suffix=$2
+  build_wasm loopback
   rm -rf "$dir" && cp -R "$DIST/chrome" "$dir"
+  cp "$BUILD/pkg-loopback/invite_desk.js" "$BUILD/pkg-loopback/invite_desk_bg.wasm" "$dir/pkg/"
   node -e '
     const fs = require("fs");
     const [file, suffix] = process.argv.slice(1);
     const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
     manifest.name = "Invite Desk (" + suffix + ")";
-    manifest.host_permissions.push("http://127.0.0.1/*", "http://localhost/*");
+    const loopback = ["http://127.0.0.1/*", "http://localhost/*"];
+    manifest.host_permissions.push(...loopback);
+    manifest.optional_host_permissions.push(...loopback);
     fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + "\n");
   ' "$dir/manifest.json" "$suffix"
 }
@@ -200,7 +209,7 @@ wasm_suites() {
     WASM_BINDGEN_TEST_TIMEOUT=600 \
     CHROMEDRIVER=$(command -v chromedriver) \
     INVITE_DESK_EMULATOR_URL=$EMULATOR_URL \
-      cargo test --target "$WASM_TARGET" -p invite-desk --test "$suite" || status=$?
+      cargo test --target "$WASM_TARGET" -p invite-desk --features loopback --test "$suite" || status=$?
   done
   return "$status"
 }

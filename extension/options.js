@@ -217,7 +217,9 @@ function openForm(account = null, { focus = true } = {}) {
   formHeading.textContent = account ? `Edit ${displayName(account)}` : 'Add an account';
   fields.provider.value = account?.provider ?? 'linkup';
   fields.label.value = account?.label ?? '';
-  fields.api_key.value = account?.api_key ?? '';
+  // Write-only: a stored key never comes back into the page; blank keeps it.
+  fields.api_key.value = '';
+  fields.api_key.placeholder = account ? 'Leave blank to keep the current key' : '';
   fields.account_id.value = account?.account_id ?? '';
   fields.base_url.value = account?.base_url || defaultBaseUrl(fields.provider.value);
   fields.plan.value = account?.plan === 'premium' ? 'premium' : 'free';
@@ -234,11 +236,41 @@ function closeForm() {
   editing = null;
   form.reset();
   fields.api_key.value = '';
+  fields.api_key.placeholder = '';
   setKeyShown(false);
   clearMessages();
   setTesting(false);
   editor.hidden = true;
   addButton.hidden = false;
+}
+
+/** The origin a stored or typed account's key goes to. */
+function keyOrigin(account) {
+  try {
+    return new URL(account.base_url || defaultBaseUrl(account.provider)).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The account as the form describes it, with the stored key when the field was left blank while
+ * editing; `null`, with the field marked, when the key must be typed again because the Base URL
+ * now points at another origin than the one the stored key was for.
+ */
+function formAccount() {
+  const account = readForm();
+  const stored = editing?.stored ? accounts.find((known) => known.id === account.id) : null;
+  if (account.api_key || !stored) return account;
+  if (keyOrigin(stored) !== keyOrigin(account) || stored.provider !== account.provider) {
+    showError({
+      message: 'API key is required.',
+      next_step: 'The Base URL now points elsewhere: enter the key for it, so that the old one does not go there.',
+      field: 'API key',
+    });
+    return null;
+  }
+  return { ...account, api_key: stored.api_key };
 }
 
 /** The account as the form describes it; the provider's own default address is stored as ''. */
@@ -417,8 +449,8 @@ function setTesting(testing) {
 
 testButton.addEventListener('click', async () => {
   clearMessages();
-  const account = readForm();
-  if (!validate(account)) return;
+  const account = formAccount();
+  if (!account || !validate(account)) return;
   const generation = formGeneration;
   if (!await ensureReachable(account)) return;
   if (generation !== formGeneration) return;
@@ -456,8 +488,8 @@ form.addEventListener('submit', async (event) => {
   event.preventDefault();
   if (saving || !editing) return;
   clearMessages();
-  const account = readForm();
-  if (!validate(account)) return;
+  const account = formAccount();
+  if (!account || !validate(account)) return;
   saving = true;
   try {
     if (!await ensureReachable(account)) return;

@@ -106,11 +106,10 @@ impl Timers for Browser {
         async move {
             let info = object(&[("when", when_ms.into())])?;
             alarms_create(name, info).await.map_err(browser_error)?;
-            let wait_ms = (when_ms - js_sys::Date::now()).max(0.0);
-            if wait_ms <= TIMER_AT_MOST_MS {
+            if let Some(wait_ms) = timer_ms(when_ms - js_sys::Date::now()) {
                 TIMERS.with(|timers| timers.borrow_mut().insert(name, when_ms));
                 wasm_bindgen_futures::spawn_local(async move {
-                    gloo_timers::future::TimeoutFuture::new(wait_ms as u32).await;
+                    gloo_timers::future::TimeoutFuture::new(wait_ms).await;
                     let current = TIMERS.with(|timers| timers.borrow().get(name) == Some(&when_ms));
                     if current {
                         TIMERS.with(|timers| timers.borrow_mut().remove(name));
@@ -206,6 +205,12 @@ impl Toolbar for Browser {
     }
 }
 
+/// The in-worker timer for a wait of `wait_ms`, if it gets one: short waits only.
+fn timer_ms(wait_ms: f64) -> Option<u32> {
+    let wait_ms = wait_ms.max(0.0);
+    (wait_ms <= TIMER_AT_MOST_MS).then_some(wait_ms as u32)
+}
+
 /// Logs a failure nobody waits for; errors never hold a key.
 pub fn log_error(what: &str, error: &Error) {
     console_warn(
@@ -231,4 +236,19 @@ fn browser_error(error: JsValue) -> Error {
             .as_string()
     });
     Error::new(ErrorKind::Browser).with_detail(&text.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_short_waits_get_a_timer_a_month_goes_through_the_alarm_alone() {
+        assert_eq!(timer_ms(10_000.0), Some(10_000));
+        assert_eq!(timer_ms(-5.0), Some(0), "already due");
+        assert_eq!(timer_ms(TIMER_AT_MOST_MS), Some(300_000));
+        // 30 days: past a 32-bit timer's 24.8 days, which would fire at once, again and again.
+        assert_eq!(timer_ms(30.0 * 86_400_000.0), None);
+        assert_eq!(timer_ms(f64::INFINITY), None);
+    }
 }

@@ -256,9 +256,17 @@ pub fn safe_profile_url(url: Option<&str>) -> Option<String> {
     safe_url(url?, "https://www.linkedin.com/")
 }
 
-/// A picture shown in the popup: only over https.
+/// A picture shown in the popup: only from LinkedIn's own media hosts (`licdn.com` and its
+/// subdomains, such as media.licdn.com), over https: a provider cannot make the popup load
+/// from anywhere else. The CSP's `img-src` says the same.
 pub fn safe_picture_url(url: Option<&str>) -> Option<String> {
-    safe_url(url?, "https://")
+    let url = safe_url(url?, "https://")?;
+    let parsed = url::Url::parse(&url).ok()?;
+    let host = parsed.host_str()?;
+    let linkedin = host == "licdn.com" || host.ends_with(".licdn.com");
+    let plain =
+        parsed.username().is_empty() && parsed.password().is_none() && parsed.port().is_none();
+    (linkedin && plain).then_some(url)
 }
 
 /// `url` if it starts with `prefix` and the rest is plain URL text: no spaces, quotes or angle
@@ -333,11 +341,21 @@ mod tests {
     }
 
     #[test]
-    fn pictures_only_load_over_https() {
+    fn pictures_only_load_from_linkedins_media_hosts_over_https() {
         assert!(safe_picture_url(Some("https://media.licdn.com/dms/image/a.jpg")).is_some());
-        assert_eq!(safe_picture_url(Some("http://media.licdn.com/a.jpg")), None);
-        assert_eq!(safe_picture_url(Some("data:image/png;base64,AAAA")), None);
-        assert_eq!(safe_picture_url(Some("https://")), None);
+        assert!(safe_picture_url(Some("https://media-exp1.licdn.com/dms/a.jpg")).is_some());
+        for refused in [
+            "http://media.licdn.com/a.jpg",
+            "data:image/png;base64,AAAA",
+            "https://",
+            "https://tracker.example/pixel.gif",
+            "https://media.licdn.com.evil.example/a.jpg",
+            "https://evillicdn.com/a.jpg",
+            "https://media.licdn.com@evil.example/a.jpg",
+            "https://media.licdn.com:8443/a.jpg",
+        ] {
+            assert_eq!(safe_picture_url(Some(refused)), None, "{refused}");
+        }
     }
 
     /// The JSON `value` is stored as, checked to read back as `value`.

@@ -577,3 +577,46 @@ async fn an_unreachable_provider_is_a_network_error() {
         .refused();
     assert_eq!(error.kind, ErrorKind::Network);
 }
+
+/// A redirect is not followed (the key would go with it to wherever it points): the answer is
+/// one the client cannot use, and the provider saw one request.
+#[wasm_bindgen_test]
+async fn a_redirect_is_refused_and_never_followed() {
+    for api in ALL {
+        common::reset().await;
+        let elsewhere = format!("{}/elsewhere", common::emulator_url());
+        common::fault(
+            api.list_route("received"),
+            json!({"response": {"status": 302, "body": "", "headers": {"Location": elsewhere}}}),
+        )
+        .await;
+        common::clear_requests().await;
+        let error = Client::new(&api.account(), invite_desk::browser::env())
+            .list_page(Direction::Received, &Cursor::Offset(0), Some(5))
+            .await
+            .refused();
+        assert_eq!(error.kind, ErrorKind::BadResponse, "{api:?}");
+        assert_eq!(common::requests().await.len(), 1, "{api:?}: not followed");
+    }
+}
+
+/// A body larger than any page of invitations is refused, not copied whole into memory.
+#[wasm_bindgen_test]
+async fn an_answer_of_many_megabytes_is_refused() {
+    common::reset().await;
+    let huge = "x".repeat(invite_desk::http::MAX_BODY_BYTES + 1);
+    common::fault(
+        LINKUP.list_route("received"),
+        json!({"response": {"status": 200, "body": huge}}),
+    )
+    .await;
+    let error = Client::new(&LINKUP.account(), invite_desk::browser::env())
+        .list_page(Direction::Received, &Cursor::Offset(0), Some(5))
+        .await
+        .refused();
+    assert_eq!(error.kind, ErrorKind::BadResponse);
+    assert_eq!(
+        error.detail.as_deref(),
+        Some("the answer is larger than any page of invitations")
+    );
+}

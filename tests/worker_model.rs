@@ -61,8 +61,10 @@ enum Op {
     Skew {
         days: i32,
     },
-    /// The provider's next answer.
+    /// The provider's answer to the next action.
     Next(Outcome),
+    /// The provider's answer to the next read.
+    NextRead(Outcome),
     /// The next storage write fails.
     Refuse(StorageFault),
     /// The next step's worker is stopped after this many awaits; a new one takes over.
@@ -79,11 +81,11 @@ enum Op {
 fn op() -> impl Strategy<Value = Op> {
     let account = 0..2usize;
     prop_oneof![
-        4 => (account.clone(), 0..30usize, any::<bool>())
+        5 => (account.clone(), 0..10usize, any::<bool>())
             .prop_map(|(account, person, note)| Op::Send { account, person, note }),
         2 => (prop::sample::select(vec!["accept", "decline", "withdraw"]), account.clone(), 0..6usize)
             .prop_map(|(kind, account, nth)| Op::Act { kind, account, nth }),
-        2 => (account.clone(), prop::collection::vec(0..30usize, 1..8), any::<bool>())
+        2 => (account.clone(), prop::collection::vec(0..10usize, 1..8), any::<bool>())
             .prop_map(|(account, people, note)| Op::InviteJob { account, people, note }),
         1 => (prop::sample::select(vec!["accept", "decline", "withdraw"]), account, 1..5usize)
             .prop_map(|(kind, account, count)| Op::ListedJob { kind, account, count }),
@@ -94,8 +96,9 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|minutes| Op::Wait { minutes }),
         1 => (-60..=60i32).prop_map(|days| Op::Skew { days }),
         4 => fakes::outcome().prop_map(Op::Next),
-        1 => fakes::storage_fault().prop_map(Op::Refuse),
-        2 => (0..40usize).prop_map(|after| Op::StopWorker { after }),
+        1 => fakes::outcome().prop_map(Op::NextRead),
+        2 => fakes::storage_fault().prop_map(Op::Refuse),
+        2 => (0..60usize).prop_map(|after| Op::StopWorker { after }),
         1 => (0..2usize).prop_map(|account| Op::ReAdd { account }),
     ]
 }
@@ -173,6 +176,7 @@ fn step(world: &World, worker: &Worker<'_>, op: &Op, stop_after: Option<usize>) 
         Op::Wait { minutes } => world.wait(*minutes),
         Op::Skew { days } => world.skew(*days),
         Op::Next(outcome) => world.next_outcome(outcome.clone()),
+        Op::NextRead(outcome) => world.next_read_outcome(outcome.clone()),
         Op::Refuse(fault) => world.refuse(fault.clone()),
         Op::ReAdd { account } => world.re_add(*account),
         Op::StopWorker { .. } => {}

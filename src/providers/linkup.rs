@@ -472,13 +472,13 @@ mod tests {
     #[test]
     fn custom_base_url_is_used_without_its_trailing_slash() {
         let account = Account {
-            base_url: "http://127.0.0.1:4010/".into(),
+            base_url: "https://linkup.proxy.example:4010/".into(),
             ..account()
         };
         let request = Linkup
             .list(&account, Direction::Received, &Cursor::Offset(0), 10)
             .unwrap();
-        assert_eq!(request.url, "http://127.0.0.1:4010/v2/network");
+        assert_eq!(request.url, "https://linkup.proxy.example:4010/v2/network");
     }
 
     #[test]
@@ -806,6 +806,12 @@ mod tests {
                 "CHANNEL_ERROR",
                 "Weekly invitation limit reached",
                 ErrorKind::LimitReached,
+            ),
+            (
+                "INVALID_PARAMS",
+                "An invitation to this person was withdrawn recently; it can be sent again after \
+                 2026-12-01T00:00:00Z",
+                ErrorKind::CannotInvite,
             ),
             (
                 "INVALID_PARAMS",

@@ -196,31 +196,38 @@ fn to_json(body: &impl Serialize) -> String {
     serde_json::to_string(body).unwrap_or_default()
 }
 
-/// The account's base URL without a trailing slash, or the provider's public one. Keys travel
-/// only over https; plain http is allowed for loopback, where tests run the emulator.
+/// The account's base URL without a trailing slash, or the provider's public one. It is parsed,
+/// not matched as text: https only, no user name or password (`https://api.unipile.com@evil.example`
+/// is a login to evil.example), no query or fragment. Test and demo builds (feature `loopback`)
+/// also take plain http to 127.0.0.1 or localhost, where the emulator runs; the shipped one
+/// never does.
 fn base_url(account: &Account, default: &str) -> Result<String, Error> {
-    let custom = account.base_url.trim().trim_end_matches('/');
+    let custom = account.base_url.trim();
     if custom.is_empty() {
         return Ok(default.to_owned());
     }
-    let loopback = ["http://127.0.0.1", "http://localhost"].iter().any(|host| {
-        custom
-            .strip_prefix(host)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
-    });
-    let https = custom
-        .strip_prefix("https://")
-        .is_some_and(|rest| !rest.is_empty());
-    let plain = custom
-        .chars()
-        .all(|c| c.is_ascii_graphic() && !matches!(c, '?' | '#' | '"' | '\\'));
-    if !(https || loopback) || !plain {
-        return Err(Error::invalid_input(
-            BASE_URL_FIELD,
-            "use an https:// address (http:// only for 127.0.0.1 or localhost)",
-        ));
+    let refuse = || {
+        let allowed = match cfg!(feature = "loopback") {
+            true => "use an https:// address (http:// only for 127.0.0.1 or localhost)",
+            false => "use an https:// address of your provider",
+        };
+        Error::invalid_input(BASE_URL_FIELD, allowed)
+    };
+    let url = url::Url::parse(custom).map_err(|_| refuse())?;
+    let host = url.host_str().unwrap_or_default();
+    let scheme_allowed = match url.scheme() {
+        "https" => !host.is_empty(),
+        "http" => cfg!(feature = "loopback") && matches!(host, "127.0.0.1" | "localhost"),
+        _ => false,
+    };
+    let plain = url.username().is_empty()
+        && url.password().is_none()
+        && url.query().is_none()
+        && url.fragment().is_none();
+    if !(scheme_allowed && plain) {
+        return Err(refuse());
     }
-    Ok(custom.to_owned())
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 /// `text` made safe for a URL path segment or query value: every byte outside the unreserved
@@ -287,6 +294,14 @@ fn linkedin_refusal(words: &str) -> Option<ErrorKind> {
         "already sent",
     ]) {
         Some(ErrorKind::AlreadyDone)
+    } else if says(&[
+        "withdrawn recently",
+        "sent again after",
+        "cannot resend",
+        "resend yet",
+    ]) {
+        // A wait for this one person; the account may go on with others.
+        Some(ErrorKind::CannotInvite)
     } else if says(&["limit"]) && says(&["reached", "exceeded"]) {
         Some(ErrorKind::LimitReached)
     } else {
@@ -381,7 +396,7 @@ mod tests {
     }
 
     #[test]
-    fn keys_only_travel_over_https_or_to_loopback() {
+    fn keys_only_travel_over_https_to_the_host_named() {
         let with_base = |base: &str| Account {
             base_url: base.into(),
             ..account(ProviderKind::Linkup)
@@ -392,16 +407,30 @@ mod tests {
             ok(" https://api1.unipile.com:13111/ "),
             "https://api1.unipile.com:13111"
         );
-        assert_eq!(ok("http://127.0.0.1:4010"), "http://127.0.0.1:4010");
-        assert_eq!(ok("http://localhost"), "http://localhost");
+        assert_eq!(
+            ok("https://API.LinkupAPI.com/"),
+            "https://api.linkupapi.com"
+        );
+        let loopback = ["http://127.0.0.1:4010", "http://localhost"];
+        for base in loopback {
+            match cfg!(feature = "loopback") {
+                true => assert_eq!(ok(base), base),
+                false => assert!(base_url(&with_base(base), "https://d").is_err(), "{base}"),
+            }
+        }
         for bad in [
             "http://api.linkupapi.com",
             "http://127.0.0.1.evil.example",
+            "https://api.unipile.com@evil.example",
+            "https://user:pass@api.unipile.com",
             "ftp://x",
             "https://",
             "api.linkupapi.com",
             "https://x.example/?q=1",
+            "https://x.example/#top",
             "https://x .example",
+            "javascript:alert(1)",
+            "https://münchen.example",
         ] {
             let error = base_url(&with_base(bad), "https://d").unwrap_err();
             assert_eq!(error.field.as_deref(), Some("Base URL"), "{bad}");

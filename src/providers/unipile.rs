@@ -109,9 +109,9 @@ fn kind(wire_type: &str, status: u16) -> ErrorKind {
         | "action_already_performed"
         | "already_exists"
         | "conflict" => ErrorKind::AlreadyDone,
-        "cannot_resend_yet" | "cannot_resend_within_24hrs" | "limit_exceeded" => {
-            ErrorKind::LimitReached
-        }
+        // A wait for this one person (a withdrawal, a recent invitation): the others can go.
+        "cannot_resend_yet" | "cannot_resend_within_24hrs" => ErrorKind::CannotInvite,
+        "limit_exceeded" => ErrorKind::LimitReached,
         "insufficient_credits" => ErrorKind::OutOfCredits,
         "invalid_account" | "feature_not_subscribed" | "subscription_required" => {
             ErrorKind::Forbidden
@@ -157,7 +157,7 @@ mod tests {
             (
                 422,
                 "unipile_v1/error_cannot_resend_yet.json",
-                ErrorKind::LimitReached,
+                ErrorKind::CannotInvite,
             ),
             (
                 422,

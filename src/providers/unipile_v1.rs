@@ -561,7 +561,7 @@ mod tests {
                 "error_already_invited_recently.json",
                 ErrorKind::AlreadyDone,
             ),
-            ("error_cannot_resend_yet.json", ErrorKind::LimitReached),
+            ("error_cannot_resend_yet.json", ErrorKind::CannotInvite),
             ("error_limit_exceeded.json", ErrorKind::LimitReached),
         ] {
             let refused = response(422, &fixture(&format!("unipile_v1/{name}")));

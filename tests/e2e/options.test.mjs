@@ -186,7 +186,7 @@ test('the Base URL follows the provider until the person types their own', async
   assert.equal(await baseUrl.inputValue(), 'https://api1.unipile.com:13111', 'a typed address is kept');
 });
 
-test('editing keeps the account id and changes the label; removing asks first, then deletes', async () => {
+test('editing keeps the account id and changes the label, never showing the stored key; removing asks first, then deletes', async () => {
   await storeAccounts([{
     id: 'sales', label: 'Sales', provider: 'linkup', api_key: e2eKey.api_key,
     account_id: e2eAccount.account_id, base_url: emulator.url, plan: 'free',
@@ -200,6 +200,18 @@ test('editing keeps the account id and changes the label; removing asks first, t
   await page.getByRole('heading', { name: 'Edit Sales' }).waitFor();
   assert.equal(await field(page, 'Label').inputValue(), 'Sales');
   assert.equal(await field(page, 'Base URL').inputValue(), emulator.url);
+  // The key is write-only: the field starts blank, and Show reveals nothing stored.
+  assert.equal(await field(page, 'API key').inputValue(), '');
+  assert.equal(await field(page, 'API key').getAttribute('placeholder'), 'Leave blank to keep the current key');
+  await button(page, 'Show key').click();
+  assert.ok(!(await page.content()).includes(e2eKey.api_key), 'the stored key is not in the page');
+  // Pointing the key at another origin needs the key typed again.
+  await field(page, 'Base URL').fill('https://elsewhere.example');
+  await button(page, 'Save').click();
+  assert.match(await alertText(page), /API key is required\.[\s\S]*enter the key for it/);
+  assert.equal(await field(page, 'API key').getAttribute('aria-invalid'), 'true');
+  assert.equal((await storedAccounts())[0].base_url, emulator.url, 'nothing was saved');
+  await field(page, 'Base URL').fill(emulator.url);
   await field(page, 'Label').fill('Sales EU');
   await field(page, 'LinkedIn plan').selectOption('premium');
   await button(page, 'Save').click();

@@ -43,6 +43,8 @@ pub enum Outcome {
     Status(u16),
     /// 429, with this Retry-After in seconds.
     RateLimited(Option<u32>),
+    /// This status and body, doing nothing.
+    Reply(u16, String),
 }
 
 pub fn outcome() -> impl Strategy<Value = Outcome> {
@@ -64,8 +66,8 @@ pub fn outcome() -> impl Strategy<Value = Outcome> {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum StorageFault {
-    /// The next write is refused (the quota is full).
-    Quota,
+    /// After `skip` writes to storage.local, the next one is refused (its quota is full).
+    Quota { skip: u8 },
     /// The next read fails.
     Unreadable,
     /// The value under this key is damaged.
@@ -74,7 +76,7 @@ pub enum StorageFault {
 
 pub fn storage_fault() -> impl Strategy<Value = StorageFault> {
     prop_oneof![
-        Just(StorageFault::Quota),
+        (0..4u8).prop_map(|skip| StorageFault::Quota { skip }),
         Just(StorageFault::Unreadable),
         Just(StorageFault::Damaged("ledger")),
         Just(StorageFault::Damaged("jobs")),
@@ -115,7 +117,9 @@ pub struct World {
     local: RefCell<BTreeMap<String, String>>,
     session: RefCell<BTreeMap<String, String>>,
     storage_faults: RefCell<VecDeque<StorageFault>>,
+    /// What the provider does with the next actions (sends, accepts, cancels), and reads.
     outcomes: RefCell<VecDeque<Outcome>>,
+    read_outcomes: RefCell<VecDeque<Outcome>>,
     reached: RefCell<Vec<Applied>>,
     applied: RefCell<Vec<Applied>>,
     stopped: Cell<bool>,
@@ -158,6 +162,7 @@ impl World {
             session: RefCell::new(BTreeMap::new()),
             storage_faults: RefCell::new(VecDeque::new()),
             outcomes: RefCell::new(VecDeque::new()),
+            read_outcomes: RefCell::new(VecDeque::new()),
             reached: RefCell::new(Vec::new()),
             applied: RefCell::new(Vec::new()),
             stopped: Cell::new(false),
@@ -195,7 +200,7 @@ impl World {
             .map(|n| {
                 json!({"id": self.account_id(n), "label": format!("Account {n}"), "provider": "unipile_v2",
                        "api_key": "up2_model_key", "account_id": World::provider_account(n),
-                       "base_url": "http://127.0.0.1:9", "plan": "free"})
+                       "base_url": "https://model.unipile.example", "plan": "free"})
             })
             .collect();
         self.put("accounts", json!(accounts));
@@ -235,6 +240,32 @@ impl World {
         }
     }
 
+    /// Runs the intent in `message` to its end with `worker`.
+    pub fn intent(
+        &self,
+        worker: &invite_desk::worker::Worker<'_>,
+        message: Value,
+    ) -> Result<invite_desk::worker::Answer, Error> {
+        let intent = invite_desk::worker::intents::read_intent(&message.to_string())?;
+        self.drive(
+            invite_desk::worker::intents::handle_intent(worker, intent),
+            None,
+        )
+        .expect("not stopped")
+    }
+
+    /// Fires the alarms due, each to its end.
+    pub fn fire_alarms(&self, worker: &invite_desk::worker::Worker<'_>) {
+        for name in self.due_alarms() {
+            let _ = self.drive(invite_desk::worker::on_alarm(worker, name), None);
+        }
+    }
+
+    /// When the alarm `name` is set for, machine time.
+    pub fn alarm(&self, name: &str) -> Option<f64> {
+        self.alarms.borrow().get(name).map(|(when, _)| *when)
+    }
+
     /// Whether the last step's worker was stopped; true once.
     pub fn stopped(&self) -> bool {
         self.stopped.replace(false)
@@ -259,8 +290,14 @@ impl World {
             .set(f64::from(days.clamp(-MAX_SKEW_DAYS, MAX_SKEW_DAYS)) * DAY_MS);
     }
 
+    /// What the provider does with the next action.
     pub fn next_outcome(&self, outcome: Outcome) {
         self.outcomes.borrow_mut().push_back(outcome);
+    }
+
+    /// What the provider does with the next read.
+    pub fn next_read_outcome(&self, outcome: Outcome) {
+        self.read_outcomes.borrow_mut().push_back(outcome);
     }
 
     pub fn refuse(&self, fault: StorageFault) {
@@ -339,6 +376,22 @@ impl World {
             Some(fault) if wanted(fault) => {
                 faults.pop_front();
                 true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the quota refuses this write: a queued refusal counts down its skipped writes.
+    fn quota_refuses(&self) -> bool {
+        let mut faults = self.storage_faults.borrow_mut();
+        match faults.front_mut() {
+            Some(StorageFault::Quota { skip: 0 }) => {
+                faults.pop_front();
+                true
+            }
+            Some(StorageFault::Quota { skip }) => {
+                *skip -= 1;
+                false
             }
             _ => false,
         }
@@ -573,7 +626,8 @@ impl Storage for World {
     fn set<'a>(&'a self, area: Area, items: &'a str) -> LocalBoxFuture<'a, Result<(), Error>> {
         async move {
             yield_once().await;
-            if self.fault(|f| *f == StorageFault::Quota) {
+            // The quota is storage.local's; session storage lives in memory.
+            if area == Area::Local && self.quota_refuses() {
                 return Err(refused("QUOTA_BYTES quota exceeded"));
             }
             let items: Map<String, Value> =
@@ -611,11 +665,11 @@ impl Transport for World {
     ) -> LocalBoxFuture<'a, Result<HttpResponse, Error>> {
         async move {
             yield_once().await;
-            let outcome = self
-                .outcomes
-                .borrow_mut()
-                .pop_front()
-                .unwrap_or(Outcome::Answer);
+            let queue = match request.method {
+                Method::Get => &self.read_outcomes,
+                _ => &self.outcomes,
+            };
+            let outcome = queue.borrow_mut().pop_front().unwrap_or(Outcome::Answer);
             match outcome {
                 Outcome::Answer => Ok(self.forward(request)),
                 Outcome::Garbled => {
@@ -637,6 +691,12 @@ impl Transport for World {
                     body: json!({"object": "Error", "status": status, "type": "api/unexpected",
                                  "title": "Refused", "detail": "refused by the model"})
                     .to_string(),
+                }),
+                Outcome::Reply(status, body) => Ok(HttpResponse {
+                    status,
+                    date_ms: Some(self.provider_ms()),
+                    body,
+                    ..HttpResponse::default()
                 }),
                 Outcome::RateLimited(after) => Ok(HttpResponse {
                     status: 429,

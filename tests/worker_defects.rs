@@ -1,0 +1,261 @@
+//! One test for each way the worker once failed open (issue 13's list), run natively against
+//! the faked world of `fakes/`: each fails when its fix is taken out.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod fakes;
+
+use fakes::{Outcome, StorageFault, World};
+use invite_desk::bulk::{Job, JobState, Outcome as ItemOutcome};
+use invite_desk::error::{Error, ErrorKind};
+use invite_desk::worker::effects::Clock;
+use invite_desk::worker::{Answer, Worker};
+use serde_json::{json, Value};
+
+const DAY_MINUTES: u32 = 24 * 60;
+
+/// A world whose accounts may send `cap` invitations a week, at least 2 minutes apart, with a
+/// started worker.
+fn started(cap: usize) -> (&'static World, Worker<'static>) {
+    // It lives as long as the test's process: a worker borrows its world.
+    let world: &'static World = Box::leak(Box::new(World::new(cap, 120.0)));
+    let worker = Worker::new(world.env());
+    world.drive(invite_desk::worker::refresh::start(&worker), None);
+    (world, worker)
+}
+
+fn send(world: &World, worker: &Worker<'_>, person: usize, note: bool) -> Result<Answer, Error> {
+    world.intent(
+        worker,
+        json!({"type": "send", "account": world.account_id(0), "profile": World::profile(person),
+               "note": note.then_some("Hello {first_name}")}),
+    )
+}
+
+fn sends(world: &World) -> usize {
+    world.applied().iter().filter(|a| a.kind == "send").count()
+}
+
+fn jobs(world: &World) -> Vec<Job> {
+    world.stored("jobs").unwrap_or_default()
+}
+
+fn invite_job(world: &World, worker: &Worker<'_>, people: &[usize], note: bool) -> Answer {
+    world
+        .intent(
+            worker,
+            json!({"type": "start_job", "action": "invite", "account": world.account_id(0),
+                   "profiles": people.iter().map(|p| World::profile(*p)).collect::<Vec<_>>(),
+                   "note": note.then_some("Hi {first_name}!")}),
+        )
+        .expect("the job starts")
+}
+
+#[test]
+fn defect_1_a_send_whose_2xx_answer_does_not_decode_counts_against_the_cap() {
+    let (world, worker) = started(2);
+    world.next_outcome(Outcome::Garbled);
+    let garbled = send(world, &worker, 0, false).unwrap_err();
+    assert_eq!(garbled.kind, ErrorKind::BadResponse);
+    assert_eq!(sends(world), 1, "the provider took it");
+    world.wait(3);
+    send(world, &worker, 1, false).expect("the second place");
+    world.wait(3);
+    let refused = send(world, &worker, 2, false).unwrap_err();
+    assert_eq!(
+        refused.kind,
+        ErrorKind::LimitReached,
+        "the unreadable one counted"
+    );
+    assert_eq!(sends(world), 2);
+}
+
+#[test]
+fn defect_1_two_unknown_outcomes_in_a_row_pause_the_job_with_a_message() {
+    let (world, worker) = started(10);
+    invite_job(world, &worker, &[0, 1, 2], false);
+    world.next_outcome(Outcome::Garbled);
+    world.fire_alarms(&worker);
+    // The check of that send cannot read the sent list either.
+    world.next_read_outcome(Outcome::TimedOut);
+    world.wait(3);
+    world.fire_alarms(&worker);
+    let job = &jobs(world)[0];
+    assert_eq!(job.state, JobState::Paused);
+    assert!(job.reason.is_some(), "it says why");
+    assert_eq!(
+        job.items[0].outcome,
+        ItemOutcome::InFlight,
+        "still to be checked"
+    );
+    assert_eq!(sends(world), 1);
+}
+
+#[test]
+fn defect_2_a_reservation_that_cannot_be_written_sends_nothing() {
+    let (world, worker) = started(5);
+    world.refuse(StorageFault::Quota { skip: 0 });
+    let refused = send(world, &worker, 0, false).unwrap_err();
+    assert_eq!(refused.kind, ErrorKind::Browser);
+    assert_eq!(sends(world), 0);
+}
+
+#[test]
+fn defect_2_a_record_that_fails_after_the_provider_acted_is_done_and_still_counted() {
+    let (world, worker) = started(1);
+    // The reservation is written; the write after the send is refused.
+    world.refuse(StorageFault::Quota { skip: 1 });
+    let answer = send(world, &worker, 0, false).expect("done at the provider");
+    assert!(answer.bookkeeping.is_some(), "done, bookkeeping failed");
+    assert_eq!(sends(world), 1);
+    world.wait(3);
+    let again = send(world, &worker, 0, false).unwrap_err();
+    assert_eq!(again.kind, ErrorKind::AlreadyDone, "not sent twice");
+    let other = send(world, &worker, 1, false).unwrap_err();
+    assert_eq!(other.kind, ErrorKind::LimitReached, "still counted");
+    assert_eq!(sends(world), 1);
+}
+
+#[test]
+fn defect_3_removing_and_adding_an_account_again_keeps_its_cap() {
+    let (world, worker) = started(1);
+    send(world, &worker, 0, false).expect("the one place");
+    world.re_add(0);
+    world.wait(3);
+    let refused = send(world, &worker, 1, false).unwrap_err();
+    assert_eq!(refused.kind, ErrorKind::LimitReached);
+    let ledger: Value = world.stored("ledger").unwrap();
+    assert!(ledger.get("unipile_v2:acc_model_0").is_some(), "{ledger}");
+}
+
+#[test]
+fn defect_4_jobs_and_single_sends_on_one_account_keep_the_shortest_delay() {
+    let (world, worker) = started(20);
+    invite_job(world, &worker, &[0, 1], false);
+    invite_job(world, &worker, &[2, 3], false);
+    world.fire_alarms(&worker);
+    world.fire_alarms(&worker);
+    assert_eq!(sends(world), 1, "two jobs, one send");
+    let single = send(world, &worker, 4, false).unwrap_err();
+    assert_eq!(single.kind, ErrorKind::Paced);
+    assert!(single.retry_after_s.is_some_and(|s| s <= 120));
+    world.wait(2);
+    world.fire_alarms(&worker);
+    assert_eq!(sends(world), 2);
+    let at: Vec<f64> = world.applied().iter().map(|a| a.at_ms).collect();
+    assert!(at[1] - at[0] >= 120_000.0);
+}
+
+#[test]
+fn defect_5_a_thirty_day_wait_goes_through_an_alarm() {
+    let (world, worker) = started(100);
+    // The five notes of a free month, one every 3 minutes.
+    for person in 0..5 {
+        send(world, &worker, person, true).expect("a note");
+        world.wait(3);
+    }
+    invite_job(world, &worker, &[5], true);
+    world.fire_alarms(&worker);
+    let job = &jobs(world)[0];
+    assert_eq!(job.state, JobState::Running);
+    assert_eq!(
+        job.items[0].outcome,
+        ItemOutcome::Pending,
+        "waiting, not failed"
+    );
+    let wakes_in_days = (world.alarm("jobs").unwrap() - world.now_ms()) / 86_400_000.0;
+    assert!(
+        (29.0..30.5).contains(&wakes_in_days),
+        "{wakes_in_days} days"
+    );
+    assert_eq!(sends(world), 5);
+}
+
+#[test]
+fn defect_6_a_refusal_for_one_person_fails_that_item_and_the_account_goes_on() {
+    let (world, worker) = started(20);
+    invite_job(world, &worker, &[0, 1], false);
+    let refusal = json!({"object": "Error", "status": 422, "type": "provider/unprocessable_entity",
+        "title": "Unprocessable entity",
+        "detail": "An invitation to this person was withdrawn recently; it can be sent again after 2026-11-20T00:00:00Z"});
+    world.next_outcome(Outcome::Reply(422, refusal.to_string()));
+    world.fire_alarms(&worker);
+    let job = &jobs(world)[0];
+    assert_eq!(job.items[0].outcome, ItemOutcome::Failed);
+    assert_eq!(
+        job.items[0].error.as_ref().map(|e| e.kind),
+        Some(ErrorKind::CannotInvite)
+    );
+    assert_eq!(job.state, JobState::Running, "the job goes on");
+    world.wait(3);
+    world.fire_alarms(&worker);
+    assert_eq!(jobs(world)[0].items[1].outcome, ItemOutcome::Done);
+    assert_eq!(sends(world), 1);
+}
+
+#[test]
+fn defect_7_a_damaged_ledger_or_jobs_value_stops_the_work_and_is_kept_as_it_is() {
+    let (world, worker) = started(5);
+    send(world, &worker, 0, false).expect("a first send");
+    world.refuse(StorageFault::Damaged("ledger"));
+    let damaged = world.local_text("ledger");
+    world.wait(3);
+    let refused = send(world, &worker, 1, false).unwrap_err();
+    assert_eq!(refused.kind, ErrorKind::Damaged);
+    assert_eq!(refused.field.as_deref(), Some("limits ledger"));
+    assert_eq!(world.local_text("ledger"), damaged, "never overwritten");
+    assert_eq!(sends(world), 1);
+
+    world.put("jobs", json!([]));
+    world.refuse(StorageFault::Damaged("jobs"));
+    let jobs_damaged = world.local_text("jobs");
+    let refused = world
+        .intent(
+            &worker,
+            json!({"type": "start_job", "action": "invite", "account": world.account_id(0),
+                   "profiles": [World::profile(2)]}),
+        )
+        .unwrap_err();
+    assert_eq!(refused.field.as_deref(), Some("bulk jobs"));
+    assert_eq!(world.local_text("jobs"), jobs_damaged);
+}
+
+#[test]
+fn defect_8_the_caps_hold_whichever_way_the_machines_clock_jumps() {
+    let (world, worker) = started(1);
+    send(world, &worker, 0, false).expect("the one place");
+    // The machine's clock says a week went by; the provider's says three minutes.
+    world.skew(8);
+    world.wait(3);
+    assert_eq!(
+        send(world, &worker, 1, false).unwrap_err().kind,
+        ErrorKind::LimitReached
+    );
+    // Back, past where it started: nothing is forgotten.
+    world.skew(-16);
+    assert_eq!(
+        send(world, &worker, 1, false).unwrap_err().kind,
+        ErrorKind::LimitReached
+    );
+    // A real week later, a place again.
+    world.skew(8);
+    world.wait(7 * DAY_MINUTES);
+    send(world, &worker, 1, false).expect("a place after a real week");
+    assert_eq!(sends(world), 2);
+}
+
+#[test]
+fn defect_10_the_key_is_taken_out_of_provider_text_before_it_is_cut() {
+    let (world, worker) = started(5);
+    let key = "up2_model_key";
+    // The key straddles the 300th character, where the detail is cut.
+    let detail = format!("{}{key} was echoed back by a proxy", "x".repeat(295));
+    let body = json!({"object": "Error", "status": 500, "type": "api/internal_error",
+                      "title": "Internal error", "detail": detail});
+    world.next_outcome(Outcome::Reply(500, body.to_string()));
+    let error = send(world, &worker, 0, false).unwrap_err();
+    let shown = serde_json::to_string(&error).unwrap();
+    for part in key.as_bytes().windows(5) {
+        let part = std::str::from_utf8(part).unwrap();
+        assert!(!shown.contains(part), "{part:?} of the key in {shown}");
+    }
+}
