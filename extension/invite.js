@@ -45,6 +45,8 @@ export function setUpInvite({ wasm, sendIntent, announce }) {
     }
     const who = answer.result?.name ?? invitation.profile;
     announce(`Invitation sent to ${who}.`);
+    // Sent, but not recorded: the person learns it, and the limits still count it.
+    showError(answer.result?.bookkeeping ?? null);
     profile.value = '';
     note.value = '';
     showNoteCount();

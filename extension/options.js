@@ -5,7 +5,8 @@
 // worker's job, asked for with a `test_connection` intent. A key lives only in the password
 // input's value: never in text, an attribute or a log line.
 import init, {
-  check_account, check_settings, daily_cost, default_base_url, poll_cost_hint, settings_with_defaults,
+  check_account, check_settings, daily_cost, damaged_values, default_base_url, poll_cost_hint,
+  settings_with_defaults,
 } from './pkg/invite_desk.js';
 
 await init({ module_or_path: new URL('./pkg/invite_desk_bg.wasm', import.meta.url) });
@@ -539,6 +540,49 @@ chrome.storage.onChanged.addListener((changes, area) => {
   accounts = next;
   renderList();
 });
+
+// ---- Repair ---------------------------------------------------------------------------------------
+
+/** What resetting each damaged value means for the person, said before they choose it. */
+const REPAIR_WORDS = {
+  ledger: 'Invite Desk no longer knows what this browser sent lately, so after a reset it sends no '
+    + 'invitation for 7 days, and none with a note for 30, to keep your LinkedIn account safe.',
+  jobs: 'Bulk jobs in progress are forgotten; what they already did stays done.',
+};
+
+async function paintRepair() {
+  const stored = await chrome.storage.local.get(['ledger', 'jobs']);
+  const damaged = damaged_values(stored);
+  $('repair').hidden = damaged.length === 0;
+  $('repair-list').replaceChildren(...damaged.map(({ key, name }) => {
+    const item = document.createElement('li');
+    const what = document.createElement('p');
+    const strong = document.createElement('strong');
+    strong.textContent = `The saved ${name} cannot be read.`;
+    what.append(strong, ` ${REPAIR_WORDS[key]}`);
+    const reset = document.createElement('button');
+    reset.type = 'button';
+    reset.className = 'secondary danger';
+    reset.textContent = `Reset the ${name}`;
+    reset.addEventListener('click', async () => {
+      reset.disabled = true;
+      const answer = await chrome.runtime.sendMessage({ type: 'repair', value: key }).catch(() => null);
+      reset.disabled = false;
+      // The page's status: the section itself goes once nothing is damaged.
+      pageStatus.textContent = answer?.ok
+        ? `The ${name} was reset.`
+        : `The ${name} could not be reset: ${answer?.error?.message ?? 'the background service did not answer.'}`;
+      paintRepair();
+    });
+    item.append(what, reset);
+    return item;
+  }));
+}
+
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && ('ledger' in changes || 'jobs' in changes)) paintRepair();
+});
+await paintRepair();
 
 // ---- Staying up to date -------------------------------------------------------------------------
 

@@ -379,7 +379,10 @@ async function act(invitation, action) {
   const hadFocus = element?.contains(document.activeElement);
   if (answer.ok) {
     const text = answer.result?.already_done ? 'Already done' : action.done;
-    setOutcome(key, { state: 'done', intent: action.intent, text });
+    // Done, but not recorded: said, so that nobody does it again by hand.
+    const detail = answer.result?.bookkeeping
+      ? `${answer.result.bookkeeping.message} ${answer.result.bookkeeping.next_step}` : undefined;
+    setOutcome(key, { state: 'done', intent: action.intent, text, detail });
     announce(`${text}: ${name}.`);
   } else {
     const gone = ['already_done', 'not_found'].includes(answer.error?.code);

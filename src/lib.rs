@@ -228,6 +228,26 @@ pub fn list_csv(invitations: JsValue, accounts: JsValue, now_ms: f64) -> Result<
     Ok(export::list_csv(&invitations, &accounts, now_ms))
 }
 
+/// Options page: which of the stored `{ledger, jobs}` values cannot be read, each
+/// `{key, name}`.
+#[wasm_bindgen]
+pub fn damaged_values(stored: JsValue) -> JsValue {
+    #[derive(serde::Serialize)]
+    struct Damaged {
+        key: &'static str,
+        name: &'static str,
+    }
+    let stored = worker::store::Stored::from_json(&json_text(&stored));
+    let damaged: Vec<Damaged> = worker::store::damaged(&stored)
+        .into_iter()
+        .filter_map(|key| {
+            let (key, name) = worker::store::GUARDED.iter().find(|(k, _)| *k == key)?;
+            Some(Damaged { key, name })
+        })
+        .collect();
+    to_js(&damaged)
+}
+
 /// Options page: the stored settings with the default of each one missing.
 #[wasm_bindgen]
 pub fn settings_with_defaults(settings: JsValue) -> JsValue {

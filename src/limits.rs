@@ -310,6 +310,15 @@ impl Ledger {
             .any(|sent| sent.profile.as_ref() == Some(&profile) && sent.at_ms > withdrawn)
     }
 
+    /// After a damaged ledger was replaced: nothing is known of what the account sent lately, so
+    /// it sends nothing for a week, and no note for a month.
+    pub fn unknown_history(&mut self, key: &str, now_ms: f64) {
+        let ledger = self.account_mut(key);
+        let now_ms = ledger.told(now_ms);
+        ledger.blocked_until_ms = Some(now_ms + WEEK_MS);
+        ledger.notes_blocked_until_ms = Some(now_ms + MONTH_MS);
+    }
+
     /// Counts an invitation before its call leaves, and holds the next one back by the
     /// account's shortest delay. It stays counted unless `release`d.
     pub fn reserve(&mut self, key: &str, profile: &str, note: bool, gap_ms: f64, now_ms: f64) {

@@ -146,7 +146,7 @@ impl Writes {
     }
 
     /// `value` under `key`. Our own types always serialize.
-    pub fn put(&mut self, key: String, value: &impl Serialize) {
+    pub fn put(&mut self, key: String, value: &(impl Serialize + ?Sized)) {
         if let Ok(json) = serde_json::to_string(value).and_then(RawValue::from_string) {
             self.set.push((key, json));
         }

@@ -217,6 +217,24 @@ fn defect_7_a_damaged_ledger_or_jobs_value_stops_the_work_and_is_kept_as_it_is()
         .unwrap_err();
     assert_eq!(refused.field.as_deref(), Some("bulk jobs"));
     assert_eq!(world.local_text("jobs"), jobs_damaged);
+
+    // Repair, the person's choice: the damaged copy kept aside, and sending stopped for a week,
+    // since the history is unknown.
+    world
+        .intent(&worker, json!({"type": "repair", "value": "ledger"}))
+        .expect("repaired");
+    assert_eq!(
+        world.local_text("damaged:ledger"),
+        serde_json::to_string(&damaged).unwrap()
+    );
+    world.wait(3);
+    let stopped = send(world, &worker, 1, false).unwrap_err();
+    assert_eq!(stopped.kind, ErrorKind::LimitReached);
+    assert!(stopped.retry_after_s.is_some_and(|s| s > 6 * 86_400));
+    world
+        .intent(&worker, json!({"type": "repair", "value": "jobs"}))
+        .expect("repaired");
+    assert!(jobs(world).is_empty());
 }
 
 #[test]

@@ -24,6 +24,10 @@ pub enum Intent {
     Credits {
         account: String,
     },
+    /// The options page's Repair: a damaged `ledger` or `jobs` value replaced.
+    Repair {
+        value: String,
+    },
     Accept {
         account: String,
         invitation: String,
@@ -73,6 +77,8 @@ wire_object! {
         items: Option<Vec<ListedItem>>,
         profiles: Option<Vec<String>>,
         job: Option<String>,
+        /// `repair`: which stored value.
+        value: Option<String>,
     }
 }
 
@@ -89,6 +95,13 @@ pub fn read_intent(text: &str) -> Result<Intent, Error> {
     Ok(match message.kind.as_str() {
         "refresh" => Intent::Refresh,
         "reconcile" => Intent::Reconcile,
+        "repair" => Intent::Repair {
+            value: message
+                .value
+                .clone()
+                .filter(|value| store::GUARDED.iter().any(|(key, _)| key == value))
+                .ok_or_else(unknown)?,
+        },
         "credits" => Intent::Credits {
             account: account()?,
         },
@@ -143,6 +156,7 @@ pub async fn handle_intent(w: &Worker<'_>, intent: Intent) -> Result<Answer, Err
         Intent::Reconcile => refresh::sync(w, Occasion::Refresh)
             .await
             .map(|()| Answer::default()),
+        Intent::Repair { value } => store::repair(w, &value).await.map(|()| Answer::default()),
         Intent::Credits { account } => {
             let stored = store::Stored::read(w, &["accounts"]).await?;
             let account = store::stored_account(&stored, &account)?;

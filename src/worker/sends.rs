@@ -119,6 +119,15 @@ pub async fn was_sent(
         note: note.as_deref(),
     };
     let key = ledger_key(&account);
+    // A check of the sent list since may have found it already: then it was sent.
+    if list.rows().any(|row| is_target(&target, row)) {
+        let now_ms = clock::caps_now(w, &client).await?;
+        store::update(w, "ledger", |ledger: &mut Ledger| {
+            ledger.record_sent(&key, &who, note.is_some(), now_ms)
+        })
+        .await?;
+        return Ok(Effect::Done);
+    }
     match client.settle(&send).await? {
         Settled::NotDone { .. } => {
             store::update(w, "ledger", |ledger: &mut Ledger| {

@@ -37,9 +37,14 @@ impl Stored {
             return Ok(Stored::default());
         }
         let text = w.env.storage.get(area, keys).await?;
-        Ok(Stored {
-            values: serde_json::from_str(&text).unwrap_or_default(),
-        })
+        Ok(Stored::from_json(&text))
+    }
+
+    /// The values of a JSON object of stored values; none when it is not one.
+    pub fn from_json(text: &str) -> Stored {
+        Stored {
+            values: serde_json::from_str(text).unwrap_or_default(),
+        }
     }
 
     pub fn raw(&self, key: &str) -> Option<&RawValue> {
@@ -74,13 +79,53 @@ impl Stored {
     }
 }
 
+/// The stored values whose damage stops work: their keys and names, as the options page lists
+/// them.
+pub const GUARDED: [(&str, &str); 2] = [("ledger", "limits ledger"), ("jobs", "bulk jobs")];
+
+/// Which of the guarded values in `stored` cannot be read.
+pub fn damaged(stored: &Stored) -> Vec<&'static str> {
+    let ledger = stored.readable::<crate::limits::Ledger>("ledger").is_err();
+    let jobs = stored.readable::<Vec<crate::bulk::Job>>("jobs").is_err();
+    [(ledger, "ledger"), (jobs, "jobs")]
+        .into_iter()
+        .filter_map(|(damaged, key)| damaged.then_some(key))
+        .collect()
+}
+
+/// Replaces the damaged value under `key` (`ledger` or `jobs`), keeping it aside under
+/// `damaged:{key}`. Jobs start again empty. The ledger cannot know what was sent lately, so
+/// every account's sending stops for a week, notes for a month: failing closed.
+pub async fn repair(w: &Worker<'_>, key: &str) -> Result<(), Error> {
+    let _writing = w.store_lock.lock().await;
+    let stored = Stored::read(w, &[key, "accounts"]).await?;
+    if !damaged(&stored).contains(&key) {
+        return Ok(());
+    }
+    let now_ms = w.env.clock.now_ms();
+    let mut writes = Writes::default();
+    if let Some(raw) = stored.raw(key) {
+        writes.put(format!("damaged:{key}"), raw);
+    }
+    match key {
+        "ledger" => {
+            let mut ledger = crate::limits::Ledger::default();
+            for account in stored.accounts() {
+                ledger.unknown_history(&crate::limits::ledger_key(&account), now_ms);
+            }
+            writes.put(key.to_owned(), &ledger);
+        }
+        _ => writes.put(key.to_owned(), &Vec::<crate::bulk::Job>::new()),
+    }
+    write(w, writes).await
+}
+
 /// What a stored value is called when it cannot be read.
 fn damaged_name(key: &str) -> &str {
-    match key {
-        "ledger" => "limits ledger",
-        "jobs" => "bulk jobs",
-        other => other,
-    }
+    GUARDED
+        .iter()
+        .find(|(guarded, _)| *guarded == key)
+        .map_or(key, |(_, name)| name)
 }
 
 /// Re-reads the value under `key`, changes it and writes it, under the one lock. A damaged

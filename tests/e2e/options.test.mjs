@@ -455,3 +455,31 @@ test('weekly caps and pacing are saved with the other settings; a cap above Link
   await statusSaying(page, 'Saved.').waitFor();
   assert.deepEqual(await storedSettings(), { ...saved, poll_minutes: 45, sent_check_minutes: 60, reconcile_hours: 24 });
 });
+
+test('a damaged limits ledger stops sending, and Repair resets it after saying what that means', async () => {
+  await storeAccounts([{
+    id: 'sales', label: 'Sales', provider: 'linkup', api_key: e2eKey.api_key,
+    account_id: e2eAccount.account_id, base_url: emulator.url, plan: 'free',
+  }]);
+  await browser.worker.evaluate(() => chrome.storage.local.set({ ledger: 'not a ledger' }));
+  const page = await openOptions();
+  // A send, as the popup asks for one.
+  const answer = await page.evaluate(() => chrome.runtime.sendMessage(
+    { type: 'send', account: 'sales', profile: 'https://www.linkedin.com/in/noah-berg/', note: null }));
+  assert.equal(answer.ok, false);
+  assert.equal(answer.error.code, 'damaged');
+  assert.equal(answer.error.message, 'Invite Desk\'s saved limits ledger cannot be read.');
+  assert.match(answer.error.next_step, /open Options and use Repair/);
+
+  const repair = page.getByRole('region', { name: 'Repair' });
+  await repair.getByText('The saved limits ledger cannot be read.').waitFor();
+  assert.match(await repair.textContent(), /sends no invitation for 7 days/);
+  await screenshot(page, 'options-repair');
+  await repair.getByRole('button', { name: 'Reset the limits ledger' }).click();
+  await statusSaying(page, 'The limits ledger was reset.').waitFor();
+  await repair.waitFor({ state: 'hidden' });
+  const stored = await browser.worker.evaluate(() => chrome.storage.local.get(['ledger', 'damaged:ledger']));
+  assert.equal(stored['damaged:ledger'], 'not a ledger', 'the damaged copy is kept aside');
+  const ledger = stored.ledger[`linkup:${e2eAccount.account_id}`];
+  assert.ok(ledger.blocked_until_ms > Date.now() + 6 * 86_400_000, 'sending stopped for a week');
+});
