@@ -64,21 +64,17 @@ pub async fn act(
         return Err(Error::new(ErrorKind::AlreadyDone)
             .with_detail("it is no longer in the list of pending invitations"));
     };
+    // Sent before, its record lost: whether it happened is asked, not sent again.
+    if list.is_acting(invitation_id)
+        && was_done(w, account_id, invitation_id, action).await? == Effect::Done
+    {
+        return Ok(Answer {
+            confirmed_by_check: true,
+            ..Answer::default()
+        });
+    }
     let held = list.held(w.env.clock.now_ms());
     let client = Client::new(&account, w.env).with_held(&held);
-    if list.is_acting(invitation_id) {
-        // Sent before, its record lost: whether it happened is asked, not sent again.
-        let settled = client.settle(&action.on(&invitation)).await?;
-        clock::remember(w, &client).await;
-        if let Settled::Done(done) = settled {
-            if let Withdraw = action {
-                record_withdrawn(w, &client, &account, &invitation).await?;
-            }
-            let found = done.found.clone();
-            handled(w, account_id, direction, invitation_id, found, &held).await?;
-            return Ok(Answer::of(*done));
-        }
-    }
     // Write-ahead: recorded before the call leaves, or not sent at all.
     let now_ms = w.env.clock.now_ms();
     store::update_list(w, account_id, direction, |list| {
