@@ -5,10 +5,9 @@
 //! none is lost. `jobs.rs` runs the steps; this module decides what each outcome means.
 
 use crate::error::{Error, ErrorKind};
-use crate::model::{serde_by_name, Invitation};
+use crate::model::Invitation;
 use crate::pacing::{Pace, Random};
-use crate::providers::wire::{wire_object, Field};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Steps in a row whose outcome is unknown (a lost or unreadable answer) before a job pauses for
 /// the user: each unknown send counts against the caps until a check settles it.
@@ -18,7 +17,8 @@ const RATE_LIMIT_WAIT_MS: f64 = 60_000.0;
 /// A limit refusal that did not say when it lifts is tried again after a day.
 const LIMIT_WAIT_MS: f64 = 24.0 * 3_600_000.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum JobAction {
     Accept,
     Decline,
@@ -26,16 +26,11 @@ pub enum JobAction {
     Invite,
 }
 
-serde_by_name!(JobAction {
-    Accept = "accept",
-    Decline = "decline",
-    Withdraw = "withdraw",
-    Invite = "invite",
-});
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum JobState {
     /// Steps run when due; with a `reason`, it is waiting out a rate limit or a cap.
+    #[default]
     Running,
     /// Waiting for the user (a rejected key, no credits): "Resume" continues.
     Paused,
@@ -44,15 +39,10 @@ pub enum JobState {
     Finished,
 }
 
-serde_by_name!(JobState {
-    Running = "running",
-    Paused = "paused",
-    Stopped = "stopped",
-    Finished = "finished",
-});
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Outcome {
+    #[default]
     Pending,
     /// Its call started and its answer is not recorded yet.
     InFlight,
@@ -63,69 +53,59 @@ pub enum Outcome {
     NotDone,
 }
 
-serde_by_name!(Outcome {
-    Pending = "pending",
-    InFlight = "in_flight",
-    Done = "done",
-    AlreadyGone = "already_gone",
-    Failed = "failed",
-    NotDone = "not_done",
-});
-
-impl Field for JobAction {}
-impl Field for Pace {}
-impl Field for Random {}
-
-wire_object! {
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    pub struct Item {
-        /// `Account::id`.
-        pub account: String,
-        /// The invitation id, or for an invitation to send the profile.
-        pub target: String,
-        /// Who it is, as shown.
-        pub name: String = String::new(),
-        /// An invitation's note template.
-        pub note: Option<String>,
-        pub outcome: Outcome = Outcome::Pending,
-        pub error: Option<Error>,
-    }
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    /// `Account::id`.
+    pub account: String,
+    /// The invitation id, or for an invitation to send the profile.
+    pub target: String,
+    /// Who it is, as shown.
+    #[serde(default)]
+    pub name: String,
+    /// An invitation's note template.
+    pub note: Option<String>,
+    #[serde(default)]
+    pub outcome: Outcome,
+    pub error: Option<Error>,
 }
 
-impl Field for Item {}
-
-wire_object! {
-    /// What the popup shows of a job's progress, written with the job at every step.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    pub struct Progress {
-        pub total: u32 = 0,
-        pub done: u32 = 0,
-        pub already_gone: u32 = 0,
-        pub failed: u32 = 0,
-        pub not_done: u32 = 0,
-        /// Pending or in flight.
-        pub remaining: u32 = 0,
-        pub estimated_end_ms: Option<f64>,
-    }
+/// What the popup shows of a job's progress, written with the job at every step.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    #[serde(default)]
+    pub total: u32,
+    #[serde(default)]
+    pub done: u32,
+    #[serde(default)]
+    pub already_gone: u32,
+    #[serde(default)]
+    pub failed: u32,
+    #[serde(default)]
+    pub not_done: u32,
+    /// Pending or in flight.
+    #[serde(default)]
+    pub remaining: u32,
+    pub estimated_end_ms: Option<f64>,
 }
 
-wire_object! {
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    pub struct Job {
-        pub id: String,
-        pub action: JobAction,
-        pub state: JobState = JobState::Running,
-        pub created_at_ms: f64,
-        /// When the next step is due.
-        pub next_at_ms: f64,
-        /// Why it is paused, or waiting while running.
-        pub reason: Option<Error>,
-        pub progress: Progress = Progress::default(),
-        pub pace: Pace,
-        pub random: Random,
-        pub uncertain_in_a_row: u32 = 0,
-        pub items: Vec<Item>,
-    }
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    pub id: String,
+    pub action: JobAction,
+    #[serde(default)]
+    pub state: JobState,
+    pub created_at_ms: f64,
+    /// When the next step is due.
+    pub next_at_ms: f64,
+    /// Why it is paused, or waiting while running.
+    pub reason: Option<Error>,
+    #[serde(default)]
+    pub progress: Progress,
+    pub pace: Pace,
+    pub random: Random,
+    #[serde(default)]
+    pub uncertain_in_a_row: u32,
+    pub items: Vec<Item>,
 }
 
 /// The next thing to do for a job.

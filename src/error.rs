@@ -3,11 +3,11 @@
 //! text is redacted before it is kept.
 
 use crate::age::wait_words;
-use crate::providers::wire::{wire_object, Field};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Stable codes: the popup, the badge and the tests match on these, never on message text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     Unauthorized,
     Forbidden,
@@ -37,47 +37,23 @@ pub enum ErrorKind {
     Damaged,
 }
 
-crate::model::serde_by_name!(ErrorKind {
-    Unauthorized = "unauthorized",
-    Forbidden = "forbidden",
-    OutOfCredits = "out_of_credits",
-    NotFound = "not_found",
-    AlreadyDone = "already_done",
-    LimitReached = "limit_reached",
-    RateLimited = "rate_limited",
-    InvalidInput = "invalid_input",
-    Network = "network",
-    Timeout = "timeout",
-    ProviderUnavailable = "provider_unavailable",
-    BadResponse = "bad_response",
-    ProviderError = "provider_error",
-    Browser = "browser",
-    CannotInvite = "cannot_invite",
-    Paced = "paced",
-    NotDone = "not_done",
-    Damaged = "damaged",
-});
-
 /// Longest provider text kept in `detail`: enough to explain, too short to carry a page of HTML.
 const DETAIL_MAX_CHARS: usize = 300;
 
-wire_object! {
-    /// Written as an `ErrorRecord`; read back from one by its code and the provider's facts,
-    /// the words being derived from the code.
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    #[serde(into = "ErrorRecord")]
-    pub struct Error {
-        "code" => pub kind: ErrorKind,
-        /// The provider's own words, when it gave any.
-        pub detail: Option<String>,
-        /// Seconds to wait, from the provider's `Retry-After`.
-        pub retry_after_s: Option<u32>,
-        /// The input field at fault, for `invalid_input`.
-        pub field: Option<String>,
-    }
+/// Written as an `ErrorRecord`; read back from one by its code and the provider's facts,
+/// the words being derived from the code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "ErrorRecord")]
+pub struct Error {
+    #[serde(rename = "code")]
+    pub kind: ErrorKind,
+    /// The provider's own words, when it gave any.
+    pub detail: Option<String>,
+    /// Seconds to wait, from the provider's `Retry-After`.
+    pub retry_after_s: Option<u32>,
+    /// The input field at fault, for `invalid_input`.
+    pub field: Option<String>,
 }
-
-impl Field for ErrorKind {}
 
 impl Error {
     pub fn new(kind: ErrorKind) -> Self {

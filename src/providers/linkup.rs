@@ -283,59 +283,53 @@ struct Envelope<'a> {
     error: Option<WireError>,
 }
 
-wire_object! {
-    struct WireError {
-        code: String,
-        message: Option<String>,
-    }
+#[derive(Deserialize)]
+struct WireError {
+    code: String,
+    message: Option<String>,
 }
 
-wire_object! {
-    struct ListData {
-        invitations: Vec<WireInvitation>,
-        total_available_results: Option<u64>,
-        pagination: Option<WirePagination>,
-    }
+#[derive(Deserialize)]
+struct ListData {
+    invitations: Vec<WireInvitation>,
+    total_available_results: Option<u64>,
+    pagination: Option<WirePagination>,
 }
 
-wire_object! {
-    #[derive(Default)]
-    struct WirePagination {
-        next_offset: Option<u64>,
-        has_more: Option<bool>,
-    }
+#[derive(Default, Deserialize)]
+struct WirePagination {
+    next_offset: Option<u64>,
+    has_more: Option<bool>,
 }
 
-wire_object! {
-    struct WireInvitation {
-        entity_urn: String,
-        shared_secret: Option<String>,
-        /// Received items name the `sender`; sent items the `recipient`.
-        "sender" | "recipient" => sender: Option<NamedPerson>,
-        sent_time: Option<String>,
-        sent_time_days: Option<f64>,
-    }
+#[derive(Deserialize)]
+struct WireInvitation {
+    entity_urn: String,
+    shared_secret: Option<String>,
+    /// Received items name the `sender`; sent items the `recipient`.
+    #[serde(rename = "sender", alias = "recipient")]
+    sender: Option<NamedPerson>,
+    sent_time: Option<String>,
+    sent_time_days: Option<f64>,
 }
 
-wire_object! {
-    /// The `data` of `GET /v2/credits`.
-    struct CreditsData {
-        credits: Option<f64>,
-        balance: Option<f64>,
-        remaining: Option<f64>,
-    }
+/// The `data` of `GET /v2/credits`.
+#[derive(Deserialize)]
+struct CreditsData {
+    credits: Option<f64>,
+    balance: Option<f64>,
+    remaining: Option<f64>,
 }
 
-wire_object! {
-    /// The `data` of `withdraw` (`withdrawn`) and of `check_invitation` (the rest): one type,
-    /// so one decoder.
-    struct ActionData {
-        withdrawn: Option<bool>,
-        invitation_state: Option<String>,
-        invitation_type: Option<String>,
-        invitation_id: Option<String>,
-        member_distance: Option<u8>,
-    }
+/// The `data` of `withdraw` (`withdrawn`) and of `check_invitation` (the rest): one type,
+/// so one decoder.
+#[derive(Deserialize)]
+struct ActionData {
+    withdrawn: Option<bool>,
+    invitation_state: Option<String>,
+    invitation_type: Option<String>,
+    invitation_id: Option<String>,
+    member_distance: Option<u8>,
 }
 
 /// The id at the end of a URN: `urn:li:invitation:123` → `123`.

@@ -2,9 +2,6 @@
 //! an `HttpResponse` becomes a typed result. No I/O here: `client.rs` runs them through
 //! `http.rs`.
 
-#[macro_use]
-pub(crate) mod wire;
-
 pub mod linkup;
 mod unipile;
 pub mod unipile_v1;
@@ -149,24 +146,23 @@ impl Serialize for Params<'_> {
     }
 }
 
-wire_object! {
-    /// A person as LinkUp and Unipile v1 give one, first and last name apart: LinkUp's list
-    /// entries and invite answer (with the new invitation's URNs) and v1's profile. One type
-    /// for all of them keeps one decoder in the module; each reads the fields it knows.
-    #[derive(Default)]
-    struct NamedPerson {
-        first_name: Option<String>,
-        last_name: Option<String>,
-        headline: Option<String>,
-        linkedin_url: Option<String>,
-        /// LinkUp's `list_invitations` calls it `profile_picture_url`, `list_sent`
-        /// `profile_picture`.
-        "profile_picture_url" | "profile_picture" => profile_picture_url: Option<String>,
-        public_identifier: Option<String>,
-        provider_id: Option<String>,
-        invitation_urn: Option<String>,
-        profile_urn: Option<String>,
-    }
+/// A person as LinkUp and Unipile v1 give one, first and last name apart: LinkUp's list
+/// entries and invite answer (with the new invitation's URNs) and v1's profile. One type
+/// for all of them keeps one decoder in the module; each reads the fields it knows.
+#[derive(Default, Deserialize)]
+struct NamedPerson {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    headline: Option<String>,
+    linkedin_url: Option<String>,
+    /// LinkUp's `list_invitations` calls it `profile_picture_url`, `list_sent`
+    /// `profile_picture`.
+    #[serde(rename = "profile_picture_url", alias = "profile_picture")]
+    profile_picture_url: Option<String>,
+    public_identifier: Option<String>,
+    provider_id: Option<String>,
+    invitation_urn: Option<String>,
+    profile_urn: Option<String>,
 }
 
 impl NamedPerson {

@@ -8,6 +8,7 @@ use crate::error::{Error, ErrorKind};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::input::NOTE_FIELD;
 use crate::model::Account;
+use serde::Deserialize;
 
 /// A request to the account's Unipile API; not retryable until a read says so.
 pub(super) fn request(
@@ -44,14 +45,13 @@ pub(super) fn decode<T: serde::de::DeserializeOwned>(response: &HttpResponse) ->
     parse_json(&response.body)
 }
 
-wire_object! {
-    /// The answer to an action, v1 (`object`, `status`, `invitation_id`) and v2 (`object`)
-    /// alike.
-    pub(super) struct Answer {
-        pub object: String,
-        pub status: Option<String>,
-        pub invitation_id: Option<String>,
-    }
+/// The answer to an action, v1 (`object`, `status`, `invitation_id`) and v2 (`object`)
+/// alike.
+#[derive(Deserialize)]
+pub(super) struct Answer {
+    pub object: String,
+    pub status: Option<String>,
+    pub invitation_id: Option<String>,
 }
 
 /// An answer that does not say the action was done: its outcome is unknown.
@@ -59,12 +59,12 @@ pub(super) fn unconfirmed() -> Error {
     Error::new(ErrorKind::BadResponse).with_detail("Unipile's answer does not confirm the action")
 }
 
-wire_object! {
-    struct WireError {
-        "type" => kind: String,
-        title: Option<String>,
-        detail: Option<String>,
-    }
+#[derive(Deserialize)]
+struct WireError {
+    #[serde(rename = "type")]
+    kind: String,
+    title: Option<String>,
+    detail: Option<String>,
 }
 
 /// The typed error of a failed Unipile response; a body in another shape (a proxy's HTML page)

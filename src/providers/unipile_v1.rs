@@ -12,6 +12,7 @@ use crate::error::{Error, ErrorKind};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::input::{self, Target};
 use crate::model::{Account, Cursor, Direction, Handles, Invitation, Page, Person};
+use serde::Deserialize;
 
 /// The sent list serves 1 to 250 per page (reference page); the received list's bound is not
 /// documented and 100 is the most a source reports (unipile.md §6.2).
@@ -214,45 +215,40 @@ fn api_base(account: &Account) -> Result<String, Error> {
     Ok(format!("{base}/api/v1"))
 }
 
-wire_object! {
-    struct List {
-        items: Vec<WireInvitation>,
-        cursor: Option<String>,
-    }
+#[derive(Deserialize)]
+struct List {
+    items: Vec<WireInvitation>,
+    cursor: Option<String>,
 }
 
-wire_object! {
-    /// `InvitationSent` / `InvitationReceived` (§6.1, §6.2). The other person is the invitee on
-    /// the sent list and the inviter on the received one.
-    struct WireInvitation {
-        id: String,
-        invited_user: Option<String>,
-        invited_user_id: Option<String>,
-        invited_user_public_id: Option<String>,
-        invited_user_description: Option<String>,
-        invited_user_profile_picture_url: Option<String>,
-        date: Option<String>,
-        parsed_datetime: Option<String>,
-        invitation_text: Option<String>,
-        inviter: Option<Inviter>,
-        specifics: Option<Specifics>,
-    }
+/// `InvitationSent` / `InvitationReceived` (§6.1, §6.2). The other person is the invitee on
+/// the sent list and the inviter on the received one.
+#[derive(Deserialize)]
+struct WireInvitation {
+    id: String,
+    invited_user: Option<String>,
+    invited_user_id: Option<String>,
+    invited_user_public_id: Option<String>,
+    invited_user_description: Option<String>,
+    invited_user_profile_picture_url: Option<String>,
+    date: Option<String>,
+    parsed_datetime: Option<String>,
+    invitation_text: Option<String>,
+    inviter: Option<Inviter>,
+    specifics: Option<Specifics>,
 }
 
-wire_object! {
-    #[derive(Default)]
-    struct Inviter {
-        inviter_name: Option<String>,
-        inviter_id: Option<String>,
-        inviter_public_identifier: Option<String>,
-        inviter_description: Option<String>,
-    }
+#[derive(Default, Deserialize)]
+struct Inviter {
+    inviter_name: Option<String>,
+    inviter_id: Option<String>,
+    inviter_public_identifier: Option<String>,
+    inviter_description: Option<String>,
 }
 
-wire_object! {
-    struct Specifics {
-        shared_secret: Option<String>,
-    }
+#[derive(Deserialize)]
+struct Specifics {
+    shared_secret: Option<String>,
 }
 
 impl WireInvitation {

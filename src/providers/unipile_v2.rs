@@ -12,6 +12,7 @@ use crate::error::{Error, ErrorKind};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::input::{self, Target};
 use crate::model::{Account, Cursor, Direction, Handles, Invitation, Page, Person};
+use serde::Deserialize;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.unipile.com";
 /// Unipile documents no ceiling for relation requests ("a ceiling, not a guarantee"); clients
@@ -158,36 +159,33 @@ fn handled_url(base: &str, invitation: &Invitation, verb: &str) -> Result<String
     Ok(format!("{base}/{}/{verb}", url_encode(id)))
 }
 
-wire_object! {
-    struct List {
-        data: Vec<WireRequest>,
-        total_count: Option<u64>,
-        next_cursor: Option<String>,
-    }
+#[derive(Deserialize)]
+struct List {
+    data: Vec<WireRequest>,
+    total_count: Option<u64>,
+    next_cursor: Option<String>,
 }
 
-wire_object! {
-    /// `RelationRequest` (§3.6).
-    struct WireRequest {
-        id: String,
-        "type" => kind: Option<String>,
-        created_at: Option<String>,
-        message: Option<String>,
-        user: Option<WireUser>,
-    }
+/// `RelationRequest` (§3.6).
+#[derive(Deserialize)]
+struct WireRequest {
+    id: String,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    created_at: Option<String>,
+    message: Option<String>,
+    user: Option<WireUser>,
 }
 
-wire_object! {
-    /// `User` (§3.6): `id` is the member id, `description` the headline.
-    #[derive(Default)]
-    struct WireUser {
-        id: Option<String>,
-        display_name: Option<String>,
-        public_identifier: Option<String>,
-        profile_url: Option<String>,
-        public_picture_url: Option<String>,
-        description: Option<String>,
-    }
+/// `User` (§3.6): `id` is the member id, `description` the headline.
+#[derive(Default, Deserialize)]
+struct WireUser {
+    id: Option<String>,
+    display_name: Option<String>,
+    public_identifier: Option<String>,
+    profile_url: Option<String>,
+    public_picture_url: Option<String>,
+    description: Option<String>,
 }
 
 impl WireRequest {

@@ -8,9 +8,9 @@ use crate::bulk::JobAction;
 use crate::client::Client;
 use crate::error::Error;
 use crate::model::{Account, Direction};
-use crate::providers::wire::wire_object;
 use crate::sync::Occasion;
 use actions::ListedAction;
+use serde::Deserialize;
 use serde_json::value::RawValue;
 
 /// Intents the extension's pages send over runtime messaging.
@@ -62,24 +62,24 @@ pub enum Intent {
     },
 }
 
-wire_object! {
-    /// An intent as sent: one flat object. Read this way rather than as a tagged enum, whose
-    /// decoder buffers every message and weighs some 20 KB in the module.
-    struct Message {
-        "type" => kind: String,
-        /// The account's id, or for `test_connection` the whole unsaved account.
-        account: Option<Box<RawValue>>,
-        invitation: Option<String>,
-        profile: Option<String>,
-        note: Option<String>,
-        /// `start_job`: what the job does, and to which invitations or profiles.
-        action: Option<JobAction>,
-        items: Option<Vec<ListedItem>>,
-        profiles: Option<Vec<String>>,
-        job: Option<String>,
-        /// `repair`: which stored value.
-        value: Option<String>,
-    }
+/// An intent as sent: one flat object. Read this way rather than as a tagged enum, whose
+/// decoder buffers every message and weighs some 20 KB in the module.
+#[derive(Deserialize)]
+struct Message {
+    #[serde(rename = "type")]
+    kind: String,
+    /// The account's id, or for `test_connection` the whole unsaved account.
+    account: Option<Box<RawValue>>,
+    invitation: Option<String>,
+    profile: Option<String>,
+    note: Option<String>,
+    /// `start_job`: what the job does, and to which invitations or profiles.
+    action: Option<JobAction>,
+    items: Option<Vec<ListedItem>>,
+    profiles: Option<Vec<String>>,
+    job: Option<String>,
+    /// `repair`: which stored value.
+    value: Option<String>,
 }
 
 /// The intent in a message's JSON text.

@@ -7,8 +7,8 @@ use super::{sends, store, Answer, Worker};
 use crate::bulk::{Effect, Item, Job, JobAction, Outcome};
 use crate::error::Error;
 use crate::input::{self, Target};
-use crate::providers::wire::wire_object;
 use crate::settings::Settings;
+use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use store::Stored;
 
@@ -19,13 +19,11 @@ const KEPT_ENDED_JOBS: usize = 5;
 /// wakes to check that call. (Chrome waits at least 30 s for a packed extension's alarm.)
 const RESCUE_AFTER_MS: f64 = 10_000.0;
 
-wire_object! {
-    /// One invitation a bulk accept, decline or withdraw is to act on.
-    #[derive(Debug)]
-    pub struct ListedItem {
-        pub account: String,
-        pub invitation: String,
-    }
+/// One invitation a bulk accept, decline or withdraw is to act on.
+#[derive(Debug, Deserialize)]
+pub struct ListedItem {
+    pub account: String,
+    pub invitation: String,
 }
 
 /// A job the popup asks for.
