@@ -1,6 +1,6 @@
 //! HTTP: providers describe a request as an `HttpRequest` value and read an `HttpResponse`
 //! value; `send` runs one through the worker's transport with a timeout on every request and
-//! retries for reads only; `Fetch` is the real transport, the browser's fetch.
+//! retries for reads only; `Fetch` is the real transport, the browser's fetch through gloo-net.
 
 use crate::age::parse_decimal;
 use crate::error::{Error, ErrorKind};
@@ -124,14 +124,7 @@ pub fn retry_delay_ms(
     (delay <= MAX_RETRY_WAIT_MS).then_some(delay as u32)
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// The global `fetch`, in the service worker as in the pages.
-    #[wasm_bindgen(js_name = fetch, catch)]
-    async fn global_fetch(request: &web_sys::Request) -> Result<web_sys::Response, JsValue>;
-}
-
-/// The browser's fetch, in the service worker as in the pages.
+/// The browser's fetch, in the service worker as in the pages, through gloo-net.
 pub struct Fetch;
 
 impl Transport for Fetch {
@@ -147,38 +140,41 @@ impl Transport for Fetch {
 async fn send_once(request: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, Error> {
     // One signal covers the whole exchange, body included, so a trickling body also times out.
     let signal = web_sys::AbortSignal::timeout_with_u32(timeout_ms);
-    let headers = web_sys::Headers::new().map_err(fetch_error)?;
+    let mut builder = gloo_net::http::RequestBuilder::new(&request.url)
+        .method(match request.method {
+            Method::Get => gloo_net::http::Method::GET,
+            Method::Post => gloo_net::http::Method::POST,
+            Method::Delete => gloo_net::http::Method::DELETE,
+        })
+        .abort_signal(Some(&signal))
+        // A redirect is not followed: the key would go with it to wherever it points.
+        .redirect(web_sys::RequestRedirect::Manual);
     for (name, value) in &request.headers {
-        headers.set(name, value).map_err(fetch_error)?;
+        builder = builder.header(name, value);
     }
-    let init = web_sys::RequestInit::new();
-    init.set_method(match request.method {
-        Method::Get => "GET",
-        Method::Post => "POST",
-        Method::Delete => "DELETE",
-    });
-    if let Some(body) = &request.body {
-        headers
-            .set("content-type", "application/json")
-            .map_err(fetch_error)?;
-        init.set_body(&JsValue::from_str(body));
-    }
-    init.set_headers(&headers);
-    init.set_signal(Some(&signal));
-    // A redirect is not followed: the key would go with it to wherever it points.
-    init.set_redirect(web_sys::RequestRedirect::Manual);
-    let built =
-        web_sys::Request::new_with_str_and_init(&request.url, &init).map_err(fetch_error)?;
-    let response = global_fetch(&built).await.map_err(fetch_error)?;
+    let sent = match &request.body {
+        Some(body) => {
+            builder
+                .header("content-type", "application/json")
+                .body(body.as_str())
+                .map_err(fetch_error)?
+                .send()
+                .await
+        }
+        None => builder.send().await,
+    };
+    let response = sent.map_err(fetch_error)?;
     if response.type_() == web_sys::ResponseType::Opaqueredirect {
         return Err(Error::new(ErrorKind::BadResponse).with_detail(
             "the provider answered with a redirect, which Invite Desk does not follow",
         ));
     }
-    let header = |name: &str| response.headers().get(name).map_err(fetch_error);
-    let retry_after = header("retry-after")?;
-    let date_ms = header("date")?.as_deref().and_then(http_date_ms);
-    let declared = header("content-length")?.and_then(|length| length.trim().parse::<usize>().ok());
+    let headers = response.headers();
+    let retry_after = headers.get("retry-after");
+    let date_ms = headers.get("date").as_deref().and_then(http_date_ms);
+    let declared = headers
+        .get("content-length")
+        .and_then(|length| length.trim().parse::<usize>().ok());
     if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
         return Err(too_large());
     }
@@ -210,15 +206,15 @@ async fn read_capped(stream: web_sys::ReadableStream) -> Result<String, Error> {
     loop {
         let chunk = wasm_bindgen_futures::JsFuture::from(reader.read())
             .await
-            .map_err(fetch_error)?;
+            .map_err(read_error)?;
         let done = js_sys::Reflect::get(&chunk, &JsValue::from_str("done"))
-            .map_err(fetch_error)?
+            .map_err(read_error)?
             .is_truthy();
         if done {
             break;
         }
         let value =
-            js_sys::Reflect::get(&chunk, &JsValue::from_str("value")).map_err(fetch_error)?;
+            js_sys::Reflect::get(&chunk, &JsValue::from_str("value")).map_err(read_error)?;
         let array = js_sys::Uint8Array::new(&value);
         if bytes.len() + array.length() as usize > MAX_BODY_BYTES {
             // Stops the download; whether the cancel itself succeeds changes nothing here.
@@ -234,10 +230,22 @@ async fn read_capped(stream: web_sys::ReadableStream) -> Result<String, Error> {
 
 /// Fetch rejects with a `TimeoutError` when our signal fired, and with a `TypeError` when the
 /// connection failed; neither message is shown, as it may name the URL.
-fn fetch_error(error: JsValue) -> Error {
+fn fetch_error(error: gloo_net::Error) -> Error {
+    match error {
+        gloo_net::Error::JsError(js) => error_named(&js.name),
+        _ => Error::new(ErrorKind::Network),
+    }
+}
+
+/// A rejection while reading the body, told the same way.
+fn read_error(error: JsValue) -> Error {
     let name = js_sys::Reflect::get(&error, &JsValue::from_str("name")).ok();
-    match name.and_then(|name| name.as_string()).as_deref() {
-        Some("TimeoutError" | "AbortError") => Error::new(ErrorKind::Timeout),
+    error_named(&name.and_then(|name| name.as_string()).unwrap_or_default())
+}
+
+fn error_named(name: &str) -> Error {
+    match name {
+        "TimeoutError" | "AbortError" => Error::new(ErrorKind::Timeout),
         _ => Error::new(ErrorKind::Network),
     }
 }
