@@ -619,6 +619,7 @@ function paintResults(view, job) {
     if (row.dataset.text === text + next) return;
     row.dataset.text = text + next;
     row.className = item.outcome === 'failed' ? 'failed' : '';
+    row.dir = 'auto';
     row.textContent = text;
     if (next) {
       const step = document.createElement('span');

@@ -121,6 +121,8 @@ function invitationItem(invitation, accountLabel, ageOf) {
   // Lets `./build.sh bench` see when the first invitation is on screen.
   name.setAttribute('elementtiming', 'invitation');
   name.textContent = person.name;
+  // Provider text may be in any script: each piece finds its own direction (Arabic, Hebrew).
+  name.dir = 'auto';
   if (person.profile_url) {
     name.href = person.profile_url;
     name.target = '_blank';
@@ -133,6 +135,7 @@ function invitationItem(invitation, accountLabel, ageOf) {
     if (!text) continue;
     const line = document.createElement(className === 'note' ? 'blockquote' : 'div');
     line.className = className;
+    line.dir = 'auto';
     line.textContent = text;
     body.append(line);
   }

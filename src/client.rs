@@ -8,8 +8,10 @@ use crate::error::{Error, ErrorKind};
 use crate::http::{self, HttpRequest, HttpResponse, DEFAULT_TIMEOUT_MS};
 use crate::input::{self, Target};
 use crate::model::{
-    Account, Cursor, Direction, Invitation, Page, ProviderKind, Relationship, RelationshipState,
+    Account, Cursor, Direction, Invitation, Page, Person, ProviderKind, Relationship,
+    RelationshipState,
 };
+use crate::names;
 use crate::providers::{self, linkup, Action, Api};
 use crate::sync::{Check, Found, Held, Reading, Step};
 use crate::worker::effects::Env;
@@ -22,6 +24,15 @@ use std::collections::HashSet;
 const MAX_LISTED: usize = 50_000;
 /// Pages fetched at once: fast, yet gentle enough not to trip a provider's rate limit.
 const CONCURRENT_PAGES: usize = 4;
+
+/// An invitation ready to go: who, by the id its API invites by, and the note as it will read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invite {
+    target: Target,
+    note: Option<String>,
+    /// The profile looked up, when the API needed it.
+    person: Option<Person>,
+}
 
 /// An action that happened.
 #[derive(Debug, Clone, PartialEq)]
@@ -213,10 +224,17 @@ impl<'a> Client<'a> {
         self.act(Action::Withdraw(invitation)).await
     }
 
-    /// Invites the person behind `profile` (a profile URL, vanity name or member id), with an
-    /// optional note. Both are checked before any call.
-    pub async fn send(&self, profile: &str, note: Option<&str>) -> Result<Done, Error> {
-        self.send_checked(profile, note)
+    /// Sends an invitation made ready by `prepare_send`.
+    pub async fn send(&self, invite: Invite) -> Result<Done, Error> {
+        self.send_checked(invite).await.map_err(|e| self.redact(e))
+    }
+
+    /// Everything an invitation to `profile` (a profile URL, vanity name or member id) needs
+    /// before it can go, found without sending anything: the
+    /// member id (a profile lookup where the API invites by id) and the note with the first
+    /// name in. A note that cannot be filled in is refused here, before the send is counted.
+    pub async fn prepare_send(&self, profile: &str, note: Option<&str>) -> Result<Invite, Error> {
+        self.prepare_checked(profile, note)
             .await
             .map_err(|e| self.redact(e))
     }
@@ -280,7 +298,7 @@ impl<'a> Client<'a> {
         read.await.map_err(|e| self.redact(e))
     }
 
-    async fn send_checked(&self, profile: &str, note: Option<&str>) -> Result<Done, Error> {
+    async fn prepare_checked(&self, profile: &str, note: Option<&str>) -> Result<Invite, Error> {
         let target = Target::parse(profile)?;
         let template = input::note_template(note)?;
         let (looked_up, person) = match self.api.lookup(self.account, &target)? {
@@ -295,18 +313,25 @@ impl<'a> Client<'a> {
             None => (target.clone(), None),
         };
         let first_name = match (&person, &target) {
-            (Some(person), _) => person.name.split_whitespace().next().map(str::to_owned),
-            (None, Target::PublicIdentifier(vanity)) => input::first_name_of_vanity(vanity),
+            (Some(person), _) => person.first_name.clone(),
+            (None, Target::PublicIdentifier(vanity)) => names::first_name_of_vanity(vanity),
             (None, Target::ProviderId(_)) => None,
         };
-        let note = input::fill_note(template.as_deref(), first_name.as_deref())?;
+        Ok(Invite {
+            note: input::fill_note(template.as_deref(), first_name.as_deref())?,
+            target: looked_up,
+            person,
+        })
+    }
+
+    async fn send_checked(&self, invite: Invite) -> Result<Done, Error> {
         let action = Action::Send {
-            target: &looked_up,
-            note: note.as_deref(),
+            target: &invite.target,
+            note: invite.note.as_deref(),
         };
         let mut done = self.perform(&action).await?;
         // Unipile v1 answers with the id alone: the looked-up profile says who it is.
-        if let (Some(invitation), Some(person)) = (&mut done.invitation, person) {
+        if let (Some(invitation), Some(person)) = (&mut done.invitation, invite.person) {
             if invitation.person.public_identifier.is_none() {
                 invitation.person = person;
             }

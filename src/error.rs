@@ -115,6 +115,18 @@ impl Error {
         self
     }
 
+    /// Why, as a sentence after the message: the detail with a capital and a full stop.
+    pub fn why(&self) -> Option<String> {
+        let detail = self.detail.as_deref()?.trim();
+        let mut letters = detail.chars();
+        let first = letters.next()?;
+        let mut sentence: String = first.to_uppercase().chain(letters).collect();
+        if !sentence.ends_with(['.', '!', '?', '…']) {
+            sentence.push('.');
+        }
+        Some(sentence)
+    }
+
     /// What happened, in words for the person using the extension.
     pub fn message(&self) -> String {
         match self.kind {
@@ -228,7 +240,11 @@ impl std::error::Error for Error {}
 struct ErrorRecord {
     code: ErrorKind,
     message: String,
+    /// `detail` as a sentence to show after `message`.
+    why: Option<String>,
     next_step: String,
+    /// The invitation is no longer there to act on: the popup takes it off the list.
+    gone: bool,
     detail: Option<String>,
     retry_after_s: Option<u32>,
     field: Option<String>,
@@ -239,7 +255,9 @@ impl From<Error> for ErrorRecord {
         ErrorRecord {
             code: error.kind,
             message: error.message(),
+            why: error.why(),
             next_step: error.next_step(),
+            gone: matches!(error.kind, ErrorKind::AlreadyDone | ErrorKind::NotFound),
             detail: error.detail,
             retry_after_s: error.retry_after_s,
             field: error.field,
@@ -250,6 +268,7 @@ impl From<Error> for ErrorRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn serialized_error_carries_code_message_and_next_step() {
@@ -263,6 +282,22 @@ mod tests {
         assert_eq!(json["next_step"], "Wait 90 seconds and try again.");
         let back: Error = serde_json::from_value(json).unwrap();
         assert_eq!(back, error);
+    }
+
+    #[test]
+    fn the_detail_reads_as_a_sentence_after_the_message() {
+        let paced = Error::new(ErrorKind::Paced).with_detail("invitations go 2 minutes apart");
+        let json = serde_json::to_value(&paced).unwrap();
+        assert_eq!(json["why"], "Invitations go 2 minutes apart.");
+        assert_eq!(json["gone"], false);
+        let quoted = Error::new(ErrorKind::ProviderError).with_detail("élan refusé!");
+        assert_eq!(quoted.why().as_deref(), Some("Élan refusé!"));
+        assert_eq!(Error::new(ErrorKind::Network).why(), None);
+        let gone = serde_json::to_value(Error::new(ErrorKind::NotFound)).unwrap();
+        assert_eq!(
+            (gone["gone"].clone(), gone["why"].clone()),
+            (true.into(), json!(null))
+        );
     }
 
     #[test]

@@ -119,21 +119,6 @@ pub fn fill_note(
     }
 }
 
-/// A first name read from a vanity name that spells one (`elena-petrova` gives `Elena`), for
-/// APIs that invite without looking the profile up.
-pub fn first_name_of_vanity(identifier: &str) -> Option<String> {
-    // ASCII letters only: Unicode's letter and case tables would weigh more in the module than
-    // the rare accented vanity name is worth (that person gets "name not known").
-    let is_word = |part: &str| part.len() >= 2 && part.bytes().all(|b| b.is_ascii_alphabetic());
-    let mut parts = identifier.split(['-', '_', '.']);
-    let first = parts.next().filter(|first| is_word(first))?;
-    // A last name too, so initials and handles ("jd-1234") are not taken for names.
-    parts.any(is_word).then_some(())?;
-    let mut name = first.to_ascii_lowercase();
-    name[..1].make_ascii_uppercase();
-    Some(name)
-}
-
 /// A provider's handle that must be present, such as an invitation id or shared secret.
 pub fn required<'a>(value: Option<&'a str>, what: &str) -> Result<&'a str, Error> {
     match value.map(str::trim) {
@@ -270,22 +255,6 @@ mod tests {
         let longer = format!("{{first_name}} {}", "x".repeat(289));
         assert!(note_template(Some(&longer)).is_err());
         assert!(fill_note(Some(&long), Some("Bartholomew-Alexander")).is_err());
-    }
-
-    #[test]
-    fn a_first_name_is_read_only_from_a_vanity_name_that_spells_one() {
-        assert_eq!(
-            first_name_of_vanity("elena-petrova").as_deref(),
-            Some("Elena")
-        );
-        assert_eq!(
-            first_name_of_vanity("MARCO.bianchi").as_deref(),
-            Some("Marco")
-        );
-        assert_eq!(first_name_of_vanity("li-wei-4a5b6c").as_deref(), Some("Li"));
-        for not_a_name in ["jd-1234", "x-y", "a1b2c3", "", "-lead", "élodie-martin"] {
-            assert_eq!(first_name_of_vanity(not_a_name), None, "{not_a_name}");
-        }
     }
 
     #[test]

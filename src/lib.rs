@@ -15,6 +15,7 @@ pub mod input;
 pub mod limits;
 pub mod lists;
 pub mod model;
+pub mod names;
 pub mod pacing;
 pub mod providers;
 pub mod search;

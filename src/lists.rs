@@ -557,6 +557,7 @@ mod tests {
                 )),
                 public_identifier: Some(format!("person-{id}")),
                 provider_id: Some(format!("ACoAAB{id:033}")),
+                first_name: None,
             },
             note: None,
             sent_at_ms: Some(id as f64),

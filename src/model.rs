@@ -1,6 +1,7 @@
 //! Provider-neutral data: accounts as the options page stores them, people, invitations and
 //! pages. Provider modules decode into these types; nothing else knows a provider's wire format.
 
+use crate::names;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -84,6 +85,10 @@ impl Direction {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Person {
     pub name: String,
+    /// The first name a note's `{first_name}` becomes, when it can be told; only needed
+    /// while sending, so never stored.
+    #[serde(skip)]
+    pub first_name: Option<String>,
     pub headline: Option<String>,
     pub profile_url: Option<String>,
     pub picture_url: Option<String>,
@@ -105,9 +110,15 @@ impl Person {
             )))
         });
         let name = self.name.trim();
+        let placeholder = names::is_placeholder(name);
         Person {
-            name: if name.is_empty() {
-                "LinkedIn member".into()
+            first_name: match self.first_name {
+                _ if placeholder => None,
+                Some(first) => Some(first.trim().to_owned()).filter(|f| !f.is_empty()),
+                None => names::first_name_of_full(name),
+            },
+            name: if placeholder {
+                names::PLACEHOLDER.into()
             } else {
                 name.to_owned()
             },
@@ -248,9 +259,11 @@ mod tests {
             picture_url: Some("http://x/p.jpg".into()),
             public_identifier: Some("jane-doe".into()),
             provider_id: Some(" ".into()),
+            first_name: Some("Jane".into()),
         }
         .sanitized();
         assert_eq!(person.name, "LinkedIn member");
+        assert_eq!(person.first_name, None, "a placeholder has no first name");
         assert_eq!(
             person.headline.as_deref(),
             Some("<b>CTO</b>"),

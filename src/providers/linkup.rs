@@ -575,6 +575,28 @@ mod tests {
     }
 
     #[test]
+    fn names_keep_their_script_order_and_their_first_name() {
+        let body = json!({"success": true, "data": {"invitations": [
+            {"entity_urn": "urn:li:invitation:1", "sender": {"first_name": "健", "last_name": "佐藤"}},
+            {"entity_urn": "urn:li:invitation:2", "sender": {"first_name": "élodie", "last_name": "Martin"}},
+            {"entity_urn": "urn:li:invitation:3", "sender": {"last_name": "Okafor"}}]}});
+        let page = received(200, &body.to_string()).unwrap();
+        let people: Vec<_> = page
+            .items
+            .iter()
+            .map(|i| (i.person.name.as_str(), i.person.first_name.as_deref()))
+            .collect();
+        assert_eq!(
+            people,
+            [
+                ("佐藤健", Some("健")),
+                ("élodie Martin", Some("élodie")),
+                ("Okafor", None)
+            ]
+        );
+    }
+
+    #[test]
     fn nameless_people_and_unsafe_links_are_made_harmless() {
         let body = json!({"success": true, "data": {"invitations": [{
             "entity_urn": "urn:li:invitation:5",

@@ -11,6 +11,7 @@ use crate::error::{Error, ErrorKind};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::input::Target;
 use crate::model::{Account, Cursor, Direction, Invitation, Page, Person, ProviderKind};
+use crate::names;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -168,15 +169,11 @@ struct NamedPerson {
 impl NamedPerson {
     /// The person, with the ids the caller trusts for this answer.
     fn into_person(self, public_identifier: Option<String>, provider_id: Option<String>) -> Person {
-        let name = [self.first_name, self.last_name]
-            .into_iter()
-            .flatten()
-            .map(|part| part.trim().to_owned())
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
         Person {
-            name,
+            name: names::full_name(self.first_name.as_deref(), self.last_name.as_deref()),
+            // Given apart, the first name is never guessed from the whole (a last name alone
+            // is not one).
+            first_name: Some(self.first_name.unwrap_or_default()),
             headline: self.headline,
             profile_url: self.linkedin_url,
             picture_url: self.profile_picture_url,

@@ -269,7 +269,7 @@ impl WireInvitation {
                 picture_url: self.invited_user_profile_picture_url,
                 public_identifier: self.invited_user_public_id,
                 provider_id: self.invited_user_id,
-                profile_url: None,
+                ..Person::default()
             },
             Direction::Received => {
                 let inviter = self.inviter.unwrap_or_default();

@@ -227,6 +227,7 @@ impl WireUser {
             picture_url: self.public_picture_url,
             public_identifier: self.public_identifier,
             provider_id: self.id,
+            first_name: None,
         }
         .sanitized()
     }

@@ -46,19 +46,28 @@ pub async fn send(
         weekly: settings.weekly_cap(account.plan),
         gap_ms: settings.invite_pace().min_ms,
     };
-    // Write-ahead: counted before the call leaves, or not sent at all.
-    store::update(w, "ledger", |ledger: &mut Ledger| {
-        ledger.rekey(&accounts);
+    let admitted = |ledger: &Ledger| {
         if ledger.already_sent(&key, &who) {
             return Err(Error::new(ErrorKind::AlreadyDone)
                 .with_detail("an invitation to this person was sent already"));
         }
-        ledger.check_send(&key, caps, &who, with_note, now_ms)?;
+        ledger.check_send(&key, caps, &who, with_note, now_ms)
+    };
+    // Refused before anything is asked of the provider, the profile lookup included.
+    let mut ledger: Ledger = Stored::read(w, &["ledger"]).await?.readable("ledger")?;
+    ledger.rekey(&accounts);
+    admitted(&ledger)?;
+    // A person whose first name the note needs but cannot be told is refused here, uncounted.
+    let invite = client.prepare_send(profile, note).await?;
+    // Write-ahead: counted before the call leaves, or not sent at all.
+    store::update(w, "ledger", |ledger: &mut Ledger| {
+        ledger.rekey(&accounts);
+        admitted(ledger)?;
         ledger.reserve(&key, &who, with_note, caps.gap_ms, now_ms);
         Ok::<(), Error>(())
     })
     .await??;
-    let outcome = client.send(profile, note).await;
+    let outcome = client.send(invite).await;
     clock::remember(w, &client).await;
     // Settles the reservation; the time sending may start again after a LinkedIn limit.
     let settled = store::update(w, "ledger", |ledger: &mut Ledger| match &outcome {

@@ -32,14 +32,28 @@ impl Person {
         format!("https://www.linkedin.com/in/{}", self.public_identifier)
     }
 
-    /// "First Last", or just the first name when the last one is empty.
+    /// The name as LinkedIn shows it: "First Last"; family name first and without a space
+    /// when both parts are in a CJK script ("佐藤健"); "LinkedIn Member" for a member without a
+    /// name (LinkedIn's own placeholder).
     pub fn display_name(&self) -> String {
-        if self.last_name.is_empty() {
-            self.first_name.clone()
-        } else {
-            format!("{} {}", self.first_name, self.last_name)
+        let (first, last) = (self.first_name.trim(), self.last_name.trim());
+        match (first.is_empty(), last.is_empty()) {
+            (true, true) => "LinkedIn Member".to_owned(),
+            (false, true) => first.to_owned(),
+            (true, false) => last.to_owned(),
+            _ if is_cjk(first) && is_cjk(last) => format!("{last}{first}"),
+            _ => format!("{first} {last}"),
         }
     }
+}
+
+/// Written in Chinese, Japanese or Korean characters (Han, kana, Hangul).
+fn is_cjk(text: &str) -> bool {
+    text.chars().all(|c| {
+        matches!(c as u32, 0x1100..=0x11FF | 0x3040..=0x30FF | 0x3130..=0x318F
+            | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF
+            | 0x20000..=0x3134F)
+    })
 }
 
 /// Everyone the emulator knows (scenario people and generated ones), by each identifier an API

@@ -319,11 +319,6 @@ impl Scenario {
                     "people[{i}]: public_identifier is empty"
                 )));
             }
-            if person.first_name.trim().is_empty() {
-                return Err(ScenarioError::new(format!(
-                    "people[{i}] \"{id}\": first_name is empty"
-                )));
-            }
             if !people.insert(id) {
                 return Err(ScenarioError::new(format!(
                     "people[{i}]: duplicate public_identifier \"{id}\""

@@ -131,7 +131,7 @@ fn people_without_provider_id_get_a_stable_acoa_id() {
         "ken-sato"
     );
     assert_eq!(ken.profile_url(), "https://www.linkedin.com/in/ken-sato");
-    assert_eq!(ken.display_name(), "健 佐藤");
+    assert_eq!(ken.display_name(), "佐藤健");
     assert_eq!(person(&state, "nour-el-din").display_name(), "Nour");
 }
 

@@ -153,7 +153,6 @@ fn validation_errors_name_the_problem() {
             json!(""),
             "public_identifier is empty",
         ),
-        ("/people/1/first_name", json!(" "), "first_name is empty"),
         ("/keys/0/api_key", json!(""), "api_key is empty"),
         (
             "/keys/0/accounts/0/account_id",
