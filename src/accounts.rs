@@ -1,12 +1,33 @@
 //! The accounts the options page stores: reading the stored list, where a damaged entry is
 //! reported rather than skipped, and checking one account before it is saved or tested.
 
-use crate::error::Error;
+use crate::error::{Error, Field};
 use crate::model::{Account, Cursor, Direction, ProviderKind};
 use crate::providers::{self, linkup, unipile_v2};
 use crate::snapshot::AccountStatus;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+
+pub const ACCOUNT_FIELD: Field = Field {
+    key: "account",
+    label: "Account",
+};
+pub const PROVIDER_FIELD: Field = Field {
+    key: "provider",
+    label: "Provider",
+};
+pub const LABEL_FIELD: Field = Field {
+    key: "label",
+    label: "Label",
+};
+pub const API_KEY_FIELD: Field = Field {
+    key: "api_key",
+    label: "API key",
+};
+pub const ACCOUNT_ID_FIELD: Field = Field {
+    key: "account_id",
+    label: "Account ID",
+};
 
 /// What a damaged entry may still tell about itself.
 #[derive(Deserialize, Default)]
@@ -33,7 +54,7 @@ pub fn read(stored: Option<&RawValue>) -> (Vec<Account>, Vec<AccountStatus>) {
                     name.label
                         .unwrap_or_else(|| format!("Account {}", index + 1)),
                     Error::invalid_input(
-                        "Account",
+                        ACCOUNT_FIELD,
                         "this account's settings are incomplete; open Options and save it again",
                     ),
                 ));
@@ -47,9 +68,9 @@ pub fn read(stored: Option<&RawValue>) -> (Vec<Account>, Vec<AccountStatus>) {
 /// call needs are filled in, and the base URL is one a key may be sent to.
 pub fn check(account: &Account) -> Result<(), Error> {
     for (field, value) in [
-        ("Label", account.label.as_str()),
-        ("API key", account.api_key.expose()),
-        ("Account ID", account.account_id.as_str()),
+        (LABEL_FIELD, account.label.as_str()),
+        (API_KEY_FIELD, account.api_key.expose()),
+        (ACCOUNT_ID_FIELD, account.account_id.as_str()),
     ] {
         if value.trim().is_empty() {
             return Err(Error::invalid_input(field, "it is required"));
@@ -135,26 +156,26 @@ mod tests {
     fn each_missing_or_unsafe_field_is_named() {
         assert_eq!(
             refused_field(&form(json!({"label": " "}))).as_deref(),
-            Some("Label")
+            Some("label")
         );
         assert_eq!(
             refused_field(&form(json!({"api_key": ""}))).as_deref(),
-            Some("API key")
+            Some("api_key")
         );
         assert_eq!(
             refused_field(&form(json!({"account_id": ""}))).as_deref(),
-            Some("Account ID")
+            Some("account_id")
         );
         for bad in ["http://example.com", "ftp://x", "https://x/?q=1"] {
             let account = form(json!({"base_url": bad}));
             assert_eq!(
                 refused_field(&account).as_deref(),
-                Some("Base URL"),
+                Some("base_url"),
                 "{bad}"
             );
         }
         let v1_without_dsn = form(json!({"provider": "unipile_v1", "base_url": ""}));
-        assert_eq!(refused_field(&v1_without_dsn).as_deref(), Some("Base URL"));
+        assert_eq!(refused_field(&v1_without_dsn).as_deref(), Some("base_url"));
     }
 
     #[test]

@@ -4,10 +4,19 @@
 //! next step checks the provider's list instead of calling again, so no item is done twice and
 //! none is lost. `jobs.rs` runs the steps; this module decides what each outcome means.
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Field};
 use crate::model::Invitation;
 use crate::pacing::{Pace, Random};
 use serde::{Deserialize, Serialize};
+
+pub const PROFILES_FIELD: Field = Field {
+    key: "profiles",
+    label: "Profile URLs",
+};
+pub const DAYS_FIELD: Field = Field {
+    key: "days",
+    label: "Days",
+};
 
 /// Steps in a row whose outcome is unknown (a lost or unreadable answer) before a job pauses for
 /// the user: each unknown send counts against the caps until a check settles it.
@@ -434,7 +443,7 @@ pub fn read_invite_list(text: &str) -> InviteList {
 pub fn older_than(invitations: &[Invitation], days: f64, now_ms: f64) -> Result<Vec<u32>, Error> {
     if !(days >= 1.0 && days.fract() == 0.0 && days <= 3650.0) {
         return Err(Error::invalid_input(
-            "Days",
+            DAYS_FIELD,
             "enter a whole number of days, 1 or more",
         ));
     }
@@ -793,7 +802,7 @@ mod tests {
         for bad in [0.0, -3.0, 2.5, f64::NAN, 1e9] {
             assert_eq!(
                 older_than(&sent, bad, NOW).unwrap_err().field.as_deref(),
-                Some("Days")
+                Some("days")
             );
         }
     }

@@ -4,6 +4,7 @@
 //! when the API needs a member id, settles whether an action took effect when its answer was
 //! lost by the cheapest question, and keeps the key out of every error.
 
+use crate::accounts;
 use crate::error::{Error, ErrorKind};
 use crate::http::{self, HttpRequest, HttpResponse, DEFAULT_TIMEOUT_MS};
 use crate::input::{self, Target};
@@ -245,7 +246,7 @@ impl<'a> Client<'a> {
         let status = async {
             if self.account.provider != ProviderKind::Linkup {
                 return Err(Error::invalid_input(
-                    "Provider",
+                    accounts::PROVIDER_FIELD,
                     "only LinkUp tells the status of one invitation; the lists show it for Unipile",
                 ));
             }

@@ -51,8 +51,20 @@ pub struct Error {
     pub detail: Option<String>,
     /// Seconds to wait, from the provider's `Retry-After`.
     pub retry_after_s: Option<u32>,
-    /// The input field at fault, for `invalid_input`.
+    /// The key of the input at fault (`invalid_input`) or of the stored value (`damaged`):
+    /// the pages find the input by it.
     pub field: Option<String>,
+    /// How the message names that input or value.
+    #[serde(default)]
+    pub field_label: Option<String>,
+}
+
+/// Something a person fills in, or a value Invite Desk stores: pages find it by `key`, messages
+/// name it by `label`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    pub key: &'static str,
+    pub label: &'static str,
 }
 
 impl Error {
@@ -62,21 +74,27 @@ impl Error {
             detail: None,
             retry_after_s: None,
             field: None,
+            field_label: None,
         }
     }
 
-    /// The stored value `what` (named for people: "limits ledger") cannot be read.
-    pub fn damaged(what: &str) -> Self {
-        Error {
-            field: Some(what.to_owned()),
-            ..Error::new(ErrorKind::Damaged)
-        }
+    /// The value stored under `key`, called `name`, cannot be read.
+    pub fn damaged(key: &str, name: &str) -> Self {
+        Error::new(ErrorKind::Damaged).for_field(key, name)
     }
 
-    pub fn invalid_input(field: &str, detail: &str) -> Self {
+    pub fn invalid_input(field: Field, detail: &str) -> Self {
+        Error::new(ErrorKind::InvalidInput)
+            .with_detail(detail)
+            .for_field(field.key, field.label)
+    }
+
+    /// The error names the input at fault by `key`, and by `label` in its message.
+    pub fn for_field(self, key: &str, label: &str) -> Self {
         Error {
-            field: Some(field.to_owned()),
-            ..Error::new(ErrorKind::InvalidInput).with_detail(detail)
+            field: Some(key.to_owned()),
+            field_label: Some(label.to_owned()),
+            ..self
         }
     }
 
@@ -127,6 +145,10 @@ impl Error {
         Some(sentence)
     }
 
+    fn field_label(&self) -> Option<&str> {
+        self.field_label.as_deref().or(self.field.as_deref())
+    }
+
     /// What happened, in words for the person using the extension.
     pub fn message(&self) -> String {
         match self.kind {
@@ -139,8 +161,8 @@ impl Error {
                 "LinkedIn's invitation limit is reached for this account.".into()
             }
             ErrorKind::RateLimited => "Too many requests were sent to the provider.".into(),
-            ErrorKind::InvalidInput => match &self.field {
-                Some(field) => format!("{} is not valid.", field),
+            ErrorKind::InvalidInput => match self.field_label() {
+                Some(field) => format!("{field} is not valid."),
                 None => "The provider found the request invalid.".into(),
             },
             ErrorKind::Network => "The provider could not be reached.".into(),
@@ -158,7 +180,7 @@ impl Error {
             ErrorKind::NotDone => {
                 "The provider's answer was lost, and a check shows it was not done.".into()
             }
-            ErrorKind::Damaged => match self.field.as_deref() {
+            ErrorKind::Damaged => match self.field_label() {
                 Some(what) => format!("Invite Desk's saved {what} cannot be read."),
                 None => "Invite Desk's saved data cannot be read.".into(),
             },
@@ -248,6 +270,7 @@ struct ErrorRecord {
     detail: Option<String>,
     retry_after_s: Option<u32>,
     field: Option<String>,
+    field_label: Option<String>,
 }
 
 impl From<Error> for ErrorRecord {
@@ -261,6 +284,7 @@ impl From<Error> for ErrorRecord {
             detail: error.detail,
             retry_after_s: error.retry_after_s,
             field: error.field,
+            field_label: error.field_label,
         }
     }
 }
@@ -374,8 +398,14 @@ mod tests {
 
     #[test]
     fn invalid_input_names_the_field() {
-        let error = Error::invalid_input("Note", "longer than 300 characters");
+        let note = Field {
+            key: "note",
+            label: "Note",
+        };
+        let error = Error::invalid_input(note, "longer than 300 characters");
         assert_eq!(error.message(), "Note is not valid.");
-        assert_eq!(error.field.as_deref(), Some("Note"));
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!((&json["field"], &json["field_label"]), (&json!("note"), &json!("Note")));
+        assert_eq!(serde_json::from_value::<Error>(json).unwrap(), error);
     }
 }

@@ -1,14 +1,23 @@
 //! What a person types, checked before any call is made: who to invite, the note, an
 //! invitation id. Each refusal names the field, so the popup can point at it.
 
-use crate::error::Error;
+use crate::error::{Error, Field};
 
 /// LinkedIn refuses longer invitation notes (unipile.md §6.3; LinkUp clients use the same cap).
 pub const NOTE_MAX_CHARS: usize = 300;
 
-pub const PROFILE_FIELD: &str = "Profile URL";
-pub const NOTE_FIELD: &str = "Note";
-pub const INVITATION_FIELD: &str = "Invitation";
+pub const PROFILE_FIELD: Field = Field {
+    key: "profile",
+    label: "Profile URL",
+};
+pub const NOTE_FIELD: Field = Field {
+    key: "note",
+    label: "Note",
+};
+pub const INVITATION_FIELD: Field = Field {
+    key: "invitation",
+    label: "Invitation",
+};
 
 /// Who to invite, in the two forms the providers understand.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -241,12 +250,12 @@ mod tests {
         );
         assert_eq!(fill_note(Some("   "), Some("Elena")).unwrap(), None);
         let unknown = fill_note(template, None).unwrap_err();
-        assert_eq!(unknown.field.as_deref(), Some(NOTE_FIELD));
+        assert_eq!(unknown.field.as_deref(), Some(NOTE_FIELD.key));
         assert!(unknown.detail.unwrap().contains("first name is not known"));
         for refused in ["Hi {name}", "Hi {first_name", "{first_name}}"] {
             assert_eq!(
                 note_template(Some(refused)).unwrap_err().field.as_deref(),
-                Some(NOTE_FIELD),
+                Some(NOTE_FIELD.key),
                 "{refused}"
             );
         }
@@ -281,7 +290,7 @@ mod tests {
         ] {
             let error = Target::parse(input).unwrap_err();
             assert_eq!(error.kind, ErrorKind::InvalidInput, "{input}");
-            assert_eq!(error.field.as_deref(), Some("Profile URL"), "{input}");
+            assert_eq!(error.field.as_deref(), Some("profile"), "{input}");
         }
     }
 
@@ -297,7 +306,7 @@ mod tests {
             "characters, not bytes"
         );
         let error = note(Some(&"a".repeat(301))).unwrap_err();
-        assert_eq!(error.field.as_deref(), Some("Note"));
+        assert_eq!(error.field.as_deref(), Some("note"));
         assert!(error.detail.unwrap().contains("301"));
     }
 
@@ -306,7 +315,7 @@ mod tests {
         assert_eq!(required(Some(" 42 "), "id").unwrap(), "42");
         for value in [None, Some(""), Some("  ")] {
             let error = required(value, "id").unwrap_err();
-            assert_eq!(error.field.as_deref(), Some("Invitation"));
+            assert_eq!(error.field.as_deref(), Some("invitation"));
         }
     }
 }

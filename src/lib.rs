@@ -24,7 +24,7 @@ pub mod snapshot;
 pub mod sync;
 pub mod worker;
 
-use error::Error;
+use error::{Error, Field};
 use model::ProviderKind;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -54,8 +54,22 @@ fn json_text(value: &JsValue) -> String {
         .unwrap_or_default()
 }
 
+/// What a page hands over, named in the error when it cannot be read.
+const INVITATIONS: Field = Field {
+    key: "invitations",
+    label: "Invitations",
+};
+const PLAN: Field = Field {
+    key: "plan",
+    label: "Plan",
+};
+const SETTINGS: Field = Field {
+    key: "settings",
+    label: "Settings",
+};
+
 /// A page's plain object as `T`, or an `invalid_input` error naming `what`.
-fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str, why: &str) -> Result<T, JsValue> {
+fn from_js<T: DeserializeOwned>(value: &JsValue, what: Field, why: &str) -> Result<T, JsValue> {
     serde_json::from_str(&json_text(value))
         .map_err(|_| to_js_error(Error::invalid_input(what, why)))
 }
@@ -122,7 +136,7 @@ pub async fn last_checked() -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn refresh_cost(accounts: JsValue) -> Result<String, JsValue> {
     let accounts: Vec<snapshot::AccountStatus> =
-        from_js(&accounts, "Accounts", "the accounts could not be read")?;
+        from_js(&accounts, accounts::ACCOUNT_FIELD, "the accounts could not be read")?;
     Ok(cost::refresh(&accounts))
 }
 
@@ -138,10 +152,10 @@ pub fn checked_label(checked_at_ms: f64, now_ms: f64) -> String {
 pub fn daily_cost(settings: JsValue, account: JsValue) -> Result<String, JsValue> {
     let settings: settings::Settings = from_js_or_default(&settings);
     let account: snapshot::AccountStatus =
-        from_js(&account, "Account", "the account could not be read")?;
+        from_js(&account, accounts::ACCOUNT_FIELD, "the account could not be read")?;
     let provider = account.provider.ok_or_else(|| {
         to_js_error(Error::invalid_input(
-            "Account",
+            accounts::ACCOUNT_FIELD,
             "this account's provider is unknown",
         ))
     })?;
@@ -206,7 +220,7 @@ pub fn standing(
 ) -> Result<JsValue, JsValue> {
     let ledger: limits::Ledger = from_js_or_default(&ledger);
     let settings: settings::Settings = from_js_or_default(&settings);
-    let plan: model::Plan = from_js(&plan, "Plan", "not a LinkedIn plan Invite Desk knows")?;
+    let plan: model::Plan = from_js(&plan, PLAN, "not a LinkedIn plan Invite Desk knows")?;
     let cap = settings.weekly_cap(plan);
     Ok(to_js(&ledger.standing(ledger_key, plan, cap, now_ms)))
 }
@@ -215,7 +229,7 @@ pub fn standing(
 #[wasm_bindgen]
 pub fn older_than(invitations: JsValue, days: f64, now_ms: f64) -> Result<Vec<u32>, JsValue> {
     let invitations: Vec<model::Invitation> =
-        from_js(&invitations, "Invitations", "the list could not be read")?;
+        from_js(&invitations, INVITATIONS, "the list could not be read")?;
     bulk::older_than(&invitations, days, now_ms).map_err(to_js_error)
 }
 
@@ -223,9 +237,9 @@ pub fn older_than(invitations: JsValue, days: f64, now_ms: f64) -> Result<Vec<u3
 #[wasm_bindgen]
 pub fn list_csv(invitations: JsValue, accounts: JsValue, now_ms: f64) -> Result<String, JsValue> {
     let invitations: Vec<model::Invitation> =
-        from_js(&invitations, "Invitations", "the list could not be read")?;
+        from_js(&invitations, INVITATIONS, "the list could not be read")?;
     let accounts: Vec<snapshot::AccountStatus> =
-        from_js(&accounts, "Accounts", "the accounts could not be read")?;
+        from_js(&accounts, accounts::ACCOUNT_FIELD, "the accounts could not be read")?;
     Ok(export::list_csv(&invitations, &accounts, now_ms))
 }
 
@@ -249,24 +263,39 @@ pub fn damaged_values(stored: JsValue) -> JsValue {
     to_js(&damaged)
 }
 
-/// Options page: the stored settings with the default of each one missing.
+/// Options page: the settings form, each line with its inputs filled in from the stored
+/// `settings`, and the lead of each section.
 #[wasm_bindgen]
-pub fn settings_with_defaults(settings: JsValue) -> JsValue {
-    to_js(&from_js_or_default::<settings::Settings>(&settings))
+pub fn settings_form(settings: JsValue) -> JsValue {
+    #[derive(serde::Serialize)]
+    struct Form {
+        rows: Vec<settings::FormRow>,
+        refresh_lead: String,
+        limits_lead: String,
+    }
+    let settings: settings::Settings = from_js_or_default(&settings);
+    to_js(&Form {
+        rows: settings.form(),
+        refresh_lead: settings::section_lead(settings::Section::Refresh),
+        limits_lead: settings::section_lead(settings::Section::Limits),
+    })
 }
 
-/// Options page: throws the first setting to correct, named by its field.
+/// Options page: the stored `settings` with the values `typed` (text by input name, in the
+/// units shown), to store; throws the first input to correct, named by its key.
 #[wasm_bindgen]
-pub fn check_settings(settings: JsValue) -> Result<(), JsValue> {
-    let settings: settings::Settings =
-        from_js(&settings, "Settings", "the settings could not be read")?;
-    settings.check().map_err(to_js_error)
+pub fn settings_with_form(settings: JsValue, typed: JsValue) -> Result<JsValue, JsValue> {
+    let settings: settings::Settings = from_js_or_default(&settings);
+    let typed: std::collections::BTreeMap<String, String> =
+        from_js(&typed, SETTINGS, "the settings form could not be read")?;
+    let changed = settings.with_form(&typed).map_err(to_js_error)?;
+    Ok(to_js(&changed))
 }
 
 /// Options page: throws what is wrong with the account in the form, if anything.
 #[wasm_bindgen]
 pub fn check_account(account: JsValue) -> Result<(), JsValue> {
-    let account = from_js(&account, "Account", "the account form is incomplete")?;
+    let account = from_js(&account, accounts::ACCOUNT_FIELD, "the account form is incomplete")?;
     accounts::check(&account).map_err(to_js_error)
 }
 
@@ -274,6 +303,6 @@ pub fn check_account(account: JsValue) -> Result<(), JsValue> {
 #[wasm_bindgen]
 pub fn default_base_url(provider: JsValue) -> Result<String, JsValue> {
     let provider: ProviderKind =
-        from_js(&provider, "Provider", "not a provider Invite Desk knows")?;
+        from_js(&provider, accounts::PROVIDER_FIELD, "not a provider Invite Desk knows")?;
     Ok(accounts::default_base_url(provider).into())
 }

@@ -3,10 +3,11 @@
 //! options page refuses a value out of bounds (`check`), and the backend clamps whatever it
 //! reads, so a hand-edited or older value can never lift a cap above LinkedIn's limits.
 
-use crate::error::Error;
+use crate::error::{Error, Field};
 use crate::model::{Direction, Plan};
 use crate::pacing::Pace;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -45,156 +46,418 @@ impl Default for Settings {
     }
 }
 
-/// A setting's allowed values, the name the options page shows it under, and the unit the
-/// page asks for it in (the stored value times `unit_s` is seconds; caps have no unit).
-struct Bounds {
-    field: &'static str,
+/// How the options page asks for a setting: in the unit it is stored in, or (invitation delays)
+/// stored in seconds and asked in minutes.
+#[derive(Clone, Copy)]
+struct Unit {
+    name: &'static str,
+    /// The stored value for one shown unit.
+    stored_per_shown: f64,
+}
+
+const MINUTES: Unit = Unit {
+    name: "minutes",
+    stored_per_shown: 1.0,
+};
+const HOURS: Unit = Unit {
+    name: "hours",
+    stored_per_shown: 1.0,
+};
+const SECONDS: Unit = Unit {
+    name: "seconds",
+    stored_per_shown: 1.0,
+};
+const MINUTES_OF_SECONDS: Unit = Unit {
+    name: "minutes",
+    stored_per_shown: 60.0,
+};
+const INVITATIONS: Unit = Unit {
+    name: "invitations",
+    stored_per_shown: 1.0,
+};
+
+/// One number the options page sets: the stored key (also the input's name and the error's
+/// field), its label, its allowed values in stored units, and how to read and write it.
+struct Setting {
+    key: &'static str,
+    label: &'static str,
     min: f64,
     max: f64,
-    unit: Option<(&'static str, f64)>,
+    whole: bool,
+    get: fn(&Settings) -> f64,
+    set: fn(&mut Settings, f64),
+}
+
+impl Setting {
+    fn clamp(&self, settings: &Settings) -> f64 {
+        let value = (self.get)(settings);
+        match value.is_finite() {
+            true => value.clamp(self.min, self.max),
+            false => (self.get)(&DEFAULT),
+        }
+    }
+
+    fn field(&self) -> Field {
+        Field {
+            key: self.key,
+            label: self.label,
+        }
+    }
+}
+
+/// A line of the options page: one setting, or the two ends of a range of delays.
+struct Row {
+    section: Section,
+    label: &'static str,
+    unit: Unit,
+    settings: &'static [Setting],
+    hint: fn() -> String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    /// "Staying up to date": how often lists are checked and read.
+    Refresh,
+    /// "Limits and pacing": the weekly caps and the delays of bulk work.
+    Limits,
 }
 
 /// Chrome runs alarms at most every 30 s; more than a day apart, the badge is useless.
-const POLL_MINUTES: Bounds = Bounds {
-    field: "Refresh every (minutes)",
+const POLL_MINUTES: Setting = Setting {
+    key: "poll_minutes",
+    label: "Refresh every (minutes)",
     min: 1.0,
     max: 24.0 * 60.0,
-    unit: Some(("minutes", 1.0)),
+    whole: false,
+    get: |s| s.poll_minutes,
+    set: |s, v| s.poll_minutes = v,
 };
-const SENT_CHECK_MINUTES: Bounds = Bounds {
-    field: "Check sent invitations every (minutes)",
+const SENT_CHECK_MINUTES: Setting = Setting {
+    key: "sent_check_minutes",
+    label: "Check sent invitations every (minutes)",
     min: 1.0,
     max: 24.0 * 60.0,
-    unit: Some(("minutes", 1.0)),
+    whole: false,
+    get: |s| s.sent_check_minutes,
+    set: |s, v| s.sent_check_minutes = v,
 };
 /// At least hourly would cost as much as never checking cheaply; a week keeps pictures and
 /// headlines fresh enough.
-const RECONCILE_HOURS: Bounds = Bounds {
-    field: "Read every list in full every (hours)",
+const RECONCILE_HOURS: Setting = Setting {
+    key: "reconcile_hours",
+    label: "Read every list in full every (hours)",
     min: 1.0,
     max: 7.0 * 24.0,
-    unit: Some(("hours", 3600.0)),
+    whole: false,
+    get: |s| s.reconcile_hours,
+    set: |s, v| s.reconcile_hours = v,
 };
 /// LinkedIn allows about 150 a week on a free account and 200 to 250 on Premium.
-const FREE_CAP: Bounds = Bounds {
-    field: "Weekly cap, free accounts",
+const FREE_CAP: Setting = Setting {
+    key: "weekly_cap_free",
+    label: "Weekly cap, free accounts",
     min: 1.0,
     max: 150.0,
-    unit: None,
+    whole: true,
+    get: |s| s.weekly_cap_free,
+    set: |s, v| s.weekly_cap_free = v,
 };
-const PREMIUM_CAP: Bounds = Bounds {
-    field: "Weekly cap, Premium accounts",
+const PREMIUM_CAP: Setting = Setting {
+    key: "weekly_cap_premium",
+    label: "Weekly cap, Premium accounts",
     min: 1.0,
     max: 250.0,
-    unit: None,
+    whole: true,
+    get: |s| s.weekly_cap_premium,
+    set: |s, v| s.weekly_cap_premium = v,
 };
-const ACTION_DELAY: Bounds = Bounds {
-    field: "Delay between actions",
-    min: 1.0,
-    max: 3600.0,
-    unit: Some(("seconds", 1.0)),
-};
-const INVITE_DELAY: Bounds = Bounds {
-    field: "Delay between invitations",
-    min: 12.0,
-    max: 86_400.0,
-    unit: Some(("minutes", 60.0)),
-};
+const ACTION_DELAY: [Setting; 2] = [
+    Setting {
+        key: "action_delay_min_s",
+        label: "Shortest delay between actions",
+        min: 1.0,
+        max: 3600.0,
+        whole: false,
+        get: |s| s.action_delay_min_s,
+        set: |s, v| s.action_delay_min_s = v,
+    },
+    Setting {
+        key: "action_delay_max_s",
+        label: "Longest delay between actions",
+        min: 1.0,
+        max: 3600.0,
+        whole: false,
+        get: |s| s.action_delay_max_s,
+        set: |s, v| s.action_delay_max_s = v,
+    },
+];
+/// Unipile advises 2 to 5 minutes; 12 s is the shortest any provider is known to take.
+const INVITE_DELAY: [Setting; 2] = [
+    Setting {
+        key: "invite_delay_min_s",
+        label: "Shortest delay between invitations",
+        min: 12.0,
+        max: 86_400.0,
+        whole: false,
+        get: |s| s.invite_delay_min_s,
+        set: |s, v| s.invite_delay_min_s = v,
+    },
+    Setting {
+        key: "invite_delay_max_s",
+        label: "Longest delay between invitations",
+        min: 12.0,
+        max: 86_400.0,
+        whole: false,
+        get: |s| s.invite_delay_max_s,
+        set: |s, v| s.invite_delay_max_s = v,
+    },
+];
 
-impl Bounds {
-    fn clamp(&self, value: f64, default: f64) -> f64 {
-        match value.is_finite() {
-            true => value.clamp(self.min, self.max),
-            false => default,
-        }
+/// The options page's settings, in the order shown.
+const ROWS: [Row; 7] = [
+    Row {
+        section: Section::Refresh,
+        label: POLL_MINUTES.label,
+        unit: MINUTES,
+        settings: &[POLL_MINUTES],
+        hint: || "How often received invitations, and the toolbar badge, are checked.".into(),
+    },
+    Row {
+        section: Section::Refresh,
+        label: SENT_CHECK_MINUTES.label,
+        unit: MINUTES,
+        settings: &[SENT_CHECK_MINUTES],
+        hint: || {
+            "Sent invitations change mostly through what you do here, which Invite Desk \
+             already knows."
+                .into()
+        },
+    },
+    Row {
+        section: Section::Refresh,
+        label: RECONCILE_HOURS.label,
+        unit: HOURS,
+        settings: &[RECONCILE_HOURS],
+        hint: || {
+            format!(
+                "Catches what a check cannot see, such as a new headline or picture. It costs \
+                 1 credit per {} invitations on LinkUp.",
+                crate::providers::linkup::RESULTS_PER_CREDIT
+            )
+        },
+    },
+    Row {
+        section: Section::Limits,
+        label: FREE_CAP.label,
+        unit: INVITATIONS,
+        settings: &[FREE_CAP],
+        hint: || cap_hint(&FREE_CAP),
+    },
+    Row {
+        section: Section::Limits,
+        label: PREMIUM_CAP.label,
+        unit: INVITATIONS,
+        settings: &[PREMIUM_CAP],
+        hint: || cap_hint(&PREMIUM_CAP),
+    },
+    Row {
+        section: Section::Limits,
+        label: "Delay between actions (accept, decline, withdraw)",
+        unit: SECONDS,
+        settings: &ACTION_DELAY,
+        hint: || {
+            format!(
+                "Each wait is drawn at random in this range, from {} second up to {} (an hour).",
+                ACTION_DELAY[0].min, ACTION_DELAY[0].max
+            )
+        },
+    },
+    Row {
+        section: Section::Limits,
+        label: "Delay between invitations",
+        unit: MINUTES_OF_SECONDS,
+        settings: &INVITE_DELAY,
+        hint: || {
+            let [shortest, _] = &INVITE_DELAY;
+            format!(
+                "From {} minutes ({} seconds) up to {} (a day); fractions such as 0.5 work. \
+                 Unipile advises 2 to 5 minutes.",
+                shown(shortest.min, MINUTES_OF_SECONDS),
+                shortest.min,
+                shown(shortest.max, MINUTES_OF_SECONDS)
+            )
+        },
+    },
+];
+
+fn cap_hint(cap: &Setting) -> String {
+    format!("Invitations in any 7 days, from {} to {}.", cap.min, cap.max)
+}
+
+/// A stored value in the unit the page shows, without binary noise (0.2, not 0.20000000000000001).
+fn shown(stored: f64, unit: Unit) -> f64 {
+    let value = stored / unit.stored_per_shown;
+    (value * 1e6).round() / 1e6
+}
+
+/// What the options page shows above each section of settings.
+pub fn section_lead(section: Section) -> String {
+    match section {
+        Section::Refresh => "Invite Desk checks each account for what changed, never rereading \
+                             a whole list unless it has to. Every check is one page: 1 LinkUp \
+                             credit, or 1 request to LinkedIn through Unipile."
+            .into(),
+        Section::Limits => format!(
+            "LinkedIn allows about 100 to {} invitations a week on a free account ({} of them \
+             with a note a month) and 200 to {} on Premium. Invite Desk refuses to send beyond \
+             these caps, and spaces out bulk work by a random delay within these ranges.",
+            FREE_CAP.max,
+            crate::limits::FREE_NOTES_PER_MONTH,
+            PREMIUM_CAP.max
+        ),
+    }
+}
+
+/// One line of settings as the options page builds it.
+#[derive(Debug, Serialize)]
+pub struct FormRow {
+    pub section: Section,
+    pub label: &'static str,
+    pub unit: &'static str,
+    pub hint: String,
+    /// One input, or the two ends of a range.
+    pub inputs: Vec<FormInput>,
+}
+
+/// One input, its bounds and value in the unit shown.
+#[derive(Debug, Serialize)]
+pub struct FormInput {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub min: f64,
+    pub max: f64,
+    /// Whole numbers only.
+    pub whole: bool,
+    pub value: f64,
+}
+
+impl Settings {
+    /// The options page's settings form, filled in with these settings.
+    pub fn form(&self) -> Vec<FormRow> {
+        ROWS.iter()
+            .map(|row| FormRow {
+                section: row.section,
+                label: row.label,
+                unit: row.unit.name,
+                hint: (row.hint)(),
+                inputs: row
+                    .settings
+                    .iter()
+                    .map(|setting| FormInput {
+                        key: setting.key,
+                        label: setting.label,
+                        min: shown(setting.min, row.unit),
+                        max: shown(setting.max, row.unit),
+                        whole: setting.whole,
+                        value: shown(setting.clamp(self), row.unit),
+                    })
+                    .collect(),
+            })
+            .collect()
     }
 
-    fn check(&self, value: f64, whole: bool) -> Result<(), Error> {
-        let inside = value.is_finite() && (self.min..=self.max).contains(&value);
-        if inside && (!whole || value.fract() == 0.0) {
-            return Ok(());
+    /// These settings with the values typed on the options page (text by input key, in the
+    /// units shown), each checked; keys not given keep their value. The error names the first
+    /// input to correct.
+    pub fn with_form(&self, typed: &BTreeMap<String, String>) -> Result<Settings, Error> {
+        let mut settings = self.clone();
+        for row in &ROWS {
+            for setting in row.settings {
+                let Some(text) = typed.get(setting.key) else {
+                    continue;
+                };
+                let value = text.trim().parse::<f64>().ok().map(|v| v * row.unit.stored_per_shown);
+                let value = check(setting, row.unit, value)?;
+                (setting.set)(&mut settings, value);
+            }
+            check_order(row, &settings)?;
         }
-        let what = if whole { "a whole number" } else { "a number" };
-        let (what, scale) = match self.unit {
-            Some((name, seconds)) => (format!("{what} of {name}"), seconds),
-            None => (what.to_owned(), 1.0),
-        };
-        let (min, max) = (self.min / scale, self.max / scale);
-        Err(Error::invalid_input(
-            self.field,
-            &format!("enter {what} from {min} to {max}"),
-        ))
+        Ok(settings)
     }
+}
 
-    /// A range of two values, each checked, the first not above the second.
-    fn check_range(&self, min: f64, max: f64) -> Result<(), Error> {
-        self.check(min, false)?;
-        self.check(max, false)?;
-        match min <= max {
-            true => Ok(()),
-            false => Err(Error::invalid_input(
-                self.field,
+/// A range's shortest delay is not above its longest.
+fn check_order(row: &Row, settings: &Settings) -> Result<(), Error> {
+    match row.settings {
+        [shortest, longest] if (shortest.get)(settings) > (longest.get)(settings) => {
+            Err(Error::invalid_input(
+                shortest.field(),
                 "the shortest delay is longer than the longest",
-            )),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `value` (stored units) when it is allowed; else what to enter, in the units shown.
+fn check(setting: &Setting, unit: Unit, value: Option<f64>) -> Result<f64, Error> {
+    if let Some(value) = value.filter(|v| v.is_finite()) {
+        if (setting.min..=setting.max).contains(&value) && (!setting.whole || value.fract() == 0.0)
+        {
+            return Ok(value);
         }
     }
+    let what = if setting.whole { "a whole number" } else { "a number" };
+    Err(Error::invalid_input(
+        setting.field(),
+        &format!(
+            "enter {what} of {} from {} to {}",
+            unit.name,
+            shown(setting.min, unit),
+            shown(setting.max, unit)
+        ),
+    ))
 }
 
 impl Settings {
     pub fn poll_minutes(&self) -> f64 {
-        POLL_MINUTES.clamp(self.poll_minutes, DEFAULT.poll_minutes)
+        POLL_MINUTES.clamp(self)
     }
 
     /// How long after a check of `direction` the next one is due, in milliseconds.
     pub fn check_interval_ms(&self, direction: Direction) -> f64 {
         let minutes = match direction {
             Direction::Received => self.poll_minutes(),
-            Direction::Sent => {
-                SENT_CHECK_MINUTES.clamp(self.sent_check_minutes, DEFAULT.sent_check_minutes)
-            }
+            Direction::Sent => SENT_CHECK_MINUTES.clamp(self),
         };
         minutes * 60_000.0
     }
 
     /// How long after a full read of a list the next one is due, in milliseconds.
     pub fn reconcile_interval_ms(&self) -> f64 {
-        RECONCILE_HOURS.clamp(self.reconcile_hours, DEFAULT.reconcile_hours) * 3_600_000.0
+        RECONCILE_HOURS.clamp(self) * 3_600_000.0
     }
 
     /// Invitations an account on `plan` may send in any 7 days.
     pub fn weekly_cap(&self, plan: Plan) -> u32 {
         let capped = match plan {
-            Plan::Free => FREE_CAP.clamp(self.weekly_cap_free, DEFAULT.weekly_cap_free),
-            Plan::Premium => PREMIUM_CAP.clamp(self.weekly_cap_premium, DEFAULT.weekly_cap_premium),
+            Plan::Free => FREE_CAP.clamp(self),
+            Plan::Premium => PREMIUM_CAP.clamp(self),
         };
         capped as u32
     }
 
     /// The delays between accepts, declines and withdrawals.
     pub fn action_pace(&self) -> Pace {
-        Pace::seconds(
-            ACTION_DELAY.clamp(self.action_delay_min_s, DEFAULT.action_delay_min_s),
-            ACTION_DELAY.clamp(self.action_delay_max_s, DEFAULT.action_delay_max_s),
-        )
+        let [shortest, longest] = &ACTION_DELAY;
+        Pace::seconds(shortest.clamp(self), longest.clamp(self))
     }
 
     /// The delays between invitations.
     pub fn invite_pace(&self) -> Pace {
-        Pace::seconds(
-            INVITE_DELAY.clamp(self.invite_delay_min_s, DEFAULT.invite_delay_min_s),
-            INVITE_DELAY.clamp(self.invite_delay_max_s, DEFAULT.invite_delay_max_s),
-        )
-    }
-
-    /// The first value the options page must correct, named by its field.
-    pub fn check(&self) -> Result<(), Error> {
-        POLL_MINUTES.check(self.poll_minutes, false)?;
-        SENT_CHECK_MINUTES.check(self.sent_check_minutes, false)?;
-        RECONCILE_HOURS.check(self.reconcile_hours, false)?;
-        FREE_CAP.check(self.weekly_cap_free, true)?;
-        PREMIUM_CAP.check(self.weekly_cap_premium, true)?;
-        ACTION_DELAY.check_range(self.action_delay_min_s, self.action_delay_max_s)?;
-        INVITE_DELAY.check_range(self.invite_delay_min_s, self.invite_delay_max_s)
+        let [shortest, longest] = &INVITE_DELAY;
+        Pace::seconds(shortest.clamp(self), longest.clamp(self))
     }
 }
 
@@ -221,7 +484,6 @@ mod tests {
         assert_eq!(settings.weekly_cap(Plan::Premium), 200);
         assert_eq!(settings.action_pace(), Pace::seconds(5.0, 20.0));
         assert_eq!(settings.invite_pace(), Pace::seconds(120.0, 300.0));
-        assert!(settings.check().is_ok());
     }
 
     #[test]
@@ -245,61 +507,91 @@ mod tests {
         assert_eq!(nan.weekly_cap(Plan::Premium), 200);
     }
 
+    fn typed(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(key, value)| (key.to_string(), value.to_string()))
+            .collect()
+    }
+
     #[test]
-    fn the_options_page_is_told_which_value_to_correct() {
-        let field = |settings: Settings| settings.check().unwrap_err().field.unwrap();
-        let defaults = Settings::default;
-        assert_eq!(
-            field(Settings {
-                weekly_cap_free: 151.0,
-                ..defaults()
-            }),
-            "Weekly cap, free accounts"
-        );
-        assert_eq!(
-            field(Settings {
-                weekly_cap_premium: 120.5,
-                ..defaults()
-            }),
-            "Weekly cap, Premium accounts"
-        );
-        assert_eq!(
-            field(Settings {
-                action_delay_min_s: 30.0,
-                ..defaults()
-            }),
-            "Delay between actions"
-        );
-        assert_eq!(
-            field(Settings {
-                invite_delay_min_s: 5.0,
-                ..defaults()
-            }),
-            "Delay between invitations"
-        );
-        // Bounds are told in the unit the page asks for: minutes for invitations.
-        let too_short = Settings {
-            invite_delay_min_s: 6.0,
-            ..defaults()
+    fn the_options_page_is_told_which_input_to_correct_in_the_unit_it_shows() {
+        let refused = |pairs: &[(&str, &str)]| {
+            let error = Settings::default().with_form(&typed(pairs)).unwrap_err();
+            (error.field.unwrap(), error.detail.unwrap())
         };
-        let detail = too_short.check().unwrap_err().detail.unwrap();
-        assert_eq!(detail, "enter a number of minutes from 0.2 to 1440");
         assert_eq!(
-            field(Settings {
-                poll_minutes: 0.5,
-                ..defaults()
-            }),
-            "Refresh every (minutes)"
+            refused(&[("weekly_cap_free", "151")]),
+            (
+                "weekly_cap_free".into(),
+                "enter a whole number of invitations from 1 to 150".into()
+            )
         );
-        let allowed = Settings {
-            weekly_cap_free: 150.0,
-            weekly_cap_premium: 250.0,
-            action_delay_min_s: 1.0,
-            action_delay_max_s: 1.0,
-            invite_delay_min_s: 30.0,
-            invite_delay_max_s: 90.5,
-            ..defaults()
+        assert_eq!(refused(&[("weekly_cap_premium", "120.5")]).0, "weekly_cap_premium");
+        assert_eq!(
+            refused(&[("action_delay_min_s", "30"), ("action_delay_max_s", "10")]),
+            (
+                "action_delay_min_s".into(),
+                "the shortest delay is longer than the longest".into()
+            )
+        );
+        // Invitation delays are stored in seconds and typed in minutes.
+        assert_eq!(
+            refused(&[("invite_delay_max_s", "0.1")]),
+            (
+                "invite_delay_max_s".into(),
+                "enter a number of minutes from 0.2 to 1440".into()
+            )
+        );
+        assert_eq!(
+            refused(&[("reconcile_hours", "0")]).1,
+            "enter a number of hours from 1 to 168"
+        );
+        for blank in ["", " ", "ten", "NaN", "inf"] {
+            assert_eq!(refused(&[("poll_minutes", blank)]).0, "poll_minutes", "{blank:?}");
+        }
+    }
+
+    #[test]
+    fn typed_values_are_stored_in_their_own_units_and_the_rest_is_kept() {
+        let before = Settings {
+            weekly_cap_free: 80.0,
+            ..Settings::default()
         };
-        assert!(allowed.check().is_ok());
+        let after = before
+            .with_form(&typed(&[
+                ("invite_delay_min_s", " 0.5 "),
+                ("invite_delay_max_s", "2"),
+                ("poll_minutes", "30"),
+            ]))
+            .unwrap();
+        assert_eq!(after.invite_pace(), Pace::seconds(30.0, 120.0));
+        assert_eq!(after.poll_minutes(), 30.0);
+        assert_eq!(after.weekly_cap(Plan::Free), 80, "not typed, kept");
+    }
+
+    #[test]
+    fn the_form_shows_each_value_and_bound_in_its_unit() {
+        let form = Settings::default().form();
+        let input = |key: &str| {
+            form.iter()
+                .flat_map(|row| &row.inputs)
+                .find(|input| input.key == key)
+                .unwrap()
+        };
+        let invite = input("invite_delay_min_s");
+        assert_eq!((invite.min, invite.max, invite.value), (0.2, 1440.0, 2.0));
+        let cap = input("weekly_cap_premium");
+        assert_eq!((cap.min, cap.max, cap.value, cap.whole), (1.0, 250.0, 200.0, true));
+        let invitations = form.iter().find(|row| row.inputs.len() == 2 && row.unit == "minutes");
+        assert!(invitations.unwrap().hint.starts_with("From 0.2 minutes (12 seconds) up to 1440"));
+        assert!(section_lead(Section::Limits).contains("(5 of them with a note a month)"));
+        // A stored value out of bounds is shown as what is used.
+        let hand_edited = Settings {
+            weekly_cap_free: 1000.0,
+            ..Settings::default()
+        };
+        let free = hand_edited.form()[3].inputs[0].value;
+        assert_eq!(free, 150.0);
     }
 }

@@ -647,7 +647,7 @@ mod tests {
         let error = Linkup
             .action(&account(), &Action::Accept(&invitation))
             .unwrap_err();
-        assert_eq!(error.field.as_deref(), Some("Invitation"));
+        assert_eq!(error.field.as_deref(), Some("invitation"));
     }
 
     #[test]

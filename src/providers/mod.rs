@@ -7,7 +7,7 @@ mod unipile;
 pub mod unipile_v1;
 pub mod unipile_v2;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Field};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::input::Target;
 use crate::model::{Account, Cursor, Direction, Invitation, Page, Person, ProviderKind};
@@ -107,7 +107,10 @@ pub fn api(kind: ProviderKind) -> &'static dyn Api {
     }
 }
 
-pub const BASE_URL_FIELD: &str = "Base URL";
+pub const BASE_URL_FIELD: Field = Field {
+    key: "base_url",
+    label: "Base URL",
+};
 
 /// A JSON request body, its fields in the order given. One type serializes the bodies of all
 /// three APIs (and keeps `serde_json::Value` out of the module).
@@ -426,7 +429,7 @@ mod tests {
             "https://münchen.example",
         ] {
             let error = base_url(&with_base(bad), "https://d").unwrap_err();
-            assert_eq!(error.field.as_deref(), Some("Base URL"), "{bad}");
+            assert_eq!(error.field.as_deref(), Some("base_url"), "{bad}");
         }
     }
 

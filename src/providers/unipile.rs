@@ -89,10 +89,7 @@ fn error(response: &HttpResponse) -> Error {
         .with_detail(words)
         .with_retry_after(retry_after_seconds(response));
     match wire.kind.rsplit('/').next() {
-        Some("too_many_characters") => Error {
-            field: Some(NOTE_FIELD.to_owned()),
-            ..error
-        },
+        Some("too_many_characters") => error.for_field(NOTE_FIELD.key, NOTE_FIELD.label),
         _ => error,
     }
 }
@@ -251,7 +248,7 @@ mod tests {
         let error = error(&response(400, body));
         assert_eq!(
             (error.kind, error.field.as_deref()),
-            (ErrorKind::InvalidInput, Some("Note"))
+            (ErrorKind::InvalidInput, Some("note"))
         );
     }
 

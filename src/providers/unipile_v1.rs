@@ -374,7 +374,7 @@ mod tests {
         let error = UnipileV1
             .list(&account, Direction::Sent, &Cursor::Offset(0), 10)
             .unwrap_err();
-        assert_eq!(error.field.as_deref(), Some("Base URL"));
+        assert_eq!(error.field.as_deref(), Some("base_url"));
     }
 
     #[test]

@@ -438,7 +438,7 @@ mod tests {
                 },
             )
             .unwrap_err();
-        assert_eq!(error.field.as_deref(), Some("Profile URL"));
+        assert_eq!(error.field.as_deref(), Some("profile"));
     }
 
     #[test]

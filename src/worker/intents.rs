@@ -6,12 +6,17 @@ use super::{actions, refresh, sends, store, Answer, Worker};
 use crate::accounts;
 use crate::bulk::JobAction;
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Error, Field};
 use crate::model::{Account, Direction};
 use crate::sync::Occasion;
 use actions::ListedAction;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+
+pub const INTENT_FIELD: Field = Field {
+    key: "intent",
+    label: "Intent",
+};
 
 /// Intents the extension's pages send over runtime messaging.
 #[derive(Debug)]
@@ -84,7 +89,7 @@ struct Message {
 
 /// The intent in a message's JSON text.
 pub fn read_intent(text: &str) -> Result<Intent, Error> {
-    let unknown = || Error::invalid_input("Intent", "not an intent this version knows");
+    let unknown = || Error::invalid_input(INTENT_FIELD, "not an intent this version knows");
     let message: Message = serde_json::from_str(text).map_err(|_| unknown())?;
     let account = || -> Result<String, Error> {
         let raw = message.account.as_deref().ok_or_else(unknown)?;
@@ -126,7 +131,7 @@ pub fn read_intent(text: &str) -> Result<Intent, Error> {
             let raw = message.account.as_deref().ok_or_else(unknown)?;
             Intent::TestConnection {
                 account: serde_json::from_str(raw.get()).map_err(|_| {
-                    Error::invalid_input("Account", "the account form is incomplete")
+                    Error::invalid_input(accounts::ACCOUNT_FIELD, "the account form is incomplete")
                 })?,
             }
         }
@@ -229,10 +234,10 @@ mod tests {
             json!(["refresh"]),
         ] {
             let error = read(refused.clone()).unwrap_err();
-            assert_eq!(error.field.as_deref(), Some("Intent"), "{refused}");
+            assert_eq!(error.field.as_deref(), Some("intent"), "{refused}");
         }
         let incomplete = read(json!({"type": "test_connection", "account": {"id": "a"}}));
-        assert_eq!(incomplete.unwrap_err().field.as_deref(), Some("Account"));
+        assert_eq!(incomplete.unwrap_err().field.as_deref(), Some("account"));
     }
 
     #[test]

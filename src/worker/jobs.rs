@@ -5,12 +5,18 @@
 use super::actions::{self, ListedAction};
 use super::{sends, store, Answer, Worker};
 use crate::bulk::{Effect, Item, Job, JobAction, Outcome};
-use crate::error::Error;
+use crate::bulk;
+use crate::error::{Error, Field};
 use crate::input::{self, Target};
 use crate::settings::Settings;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use store::Stored;
+
+pub const JOB_FIELD: Field = Field {
+    key: "job",
+    label: "Job",
+};
 
 pub const JOBS_ALARM: &str = "jobs";
 /// Finished and stopped jobs kept for the popup to show, besides the active ones.
@@ -47,7 +53,7 @@ pub async fn start(w: &Worker<'_>, new: NewJob) -> Result<Answer, Error> {
     let (action, items, pace) = match new {
         NewJob::Listed { action, items } => {
             let listed = ListedAction::of(action).ok_or_else(|| {
-                Error::invalid_input("Intent", "invitations are sent from profiles")
+                Error::invalid_input(super::intents::INTENT_FIELD, "invitations are sent from profiles")
             })?;
             let mut lists = HashMap::new();
             for item in &items {
@@ -84,7 +90,7 @@ pub async fn start(w: &Worker<'_>, new: NewJob) -> Result<Answer, Error> {
             let note = input::note_template(note.as_deref())?;
             let list = crate::bulk::read_invite_list(&profiles.join("\n"));
             if let Some(problem) = list.problems.first() {
-                return Err(Error::invalid_input("Profile URLs", &problem.message));
+                return Err(Error::invalid_input(bulk::PROFILES_FIELD, &problem.message));
             }
             let items: Vec<Item> = list
                 .profiles
@@ -104,7 +110,10 @@ pub async fn start(w: &Worker<'_>, new: NewJob) -> Result<Answer, Error> {
     };
     if items.is_empty() {
         return Err(Error::invalid_input(
-            "Selection",
+            Field {
+                key: "selection",
+                label: "Selection",
+            },
             "there is nothing to do: choose at least one invitation or profile",
         ));
     }
@@ -152,7 +161,7 @@ pub async fn dismiss(w: &Worker<'_>, id: &str) -> Result<(), Error> {
         match jobs.len() < before {
             true => Ok(()),
             false => Err(Error::invalid_input(
-                "Job",
+                JOB_FIELD,
                 "stop the job before closing it",
             )),
         }
@@ -246,7 +255,7 @@ async fn change_job(w: &Worker<'_>, id: &str, change: impl FnOnce(&mut Job)) -> 
     update(w, |jobs| {
         let job = jobs.iter_mut().find(|job| job.id == id);
         job.map(change)
-            .ok_or_else(|| Error::invalid_input("Job", "this job is no longer listed"))
+            .ok_or_else(|| Error::invalid_input(JOB_FIELD, "this job is no longer listed"))
     })
     .await?
 }

@@ -68,7 +68,7 @@ impl Stored {
         match self.raw(key) {
             None => Ok(T::default()),
             Some(raw) => {
-                serde_json::from_str(raw.get()).map_err(|_| Error::damaged(damaged_name(key)))
+                serde_json::from_str(raw.get()).map_err(|_| Error::damaged(key, damaged_name(key)))
             }
         }
     }
