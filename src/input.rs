@@ -70,12 +70,17 @@ impl Target {
     }
 }
 
+/// A note's length as it counts against LinkedIn's limit: characters, not bytes.
+pub fn note_length(text: &str) -> usize {
+    text.trim().chars().count()
+}
+
 /// The note, trimmed; `None` when blank.
 pub fn note(text: Option<&str>) -> Result<Option<String>, Error> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
-    let length = text.chars().count();
+    let length = note_length(text);
     if length > NOTE_MAX_CHARS {
         return Err(Error::invalid_input(
             NOTE_FIELD,

@@ -113,13 +113,24 @@ pub async fn handle_intent(intent: JsValue) -> Result<JsValue, JsValue> {
     Ok(to_js(&answer))
 }
 
+thread_local! {
+    /// The popup's search index of the lists it last read: received, then sent.
+    static SEARCHED: std::cell::RefCell<[search::Index; 2]> = Default::default();
+}
+
 /// Popup: every pending invitation of every account, received and sent, each merged newest
-/// first; read from storage once the first screen is up.
+/// first; read from storage once the first screen is up. The module keeps them for `search`.
 #[wasm_bindgen]
 pub async fn read_lists() -> Result<JsValue, JsValue> {
     let lists = worker::store::read_all_lists(browser::worker())
         .await
         .map_err(to_js_error)?;
+    SEARCHED.with_borrow_mut(|searched| {
+        *searched = [
+            search::Index::of(&lists.received),
+            search::Index::of(&lists.sent),
+        ]
+    });
     Ok(to_js(&lists))
 }
 
@@ -178,10 +189,12 @@ pub fn age_label(sent_at_ms: f64, now_ms: f64) -> String {
     age::age_label(sent_at_ms, now_ms)
 }
 
-/// Popup: the indexes of `texts` a search shows (both already case-folded by the caller).
+/// Popup: the indexes, in the `direction` list `read_lists` last gave, of the invitations a
+/// search for `query` shows.
 #[wasm_bindgen]
-pub fn search(query: &str, texts: Vec<String>) -> Vec<u32> {
-    search::matching(query, &texts)
+pub fn search(direction: &str, query: &str) -> Vec<u32> {
+    let which = usize::from(direction == model::Direction::Sent.name());
+    SEARCHED.with_borrow(|searched| searched[which].matching(query))
 }
 
 /// Popup: throws the error a send would get for this profile and note (which may hold
@@ -225,6 +238,52 @@ pub fn standing(
     Ok(to_js(&ledger.standing(ledger_key, plan, cap, now_ms)))
 }
 
+/// Popup: what the confirmation of a bulk accept, decline or withdraw of `count` invitations
+/// says about its pace.
+#[wasm_bindgen]
+pub fn action_confirmation(settings: JsValue, count: u32) -> String {
+    from_js_or_default::<settings::Settings>(&settings)
+        .action_pace()
+        .describe(count)
+}
+
+/// Popup: what the confirmation of a list of `count` invitations from the account `ledger_key`
+/// says: how many fit the weekly cap and the note quota now, and the pace.
+#[wasm_bindgen]
+pub fn invite_confirmation(
+    ledger: JsValue,
+    settings: JsValue,
+    ledger_key: &str,
+    plan: JsValue,
+    count: u32,
+    with_note: bool,
+    now_ms: f64,
+) -> Result<Vec<String>, JsValue> {
+    let ledger: limits::Ledger = from_js_or_default(&ledger);
+    let settings: settings::Settings = from_js_or_default(&settings);
+    let plan: model::Plan = from_js(&plan, PLAN, "not a LinkedIn plan Invite Desk knows")?;
+    let standing = ledger.standing(ledger_key, plan, settings.weekly_cap(plan), now_ms);
+    let mut lines = standing.fit_words(count, with_note);
+    lines.push(settings.invite_pace().describe(count));
+    Ok(lines)
+}
+
+/// Popup: the note's length against LinkedIn's limit ("42 of 300 characters"), and whether it
+/// is over.
+#[wasm_bindgen]
+pub fn note_length(note: &str) -> JsValue {
+    #[derive(serde::Serialize)]
+    struct Length {
+        text: String,
+        over: bool,
+    }
+    let length = input::note_length(note);
+    to_js(&Length {
+        text: format!("{length} of {} characters", input::NOTE_MAX_CHARS),
+        over: length > input::NOTE_MAX_CHARS,
+    })
+}
+
 /// Popup: the indexes of the invitations sent more than `days` days ago.
 #[wasm_bindgen]
 pub fn older_than(invitations: JsValue, days: f64, now_ms: f64) -> Result<Vec<u32>, JsValue> {
@@ -244,20 +303,25 @@ pub fn list_csv(invitations: JsValue, accounts: JsValue, now_ms: f64) -> Result<
 }
 
 /// Options page: which of the stored `{ledger, jobs}` values cannot be read, each
-/// `{key, name}`.
+/// `{key, name, reset_means}`.
 #[wasm_bindgen]
 pub fn damaged_values(stored: JsValue) -> JsValue {
     #[derive(serde::Serialize)]
     struct Damaged {
         key: &'static str,
         name: &'static str,
+        reset_means: String,
     }
     let stored = worker::store::Stored::from_json(&json_text(&stored));
     let damaged: Vec<Damaged> = worker::store::damaged(&stored)
         .into_iter()
         .filter_map(|key| {
-            let (key, name) = worker::store::GUARDED.iter().find(|(k, _)| *k == key)?;
-            Some(Damaged { key, name })
+            let guarded = worker::store::GUARDED.iter().find(|g| g.key == key)?;
+            Some(Damaged {
+                key: guarded.key,
+                name: guarded.name,
+                reset_means: (guarded.reset_means)(),
+            })
         })
         .collect();
     to_js(&damaged)
@@ -281,15 +345,16 @@ pub fn settings_form(settings: JsValue) -> JsValue {
     })
 }
 
-/// Options page: the stored `settings` with the values `typed` (text by input name, in the
-/// units shown), to store; throws the first input to correct, named by its key.
+/// Options page: the values `typed` (text by input name, in the units shown) as they are
+/// stored, by key, checked with the stored `settings` for the rest; throws the first input to
+/// correct, named by its key.
 #[wasm_bindgen]
-pub fn settings_with_form(settings: JsValue, typed: JsValue) -> Result<JsValue, JsValue> {
+pub fn typed_settings(settings: JsValue, typed: JsValue) -> Result<JsValue, JsValue> {
     let settings: settings::Settings = from_js_or_default(&settings);
     let typed: std::collections::BTreeMap<String, String> =
         from_js(&typed, SETTINGS, "the settings form could not be read")?;
-    let changed = settings.with_form(&typed).map_err(to_js_error)?;
-    Ok(to_js(&changed))
+    let values = settings.typed_values(&typed).map_err(to_js_error)?;
+    Ok(to_js(&values))
 }
 
 /// Options page: throws what is wrong with the account in the form, if anything.

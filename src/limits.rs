@@ -121,6 +121,42 @@ pub struct Standing {
     pub notes_summary: Option<String>,
 }
 
+impl Standing {
+    /// Invitations the weekly cap lets through now.
+    pub fn room(&self) -> u32 {
+        match self.next_send_at_ms {
+            Some(_) => 0,
+            None => self.weekly_cap.saturating_sub(self.sent_this_week),
+        }
+    }
+
+    /// What the cap and the note quota let through of `count` invitations now, for the
+    /// confirmation of a list.
+    pub fn fit_words(&self, count: u32, with_note: bool) -> Vec<String> {
+        let summary = &self.summary;
+        let mut lines = vec![match self.room() {
+            room if room >= count => format!("All fit this week's cap ({summary})."),
+            0 => format!("None fit this week's cap ({summary}); they wait until the limit frees."),
+            room => format!(
+                "{room} fit this week's cap ({summary}); the rest wait until the limit frees."
+            ),
+        }];
+        if let (true, Some(cap), Some(notes_summary)) =
+            (with_note, self.notes_cap, &self.notes_summary)
+        {
+            let notes = cap.saturating_sub(self.notes_this_month);
+            if notes < count {
+                let noun = if notes == 1 { "note" } else { "notes" };
+                lines.push(format!(
+                    "{notes} {noun} fit this month's limit ({notes_summary}); the rest wait \
+                     until it frees."
+                ));
+            }
+        }
+        lines
+    }
+}
+
 /// What a send is checked against.
 #[derive(Debug, Clone, Copy)]
 pub struct Caps {
@@ -429,6 +465,30 @@ mod tests {
             ledger.record_sent("a", &format!("p{at}"), note, *at);
         }
         ledger
+    }
+
+    #[test]
+    fn a_confirmation_says_how_many_fit_the_cap_and_the_note_quota() {
+        let mut ledger = Ledger::default();
+        for i in 0..98 {
+            ledger.record_sent("k", &format!("p{i}"), i < 4, NOW - 1000.0 * f64::from(i));
+        }
+        let standing = ledger.standing("k", Plan::Free, 100, NOW);
+        assert_eq!(standing.room(), 2);
+        assert_eq!(
+            standing.fit_words(2, false),
+            ["All fit this week's cap (98 of 100 this week)."]
+        );
+        assert_eq!(
+            standing.fit_words(5, true),
+            [
+                "2 fit this week's cap (98 of 100 this week); the rest wait until the limit frees.",
+                "1 note fit this month's limit (4 of 5 notes this month); the rest wait until it frees."
+            ]
+        );
+        let full = ledger.standing("k", Plan::Free, 98, NOW);
+        assert_eq!(full.room(), 0);
+        assert!(full.fit_words(1, false)[0].starts_with("None fit this week's cap"));
     }
 
     #[test]

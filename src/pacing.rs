@@ -29,6 +29,47 @@ impl Pace {
     pub fn mean_ms(&self) -> f64 {
         (self.min_ms + self.max_ms) / 2.0
     }
+
+    /// What a job of `count` steps at this pace takes, for its confirmation: "One every 5–20
+    /// seconds, about 4 minutes in all. You can close the popup; it keeps going."
+    pub fn describe(&self, count: u32) -> String {
+        let keeps_going = "You can close the popup; it keeps going.";
+        if count <= 1 {
+            return format!("It runs at once. {keeps_going}");
+        }
+        let (min_s, max_s) = (self.min_ms / 1000.0, self.max_ms / 1000.0);
+        let (unit, size) = match max_s {
+            s if s < 120.0 => ("second", 1.0),
+            s if s < 7200.0 => ("minute", 60.0),
+            _ => ("hour", 3600.0),
+        };
+        let shown = |seconds: f64| (seconds / size * 10.0).round() / 10.0;
+        let every = match shown(min_s) == shown(max_s) {
+            true => counted(shown(min_s), unit),
+            false => format!("{}–{} {unit}s", shown(min_s), shown(max_s)),
+        };
+        let total_s = f64::from(count - 1) * self.mean_ms() / 1000.0;
+        format!(
+            "One every {every}, about {} in all. {keeps_going}",
+            duration_words(total_s)
+        )
+    }
+}
+
+/// "1 second", "2.5 hours".
+fn counted(count: f64, unit: &str) -> String {
+    let plural = if count == 1.0 { "" } else { "s" };
+    format!("{count} {unit}{plural}")
+}
+
+/// A whole job's length, as roughly as a person says it.
+fn duration_words(seconds: f64) -> String {
+    match seconds {
+        s if s < 90.0 => counted(s.round().max(1.0), "second"),
+        s if s < 90.0 * 60.0 => counted((s / 60.0).round(), "minute"),
+        s if s < 36.0 * 3600.0 => counted((s / 360.0).round() / 10.0, "hour"),
+        s => counted((s / 86_400.0).round(), "day"),
+    }
 }
 
 /// A seeded pseudo-random source (SplitMix64). Its whole state is one number below 2^53, so it
@@ -58,6 +99,30 @@ impl Random {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_confirmation_says_the_pace_and_the_whole_length() {
+        use super::Pace;
+        assert_eq!(
+            Pace::seconds(1.0, 1.0).describe(2),
+            "One every 1 second, about 1 second in all. You can close the popup; it keeps going."
+        );
+        assert_eq!(
+            Pace::seconds(5.0, 20.0).describe(23),
+            "One every 5–20 seconds, about 5 minutes in all. You can close the popup; it keeps going."
+        );
+        assert_eq!(
+            Pace::seconds(120.0, 300.0).describe(100),
+            "One every 2–5 minutes, about 5.8 hours in all. You can close the popup; it keeps going."
+        );
+        assert_eq!(
+            Pace::seconds(30.0, 360.0).describe(1),
+            "It runs at once. You can close the popup; it keeps going."
+        );
+        assert!(Pace::seconds(7200.0, 7200.0)
+            .describe(30)
+            .starts_with("One every 2 hours, about 2 days"));
+    }
+
     use super::*;
 
     #[test]

@@ -105,8 +105,10 @@ impl Setting {
     }
 }
 
-/// A line of the options page: one setting, or the two ends of a range of delays.
+/// A line of the options page: one setting, or the two ends of a range of delays. Its key names
+/// the line in an error about the range as a whole.
 struct Row {
+    key: &'static str,
     section: Section,
     label: &'static str,
     unit: Unit,
@@ -217,6 +219,7 @@ const INVITE_DELAY: [Setting; 2] = [
 /// The options page's settings, in the order shown.
 const ROWS: [Row; 7] = [
     Row {
+        key: POLL_MINUTES.key,
         section: Section::Refresh,
         label: POLL_MINUTES.label,
         unit: MINUTES,
@@ -224,6 +227,7 @@ const ROWS: [Row; 7] = [
         hint: || "How often received invitations, and the toolbar badge, are checked.".into(),
     },
     Row {
+        key: SENT_CHECK_MINUTES.key,
         section: Section::Refresh,
         label: SENT_CHECK_MINUTES.label,
         unit: MINUTES,
@@ -235,6 +239,7 @@ const ROWS: [Row; 7] = [
         },
     },
     Row {
+        key: RECONCILE_HOURS.key,
         section: Section::Refresh,
         label: RECONCILE_HOURS.label,
         unit: HOURS,
@@ -248,6 +253,7 @@ const ROWS: [Row; 7] = [
         },
     },
     Row {
+        key: FREE_CAP.key,
         section: Section::Limits,
         label: FREE_CAP.label,
         unit: INVITATIONS,
@@ -255,6 +261,7 @@ const ROWS: [Row; 7] = [
         hint: || cap_hint(&FREE_CAP),
     },
     Row {
+        key: PREMIUM_CAP.key,
         section: Section::Limits,
         label: PREMIUM_CAP.label,
         unit: INVITATIONS,
@@ -262,6 +269,7 @@ const ROWS: [Row; 7] = [
         hint: || cap_hint(&PREMIUM_CAP),
     },
     Row {
+        key: "action_delay",
         section: Section::Limits,
         label: "Delay between actions (accept, decline, withdraw)",
         unit: SECONDS,
@@ -274,6 +282,7 @@ const ROWS: [Row; 7] = [
         },
     },
     Row {
+        key: "invite_delay",
         section: Section::Limits,
         label: "Delay between invitations",
         unit: MINUTES_OF_SECONDS,
@@ -322,6 +331,7 @@ pub fn section_lead(section: Section) -> String {
 /// One line of settings as the options page builds it.
 #[derive(Debug, Serialize)]
 pub struct FormRow {
+    pub key: &'static str,
     pub section: Section,
     pub label: &'static str,
     pub unit: &'static str,
@@ -347,6 +357,7 @@ impl Settings {
     pub fn form(&self) -> Vec<FormRow> {
         ROWS.iter()
             .map(|row| FormRow {
+                key: row.key,
                 section: row.section,
                 label: row.label,
                 unit: row.unit.name,
@@ -367,11 +378,15 @@ impl Settings {
             .collect()
     }
 
-    /// These settings with the values typed on the options page (text by input key, in the
-    /// units shown), each checked; keys not given keep their value. The error names the first
-    /// input to correct.
-    pub fn with_form(&self, typed: &BTreeMap<String, String>) -> Result<Settings, Error> {
+    /// The values typed on the options page (text by input key, in the units shown), checked
+    /// with these settings for the rest, as the stored values of the keys typed. The error names
+    /// the first input to correct.
+    pub fn typed_values(
+        &self,
+        typed: &BTreeMap<String, String>,
+    ) -> Result<BTreeMap<&'static str, f64>, Error> {
         let mut settings = self.clone();
+        let mut values = BTreeMap::new();
         for row in &ROWS {
             for setting in row.settings {
                 let Some(text) = typed.get(setting.key) else {
@@ -380,19 +395,23 @@ impl Settings {
                 let value = text.trim().parse::<f64>().ok().map(|v| v * row.unit.stored_per_shown);
                 let value = check(setting, row.unit, value)?;
                 (setting.set)(&mut settings, value);
+                values.insert(setting.key, value);
             }
             check_order(row, &settings)?;
         }
-        Ok(settings)
+        Ok(values)
     }
 }
 
-/// A range's shortest delay is not above its longest.
+/// A range's shortest delay is not above its longest; when it is, the range as a whole is wrong.
 fn check_order(row: &Row, settings: &Settings) -> Result<(), Error> {
     match row.settings {
         [shortest, longest] if (shortest.get)(settings) > (longest.get)(settings) => {
             Err(Error::invalid_input(
-                shortest.field(),
+                Field {
+                    key: row.key,
+                    label: row.label,
+                },
                 "the shortest delay is longer than the longest",
             ))
         }
@@ -517,7 +536,7 @@ mod tests {
     #[test]
     fn the_options_page_is_told_which_input_to_correct_in_the_unit_it_shows() {
         let refused = |pairs: &[(&str, &str)]| {
-            let error = Settings::default().with_form(&typed(pairs)).unwrap_err();
+            let error = Settings::default().typed_values(&typed(pairs)).unwrap_err();
             (error.field.unwrap(), error.detail.unwrap())
         };
         assert_eq!(
@@ -531,7 +550,7 @@ mod tests {
         assert_eq!(
             refused(&[("action_delay_min_s", "30"), ("action_delay_max_s", "10")]),
             (
-                "action_delay_min_s".into(),
+                "action_delay".into(),
                 "the shortest delay is longer than the longest".into()
             )
         );
@@ -553,21 +572,29 @@ mod tests {
     }
 
     #[test]
-    fn typed_values_are_stored_in_their_own_units_and_the_rest_is_kept() {
+    fn typed_values_are_stored_in_their_own_units() {
         let before = Settings {
             weekly_cap_free: 80.0,
             ..Settings::default()
         };
-        let after = before
-            .with_form(&typed(&[
+        let values = before
+            .typed_values(&typed(&[
                 ("invite_delay_min_s", " 0.5 "),
                 ("invite_delay_max_s", "2"),
                 ("poll_minutes", "30"),
             ]))
             .unwrap();
-        assert_eq!(after.invite_pace(), Pace::seconds(30.0, 120.0));
-        assert_eq!(after.poll_minutes(), 30.0);
-        assert_eq!(after.weekly_cap(Plan::Free), 80, "not typed, kept");
+        assert_eq!(
+            values.into_iter().collect::<Vec<_>>(),
+            [
+                ("invite_delay_max_s", 120.0),
+                ("invite_delay_min_s", 30.0),
+                ("poll_minutes", 30.0)
+            ]
+        );
+        // A range is checked with the stored end that was not typed.
+        let refused = before.typed_values(&typed(&[("action_delay_min_s", "25")]));
+        assert_eq!(refused.unwrap_err().field.as_deref(), Some("action_delay"));
     }
 
     #[test]

@@ -104,7 +104,7 @@ pub fn read_intent(text: &str) -> Result<Intent, Error> {
             value: message
                 .value
                 .clone()
-                .filter(|value| store::GUARDED.iter().any(|(key, _)| key == value))
+                .filter(|value| store::GUARDED.iter().any(|guarded| guarded.key == value))
                 .ok_or_else(unknown)?,
         },
         "credits" => Intent::Credits {

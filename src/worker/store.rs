@@ -79,9 +79,38 @@ impl Stored {
     }
 }
 
-/// The stored values whose damage stops work: their keys and names, as the options page lists
-/// them.
-pub const GUARDED: [(&str, &str); 2] = [("ledger", "limits ledger"), ("jobs", "bulk jobs")];
+/// A stored value whose damage stops work, as the options page lists it for repair.
+#[derive(Clone, Copy)]
+pub struct Guarded {
+    pub key: &'static str,
+    pub name: &'static str,
+    /// What resetting it means for the person, said before they choose it.
+    pub reset_means: fn() -> String,
+}
+
+pub const GUARDED: [Guarded; 2] = [
+    Guarded {
+        key: "ledger",
+        name: "limits ledger",
+        reset_means: || {
+            let days = |ms: f64| ms / crate::age::DAY_MS;
+            format!(
+                "Invite Desk no longer knows what this browser sent lately, so after a reset it \
+                 sends no invitation for {} days, and none with a note for {}, to keep your \
+                 LinkedIn account safe.",
+                days(crate::limits::WEEK_MS),
+                days(crate::limits::MONTH_MS)
+            )
+        },
+    },
+    Guarded {
+        key: "jobs",
+        name: "bulk jobs",
+        reset_means: || {
+            "Bulk jobs in progress are forgotten; what they already did stays done.".into()
+        },
+    },
+];
 
 /// Which of the guarded values in `stored` cannot be read.
 pub fn damaged(stored: &Stored) -> Vec<&'static str> {
@@ -124,8 +153,8 @@ pub async fn repair(w: &Worker<'_>, key: &str) -> Result<(), Error> {
 fn damaged_name(key: &str) -> &str {
     GUARDED
         .iter()
-        .find(|(guarded, _)| *guarded == key)
-        .map_or(key, |(_, name)| name)
+        .find(|guarded| guarded.key == key)
+        .map_or(key, |guarded| guarded.name)
 }
 
 /// Re-reads the value under `key`, changes it and writes it, under the one lock. A damaged
