@@ -2,8 +2,8 @@
 //! reported rather than skipped, and checking one account before it is saved or tested.
 
 use crate::error::{Error, Field};
-use crate::model::{Account, Cursor, Direction, ProviderKind};
-use crate::providers::{self, linkup, unipile_v2};
+use crate::model::{Account, Cursor, Direction};
+use crate::providers;
 use crate::snapshot::AccountStatus;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -84,18 +84,11 @@ pub fn check(account: &Account) -> Result<(), Error> {
 
 /// The base URL a provider's form starts with; empty for Unipile v1, whose DSN is the
 /// customer's own.
-pub fn default_base_url(provider: ProviderKind) -> &'static str {
-    match provider {
-        ProviderKind::Linkup => linkup::DEFAULT_BASE_URL,
-        ProviderKind::UnipileV2 => unipile_v2::DEFAULT_BASE_URL,
-        ProviderKind::UnipileV1 => "",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+    use crate::model::ProviderKind;
     use serde_json::json;
 
     fn raw(value: serde_json::Value) -> Box<RawValue> {
@@ -180,14 +173,12 @@ mod tests {
 
     #[test]
     fn forms_start_from_the_public_base_urls() {
-        assert_eq!(
-            default_base_url(ProviderKind::Linkup),
-            "https://api.linkupapi.com"
-        );
-        assert_eq!(
-            default_base_url(ProviderKind::UnipileV2),
-            "https://api.unipile.com"
-        );
-        assert_eq!(default_base_url(ProviderKind::UnipileV1), "");
+        let default = |kind| providers::provider(kind).default_base_url;
+        assert_eq!(default(ProviderKind::Linkup), "https://api.linkupapi.com");
+        assert_eq!(default(ProviderKind::UnipileV2), "https://api.unipile.com");
+        assert_eq!(default(ProviderKind::UnipileV1), "", "a DSN of their own");
+        for provider in providers::PROVIDERS {
+            assert_eq!(providers::provider(provider.kind).name, provider.name);
+        }
     }
 }

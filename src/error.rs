@@ -25,6 +25,8 @@ pub enum ErrorKind {
     ProviderError,
     /// The browser refused a storage, badge or alarm call.
     Browser,
+    /// A page asked the background service worker and got no answer.
+    NoAnswer,
     /// LinkedIn will not take an invitation to this one person now (a recent withdrawal, a
     /// cooldown): the account may go on with others.
     CannotInvite,
@@ -171,6 +173,7 @@ impl Error {
             ErrorKind::BadResponse => "The provider sent an answer Invite Desk cannot read.".into(),
             ErrorKind::ProviderError => "The provider refused the request.".into(),
             ErrorKind::Browser => "The browser refused to save Invite Desk's data.".into(),
+            ErrorKind::NoAnswer => "Invite Desk's background service did not answer.".into(),
             ErrorKind::CannotInvite => {
                 "LinkedIn will not take an invitation to this person now.".into()
             }
@@ -230,6 +233,9 @@ impl Error {
             ErrorKind::Browser => {
                 "Free some disk space or restart the browser, then try again.".into()
             }
+            ErrorKind::NoAnswer => "Close and reopen this page, then try again; if it keeps \
+                                    happening, reload Invite Desk on the browser's extensions page."
+                .into(),
             ErrorKind::CannotInvite => match self.retry_after_s {
                 Some(seconds) => format!("Try this person again in {}.", wait_words(seconds)),
                 None => "Try this person again later; the others can be invited now.".into(),
@@ -341,6 +347,7 @@ mod tests {
             (ErrorKind::BadResponse, "bad_response"),
             (ErrorKind::ProviderError, "provider_error"),
             (ErrorKind::Browser, "browser"),
+            (ErrorKind::NoAnswer, "no_answer"),
             (ErrorKind::CannotInvite, "cannot_invite"),
             (ErrorKind::Paced, "paced"),
             (ErrorKind::NotDone, "not_done"),

@@ -25,7 +25,6 @@ pub mod sync;
 pub mod worker;
 
 use error::{Error, Field};
-use model::ProviderKind;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -132,6 +131,18 @@ pub async fn read_lists() -> Result<JsValue, JsValue> {
         ]
     });
     Ok(to_js(&lists))
+}
+
+/// Pages: the error for a storage write the browser refused.
+#[wasm_bindgen]
+pub fn browser_refused() -> JsValue {
+    to_js_error(Error::new(error::ErrorKind::Browser))
+}
+
+/// Pages: the error for an intent the service worker did not answer.
+#[wasm_bindgen]
+pub fn no_answer() -> JsValue {
+    to_js_error(Error::new(error::ErrorKind::NoAnswer))
 }
 
 /// Popup: when each account was last checked, latest of its two lists.
@@ -364,10 +375,9 @@ pub fn check_account(account: JsValue) -> Result<(), JsValue> {
     accounts::check(&account).map_err(to_js_error)
 }
 
-/// Options page: the base URL a provider's form starts with.
+/// Options page: every provider, for the account form: kind, name, default base URL and an
+/// example address where there is none.
 #[wasm_bindgen]
-pub fn default_base_url(provider: JsValue) -> Result<String, JsValue> {
-    let provider: ProviderKind =
-        from_js(&provider, accounts::PROVIDER_FIELD, "not a provider Invite Desk knows")?;
-    Ok(accounts::default_base_url(provider).into())
+pub fn providers() -> JsValue {
+    to_js(&providers::PROVIDERS)
 }

@@ -98,13 +98,55 @@ pub trait Api {
     ) -> Result<Option<Invitation>, Error>;
 }
 
+/// One provider Invite Desk speaks: the module for its API and what the options page says of it.
+/// A fourth provider is a module, a `ProviderKind` and a line in `PROVIDERS`.
+#[derive(Clone, Copy, Serialize)]
+pub struct Provider {
+    pub kind: ProviderKind,
+    pub name: &'static str,
+    /// Where its API is; empty when each customer has their own address (a DSN) to type.
+    pub default_base_url: &'static str,
+    /// Shown under the Base URL; an example address, for providers with no default.
+    pub base_url_example: &'static str,
+    #[serde(skip)]
+    pub api: &'static dyn Api,
+}
+
+pub const PROVIDERS: [Provider; 3] = [
+    Provider {
+        kind: ProviderKind::Linkup,
+        name: "LinkUp",
+        default_base_url: linkup::DEFAULT_BASE_URL,
+        base_url_example: "",
+        api: &linkup::Linkup,
+    },
+    Provider {
+        kind: ProviderKind::UnipileV2,
+        name: "Unipile API v2",
+        default_base_url: unipile_v2::DEFAULT_BASE_URL,
+        base_url_example: "",
+        api: &unipile_v2::UnipileV2,
+    },
+    Provider {
+        kind: ProviderKind::UnipileV1,
+        name: "Unipile API v1",
+        default_base_url: "",
+        base_url_example: "https://api1.unipile.com:13111",
+        api: &unipile_v1::UnipileV1,
+    },
+];
+
+/// `kind`'s line in `PROVIDERS`.
+pub fn provider(kind: ProviderKind) -> &'static Provider {
+    PROVIDERS
+        .iter()
+        .find(|provider| provider.kind == kind)
+        .unwrap_or(&PROVIDERS[0])
+}
+
 /// The module that speaks `kind`'s API.
 pub fn api(kind: ProviderKind) -> &'static dyn Api {
-    match kind {
-        ProviderKind::Linkup => &linkup::Linkup,
-        ProviderKind::UnipileV2 => &unipile_v2::UnipileV2,
-        ProviderKind::UnipileV1 => &unipile_v1::UnipileV1,
-    }
+    provider(kind).api
 }
 
 pub const BASE_URL_FIELD: Field = Field {
