@@ -1,7 +1,7 @@
 //! The accounts the options page stores: reading the stored list, where a damaged entry is
 //! reported rather than skipped, and checking one account before it is saved or tested.
 
-use crate::error::{Error, Field};
+use crate::error::{Error, ErrorKind, Field};
 use crate::model::{Account, Cursor, Direction};
 use crate::providers;
 use crate::snapshot::AccountStatus;
@@ -64,6 +64,19 @@ pub fn read(stored: Option<&RawValue>) -> (Vec<Account>, Vec<AccountStatus>) {
     (accounts, unreadable)
 }
 
+/// A connection test's error, pointing at the form's input to correct: a rejected key at the
+/// key, an unknown LinkedIn account at the account id, an address that does not answer as the
+/// provider at the Base URL.
+pub fn field_at_fault(error: Error) -> Error {
+    let field = match error.kind {
+        ErrorKind::Unauthorized | ErrorKind::Forbidden => API_KEY_FIELD,
+        ErrorKind::NotFound => ACCOUNT_ID_FIELD,
+        ErrorKind::Network | ErrorKind::BadResponse => providers::BASE_URL_FIELD,
+        _ => return error,
+    };
+    error.for_field(field.key, field.label)
+}
+
 /// Everything that can be known about an account without calling its provider: the fields a
 /// call needs are filled in, and the base URL is one a key may be sent to.
 pub fn check(account: &Account) -> Result<(), Error> {
@@ -87,7 +100,6 @@ pub fn check(account: &Account) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorKind;
     use crate::model::ProviderKind;
     use serde_json::json;
 
@@ -169,6 +181,17 @@ mod tests {
         }
         let v1_without_dsn = form(json!({"provider": "unipile_v1", "base_url": ""}));
         assert_eq!(refused_field(&v1_without_dsn).as_deref(), Some("base_url"));
+    }
+
+    #[test]
+    fn a_failed_connection_test_points_at_the_input_to_correct() {
+        let at = |kind| field_at_fault(Error::new(kind)).field;
+        assert_eq!(at(ErrorKind::Unauthorized).as_deref(), Some("api_key"));
+        assert_eq!(at(ErrorKind::NotFound).as_deref(), Some("account_id"));
+        assert_eq!(at(ErrorKind::Network).as_deref(), Some("base_url"));
+        assert_eq!(at(ErrorKind::RateLimited), None);
+        let rejected = field_at_fault(Error::new(ErrorKind::Unauthorized));
+        assert_eq!(rejected.message(), "The API key was rejected.");
     }
 
     #[test]

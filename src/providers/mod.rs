@@ -106,7 +106,9 @@ pub struct Provider {
     pub name: &'static str,
     /// Where its API is; empty when each customer has their own address (a DSN) to type.
     pub default_base_url: &'static str,
-    /// Shown under the Base URL; an example address, for providers with no default.
+    /// Shown under the Base URL.
+    pub base_url_hint: &'static str,
+    /// An example address, for providers with no default.
     pub base_url_example: &'static str,
     #[serde(skip)]
     pub api: &'static dyn Api,
@@ -117,6 +119,7 @@ pub const PROVIDERS: [Provider; 3] = [
         kind: ProviderKind::Linkup,
         name: "LinkUp",
         default_base_url: linkup::DEFAULT_BASE_URL,
+        base_url_hint: "The address of the LinkUp API. Keep it unless LinkUp gave you another.",
         base_url_example: "",
         api: &linkup::Linkup,
     },
@@ -124,6 +127,7 @@ pub const PROVIDERS: [Provider; 3] = [
         kind: ProviderKind::UnipileV2,
         name: "Unipile API v2",
         default_base_url: unipile_v2::DEFAULT_BASE_URL,
+        base_url_hint: "The address of the Unipile API. Keep it unless Unipile gave you another.",
         base_url_example: "",
         api: &unipile_v2::UnipileV2,
     },
@@ -131,6 +135,8 @@ pub const PROVIDERS: [Provider; 3] = [
         kind: ProviderKind::UnipileV1,
         name: "Unipile API v1",
         default_base_url: "",
+        base_url_hint: "Required: paste the DSN from your Unipile dashboard, e.g. \
+                        https://api1.unipile.com:13111",
         base_url_example: "https://api1.unipile.com:13111",
         api: &unipile_v1::UnipileV1,
     },

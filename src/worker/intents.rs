@@ -192,7 +192,8 @@ pub async fn handle_intent(w: &Worker<'_>, intent: Intent) -> Result<Answer, Err
             accounts::check(&account)?;
             let received = Client::new(&account, w.env)
                 .pending_count(Direction::Received)
-                .await?;
+                .await
+                .map_err(accounts::field_at_fault)?;
             Ok(Answer {
                 received: Some(received),
                 ..Answer::default()

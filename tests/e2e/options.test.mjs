@@ -295,7 +295,7 @@ test('the check intervals are saved with the other settings, re-arm the alarm an
   const minutes = section.getByRole('spinbutton', { name: 'Refresh every (minutes)', exact: true });
   const sentMinutes = section.getByRole('spinbutton', { name: 'Check sent invitations every (minutes)', exact: true });
   const hours = section.getByRole('spinbutton', { name: 'Read every list in full every (hours)', exact: true });
-  await page.waitForFunction(() => document.querySelector('#poll-minutes')?.value !== '');
+  await page.waitForFunction(() => document.querySelector('[name="poll_minutes"]')?.value !== '');
   assert.deepEqual(await Promise.all([minutes, sentMinutes, hours].map((input) => input.inputValue())), ['15', '60', '24'],
     'the defaults show when nothing is stored');
   const cost = section.locator('#refresh-cost');
@@ -339,7 +339,7 @@ test('the check intervals are saved with the other settings, re-arm the alarm an
   // The page shows what is stored, and keeps settings it does not know.
   await browser.worker.evaluate(() => chrome.storage.local.set({ settings: { poll_minutes: 30, later: 'kept' } }));
   await page.reload();
-  await page.waitForFunction(() => document.querySelector('#poll-minutes')?.value === '30');
+  await page.waitForFunction(() => document.querySelector('[name="poll_minutes"]')?.value === '30');
   await minutes.fill('45');
   await button(page, 'Save refresh settings').click();
   await statusSaying(page, 'Saved.').waitFor();
@@ -370,7 +370,7 @@ test('weekly caps and pacing are saved with the other settings; a cap above Link
     .map((input) => input.inputValue()));
 
   // The page fills the inputs once its wasm module is ready, which can be after the load event.
-  await page.waitForFunction(() => document.querySelector('#invite-max')?.value !== '');
+  await page.waitForFunction(() => document.querySelector('[name="invite_delay_max_s"]')?.value !== '');
   assert.deepEqual(await values(), ['100', '200', '5', '20', '2', '5'], 'the defaults show when nothing is stored');
   assert.match(await actions.textContent(), /seconds/);
   assert.match(await invites.textContent(), /minutes/);
@@ -379,7 +379,7 @@ test('weekly caps and pacing are saved with the other settings; a cap above Link
   await freeCap.fill('151');
   await save.click();
   await alert.getByText('Weekly cap, free accounts is not valid.').waitFor();
-  assert.match(await alert.textContent(), /Enter a whole number from 1 to 150\./);
+  assert.match(await alert.textContent(), /Enter a whole number of invitations from 1 to 150\./);
   assert.match(await alert.textContent(), /Correct it and try again\./);
   assert.equal(await freeCap.getAttribute('aria-invalid'), 'true');
   assert.match(await freeCap.getAttribute('aria-describedby'), /\blimits-error\b/, 'the field points at its alert');
@@ -397,7 +397,7 @@ test('weekly caps and pacing are saved with the other settings; a cap above Link
   // A range whose shortest delay is longer than its longest: both ends are marked.
   await actionMin.fill('30');
   await save.click();
-  await alert.getByText('Delay between actions is not valid.').waitFor();
+  await alert.getByText('Delay between actions (accept, decline, withdraw) is not valid.').waitFor();
   assert.match(await alert.textContent(), /The shortest delay is longer than the longest\./);
   assert.equal(await actionMin.getAttribute('aria-invalid'), 'true');
   assert.equal(await actionMax.getAttribute('aria-invalid'), 'true');
@@ -410,7 +410,7 @@ test('weekly caps and pacing are saved with the other settings; a cap above Link
   // An invitation delay under 12 seconds, with its bounds told in the input's unit.
   await inviteMin.fill('0.1');
   await inviteMin.press('Enter');
-  await alert.getByText('Delay between invitations is not valid.').waitFor();
+  await alert.getByText('Shortest delay between invitations is not valid.').waitFor();
   assert.match(await alert.textContent(), /from 0\.2 to 1440/);
   assert.equal(await inviteMin.getAttribute('aria-invalid'), 'true');
   assert.equal(await inviteMax.getAttribute('aria-invalid'), null, 'the end within bounds is not marked');
@@ -448,7 +448,7 @@ test('weekly caps and pacing are saved with the other settings; a cap above Link
   // The page shows what is stored, and the check intervals still save on their own, keeping the limits.
   await page.reload();
   await page.getByRole('heading', { name: 'Limits and pacing' }).waitFor();
-  await page.waitForFunction(() => document.querySelector('#invite-max')?.value === '6');
+  await page.waitForFunction(() => document.querySelector('[name="invite_delay_max_s"]')?.value === '6');
   assert.deepEqual(await values(), ['120', '250', '8', '25', '0.5', '6']);
   await page.getByRole('spinbutton', { name: 'Refresh every (minutes)', exact: true }).fill('45');
   await button(page, 'Save refresh settings').click();

@@ -1,0 +1,239 @@
+// The options page's account form: provider (from the module's table of providers), label, key,
+// account id, Base URL and plan; Test connection and Save. What makes an account valid is the
+// module's; reaching the provider is the service worker's (a `test_connection` intent). A key
+// lives only in the password input's value: a stored key never comes back into the page.
+import { check_account, providers } from '../pkg/invite_desk.js';
+import { element } from '../lib/dom.js';
+import { clearMarksOnInput, problemOf, showFormProblem } from '../lib/problem.js';
+import { writeLocal } from '../lib/storage.js';
+import { ask } from '../lib/worker.js';
+
+const $ = (id) => document.getElementById(id);
+const editor = $('editor');
+const heading = $('form-heading');
+const form = $('account-form');
+const alert = $('form-error');
+const status = $('form-status');
+const testButton = $('test');
+const cancelButton = $('cancel');
+const revealButton = $('reveal-key');
+const fields = form.elements;
+
+export const PROVIDERS = providers();
+const providerOf = (kind) => PROVIDERS.find((provider) => provider.kind === kind) ?? PROVIDERS[0];
+export const providerName = (kind) => providerOf(kind).name;
+export const displayName = (account) => account.label?.trim() || providerName(account.provider);
+
+let editing = null;
+/** Bumped whenever the form changes hands, so a late test answer does not land on another account. */
+let generation = 0;
+let page;
+
+/** Rust never puts a key in an error; this page checks anyway, since it knows the key. */
+function clean(text) {
+  const key = fields.api_key.value.trim();
+  return key ? String(text ?? '').split(key).join('[API key]') : String(text ?? '');
+}
+
+const showError = (problem) => {
+  status.textContent = '';
+  showFormProblem(form, alert, problem && problemOf(problem), clean);
+};
+
+/** Opens the form on `account`, or empty for a new one (which gets its id now). */
+export function openForm(account = null, { focus = true } = {}) {
+  generation += 1;
+  page.status.textContent = '';
+  editing = account ? { id: account.id, stored: true } : { id: crypto.randomUUID(), stored: false };
+  showError(null);
+  setKeyShown(false);
+  heading.textContent = account ? `Edit ${displayName(account)}` : 'Add an account';
+  fields.provider.value = account?.provider ?? PROVIDERS[0].kind;
+  fields.label.value = account?.label ?? '';
+  fields.api_key.value = '';
+  fields.api_key.placeholder = account ? 'Leave blank to keep the current key' : '';
+  fields.account_id.value = account?.account_id ?? '';
+  fields.base_url.value = account?.base_url || providerOf(fields.provider.value).default_base_url;
+  fields.plan.value = account?.plan === 'premium' ? 'premium' : 'free';
+  describeBaseUrl();
+  // With no account stored there is nothing to go back to.
+  cancelButton.hidden = !account && page.accounts().length === 0;
+  editor.hidden = false;
+  page.addButton.hidden = true;
+  if (focus) heading.focus();
+}
+
+export function closeForm() {
+  generation += 1;
+  editing = null;
+  form.reset();
+  fields.api_key.placeholder = '';
+  setKeyShown(false);
+  showError(null);
+  setTesting(false);
+  editor.hidden = true;
+  page.addButton.hidden = false;
+}
+
+export const editingId = () => editing?.id ?? null;
+
+const keyOrigin = (account) => {
+  try {
+    return new URL(account.base_url || providerOf(account.provider).default_base_url).origin;
+  } catch {
+    return null;
+  }
+};
+
+/** The account as the form describes it; the provider's own default address is stored as ''. */
+function readForm() {
+  const provider = fields.provider.value;
+  const baseUrl = fields.base_url.value.trim();
+  return {
+    id: editing.id,
+    label: fields.label.value.trim(),
+    provider,
+    api_key: fields.api_key.value.trim(),
+    account_id: fields.account_id.value.trim(),
+    base_url: baseUrl === providerOf(provider).default_base_url ? '' : baseUrl,
+    plan: fields.plan.value,
+  };
+}
+
+/**
+ * The form's account, checked by the module, with the stored key when the key was left blank;
+ * `null`, with the problem shown, otherwise. A blank key is refused when the Base URL now points
+ * at another origin than the stored key was for: the old key must not go there.
+ */
+function checkedAccount() {
+  let account = readForm();
+  const stored = editing.stored ? page.accounts().find((known) => known.id === account.id) : null;
+  if (!account.api_key && stored) {
+    if (keyOrigin(stored) !== keyOrigin(account) || stored.provider !== account.provider) {
+      showError({
+        message: 'API key is required.',
+        next_step: 'The Base URL now points elsewhere: enter the key for it, so that the old one does not go there.',
+        field: 'api_key',
+      });
+      return null;
+    }
+    account = { ...account, api_key: stored.api_key };
+  }
+  try {
+    check_account(account);
+    return account;
+  } catch (problem) {
+    showError(problem);
+    return null;
+  }
+}
+
+function describeBaseUrl() {
+  const provider = providerOf(fields.provider.value);
+  const required = !provider.default_base_url;
+  fields.base_url.required = required;
+  fields.base_url.setAttribute('aria-required', String(required));
+  fields.base_url.placeholder = provider.base_url_example;
+  $('base-url-hint').textContent = provider.base_url_hint;
+}
+
+function setKeyShown(shown) {
+  fields.api_key.type = shown ? 'text' : 'password';
+  revealButton.setAttribute('aria-pressed', String(shown));
+}
+
+function setTesting(testing) {
+  testButton.disabled = testing;
+  testButton.textContent = testing ? 'Testing…' : 'Test connection';
+  form.setAttribute('aria-busy', String(testing));
+}
+
+/**
+ * Asks for the account's origin when the manifest does not already cover it, from the click or
+ * submit the browser requires for the prompt. The module has checked the address already.
+ */
+async function reachable(account) {
+  const origin = keyOrigin(account);
+  const permission = { origins: [`${origin}/*`] };
+  const granted = await chrome.permissions.contains(permission).then((has) => has || chrome.permissions.request(permission))
+    .catch(() => false);
+  if (!granted) {
+    showError({
+      message: `Invite Desk cannot reach ${origin} without your permission.`,
+      next_step: 'Try again and choose “Allow” when the browser asks, or check the Base URL.',
+      field: 'base_url',
+    });
+  }
+  return granted;
+}
+
+async function testConnection() {
+  showError(null);
+  const account = checkedAccount();
+  const asked = generation;
+  if (!account || !await reachable(account) || asked !== generation) return;
+  setTesting(true);
+  status.textContent = 'Testing the connection…';
+  const answer = await ask({ type: 'test_connection', account }, page.wasm);
+  if (asked !== generation) return;
+  setTesting(false);
+  // Disabling the button dropped focus to the page; it goes back where it was.
+  if (document.activeElement === document.body || document.activeElement === null) testButton.focus();
+  if (!answer.ok) return showError(answer.error);
+  const received = answer.result.received;
+  status.textContent = `Connected: ${received} pending received ${received === 1 ? 'invitation' : 'invitations'}.`;
+}
+
+let saving = false;
+async function save(event) {
+  event.preventDefault();
+  if (saving || !editing) return;
+  showError(null);
+  const account = checkedAccount();
+  if (!account) return;
+  saving = true;
+  try {
+    if (!await reachable(account)) return;
+    const accounts = [...page.accounts()];
+    const index = accounts.findIndex((existing) => existing.id === account.id);
+    if (index >= 0) accounts[index] = account;
+    else accounts.push(account);
+    await writeLocal({ accounts });
+    closeForm();
+    page.saved(accounts, account);
+  } catch (problem) {
+    showError(problem);
+  } finally {
+    saving = false;
+  }
+}
+
+/**
+ * Wires the form. `options` gives the page's parts: `accounts()` (as stored), `saved(accounts,
+ * account)`, `cancelled(id)`, `addButton`, `status` and `wasm`.
+ */
+export function setUpAccountForm(options) {
+  page = options;
+  fields.provider.replaceChildren(...PROVIDERS.map((provider) =>
+    element('option', { value: provider.kind, textContent: provider.name })));
+  // A Base URL the person typed is theirs; an empty one or another provider's default follows.
+  fields.provider.addEventListener('change', () => {
+    const current = fields.base_url.value.trim();
+    if (!current || PROVIDERS.some((provider) => provider.default_base_url === current)) {
+      fields.base_url.value = providerOf(fields.provider.value).default_base_url;
+    }
+    describeBaseUrl();
+  });
+  revealButton.addEventListener('click', () => setKeyShown(fields.api_key.type === 'password'));
+  clearMarksOnInput(form, alert);
+  testButton.addEventListener('click', testConnection);
+  form.addEventListener('submit', save);
+  cancelButton.addEventListener('click', () => {
+    const id = editing?.stored ? editing.id : null;
+    closeForm();
+    page.cancelled(id);
+  });
+  editor.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && !cancelButton.hidden) cancelButton.click();
+  });
+}
