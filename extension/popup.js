@@ -7,11 +7,13 @@
 // screen is asked for before anything else: each extra file or late start showed in the
 // first-paint bench.
 
+import { ask } from './lib/worker.js';
+import { problemText, whatHappened } from './lib/problem.js';
+
 const firstScreen = chrome.storage.local.get('view');
 
-// The first screen of a long list goes in at once; the rest follows in batches so a long list
-// never delays it.
-const FIRST_ROWS = 12;
+// The stored first screen goes in at once (as many rows as the module put in it); the rest
+// follows in batches so a long list never delays it.
 const BATCH_ROWS = 250;
 
 const $ = (id) => document.getElementById(id);
@@ -34,9 +36,10 @@ const state = {
   selected: new Set(),
   /** The rows the tab shows, searched and sorted, painted or not yet. */
   shown: [],
+  /** How many rows of each list the stored first screen holds. */
+  firstRows: { received: 0, sent: 0 },
 };
 const items = new Map();
-const searchTexts = new WeakMap();
 let paintGeneration = 0;
 
 // The Invite panel's and bulk work's code loads after the first paint, which does not need it.
@@ -63,23 +66,7 @@ function announce(text) {
   status.textContent = text;
 }
 
-/** Sends an intent to the service worker; always resolves to `{ok, result}` or `{ok, error}`. */
-async function sendIntent(intent) {
-  try {
-    const answer = await chrome.runtime.sendMessage(intent);
-    if (answer && typeof answer.ok === 'boolean') return answer;
-  } catch {
-    // The worker did not answer: reported below like any other failure.
-  }
-  return {
-    ok: false,
-    error: {
-      code: 'browser',
-      message: 'The background service did not answer.',
-      next_step: 'Close and reopen the popup, then try again.',
-    },
-  };
-}
+const sendIntent = (intent) => ask(intent, wasm);
 
 // ---------------------------------------------------------------- one invitation
 
@@ -248,14 +235,8 @@ function paintList() {
   const generation = ++paintGeneration;
   const direction = state.tab;
   let rows = rowsOfTab(direction);
-  if (state.query) {
-    if (!module) {
-      wasm().then(() => generation === paintGeneration && paintList());
-      rows = [];
-    } else {
-      rows = Array.from(module.search(fold(state.query), rows.map(searchText)), (index) => rows[index]);
-    }
-  }
+  // The module searches the full lists it read; until then the box waits (see paintEmpty).
+  if (state.query) rows = state.full ? matching(rows, direction) : [];
   if (state.oldestFirst) rows.reverse();
   state.shown = rows;
   bulk?.paintTools();
@@ -263,7 +244,7 @@ function paintList() {
   const accounts = state.snapshot?.accounts ?? [];
   const labels = accounts.length > 1 ? new Map(accounts.map((account) => [account.id, account.label])) : null;
   const itemOf = (invitation) => item(invitation, labels);
-  const firstCount = Math.max(FIRST_ROWS, list.children.length);
+  const firstCount = Math.max(state.firstRows[direction], list.children.length);
   place(rows.slice(0, firstCount).map(itemOf));
   let next = firstCount;
   const appendBatch = () => {
@@ -274,6 +255,13 @@ function paintList() {
   };
   setTimeout(appendBatch, 0);
   paintEmpty(rows.length, accounts);
+}
+
+/** The rows of `rows` the module's search for the query finds in the `direction` list. */
+function matching(rows, direction) {
+  const listed = state.snapshot[direction];
+  const found = new Set(Array.from(module.search(direction, state.query), (index) => keyOf(listed[index])));
+  return rows.filter((row) => found.has(keyOf(row)));
 }
 
 /** Makes `nodes` the list's children, moving as few as possible so focus and scroll stay. */
@@ -315,7 +303,9 @@ function paintEmpty(shown, accounts) {
   else if (accounts.length === 0) {
     text.textContent = 'No account is set up yet.';
     optionsButton.hidden = false;
-  } else if (state.query) text.textContent = `No invitation matches “${state.query}”.`;
+  } else if (state.query) {
+    text.textContent = state.full ? `No invitation matches “${state.query}”.` : 'Searching…';
+  }
   else if (accounts.some((account) => account.error)) text.textContent = 'Nothing to show until the problem above is solved.';
   else if (state.tab === 'received') text.textContent = 'No pending invitations. You are all caught up.';
   else text.textContent = 'No pending sent invitations. Invite someone from the Invite tab.';
@@ -326,13 +316,11 @@ function errorBanner(account) {
   banner.className = 'banner';
   banner.setAttribute('role', 'alert');
   const title = document.createElement('strong');
-  title.textContent = `${account.label}: ${account.error.message}`;
+  title.textContent = `${account.label}: ${whatHappened(account.error)}`;
   const next = document.createElement('span');
-  next.textContent = account.error.detail
-    ? `${account.error.next_step} (${account.error.detail})`
-    : account.error.next_step;
+  next.textContent = account.error.next_step;
   banner.append(title, next);
-  if (['unauthorized', 'not_found', 'invalid_input', 'forbidden'].includes(account.error.code)) {
+  if (account.error.fixed_in_options) {
     const open = document.createElement('button');
     open.type = 'button';
     open.textContent = 'Open Options';
@@ -346,20 +334,6 @@ function fillAges() {
   for (const age of list.querySelectorAll('time[data-sent-at]')) {
     if (!age.textContent) age.textContent = ageOf(Number(age.dataset.sentAt));
   }
-}
-
-// Case and accents are folded with the browser's Unicode tables; the matching rule is Rust's.
-function fold(text) {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase();
-}
-
-function searchText(invitation) {
-  let text = searchTexts.get(invitation);
-  if (text === undefined) {
-    text = fold(`${invitation.person.name}\n${invitation.person.headline ?? ''}`);
-    searchTexts.set(invitation, text);
-  }
-  return text;
 }
 
 // ---------------------------------------------------------------- actions
@@ -388,12 +362,11 @@ async function act(invitation, action) {
     setOutcome(key, { state: 'done', intent: action.intent, text, detail });
     announce(`${text}: ${name}.`);
   } else {
-    const gone = ['already_done', 'not_found'].includes(answer.error?.code);
     setOutcome(key, {
-      state: gone ? 'done' : 'failed',
+      state: answer.error.gone ? 'done' : 'failed',
       intent: action.intent,
-      text: answer.error?.message ?? 'It did not work.',
-      detail: answer.error?.next_step,
+      text: whatHappened(answer.error),
+      detail: answer.error.next_step,
     });
     announce(`${action.label} ${name}: not done.`);
   }
@@ -498,7 +471,7 @@ async function readEverything() {
 
 async function announceChecked(answer) {
   if (!answer.ok) {
-    announce(`Check failed: ${answer.error.message} ${answer.error.next_step}`);
+    announce(`Check failed: ${problemText(answer.error)}`);
     return;
   }
   const problems = (state.snapshot?.accounts ?? []).filter((account) => account.error).length;
@@ -522,7 +495,12 @@ chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local') return;
   bulk?.storageChanged(changes);
   if (!changes.view) return;
-  const view = changes.view.newValue ?? null;
+  showView(changes.view.newValue ?? null);
+});
+
+/** Shows the stored first screen `view`: counts and accounts, and its rows until the full lists are read. */
+function showView(view) {
+  state.firstRows = { received: view?.received?.length ?? 0, sent: view?.sent?.length ?? 0 };
   if (state.full) {
     // Counts and accounts now; the rows once read again (a change may be anywhere in them).
     state.snapshot = { ...view, received: state.snapshot.received, sent: state.snapshot.sent };
@@ -531,7 +509,7 @@ chrome.storage.onChanged.addListener((changes, area) => {
     state.snapshot = view;
   }
   paint();
-});
+}
 
 // The full lists (megabytes with thousands of invitations) are read when the first screen is up
 // and the browser is idle, or at once when the user scrolls, searches or sorts.
@@ -566,17 +544,16 @@ async function afterFirstPaint() {
   requestIdleCallback(loadFull, { timeout: 2000 });
   addEventListener('scroll', loadFull, { once: true, passive: true });
   wasm().then(paintChecked);
-  invite = await import('./invite.js');
-  invite.setUpInvite({ wasm, sendIntent, announce });
+  invite = await import('./popup/invite.js');
+  invite.setUpInvite({ wasm, announce });
   invite.setInviteAccounts(state.snapshot?.accounts ?? []);
-  bulk = await import('./bulk.js');
-  await bulk.setUpBulk({ state, wasm, sendIntent, announce, loadFull, repaint: paintList, list });
+  bulk = await import('./popup/bulk.js');
+  await bulk.setUpBulk({ state, wasm, announce, loadFull, repaint: paintList });
   bulkLoaded(bulk);
-  if (await invite.prefillFromActiveTab(wasm)) announce('Profile URL filled in from the open LinkedIn profile.');
+  if (await invite.prefillFromActiveTab()) announce('Profile URL filled in from the open LinkedIn profile.');
 }
 
 const { view } = await firstScreen;
-state.snapshot = view ?? null;
-paint();
+showView(view ?? null);
 // Two frames: the first screen is on its way to the display before anything else starts.
 requestAnimationFrame(() => requestAnimationFrame(afterFirstPaint));

@@ -27,6 +27,8 @@ pub enum ErrorKind {
     Browser,
     /// A page asked the background service worker and got no answer.
     NoAnswer,
+    /// There is no account to act from.
+    NoAccount,
     /// LinkedIn will not take an invitation to this one person now (a recent withdrawal, a
     /// cooldown): the account may go on with others.
     CannotInvite,
@@ -174,6 +176,7 @@ impl Error {
             ErrorKind::ProviderError => "The provider refused the request.".into(),
             ErrorKind::Browser => "The browser refused to save Invite Desk's data.".into(),
             ErrorKind::NoAnswer => "Invite Desk's background service did not answer.".into(),
+            ErrorKind::NoAccount => "There is no account to send from.".into(),
             ErrorKind::CannotInvite => {
                 "LinkedIn will not take an invitation to this person now.".into()
             }
@@ -233,9 +236,12 @@ impl Error {
             ErrorKind::Browser => {
                 "Free some disk space or restart the browser, then try again.".into()
             }
-            ErrorKind::NoAnswer => "Close and reopen this page, then try again; if it keeps \
+            ErrorKind::NoAccount => "Add an account in Options.".into(),
+            ErrorKind::NoAnswer => {
+                "Close and reopen this page, then try again; if it keeps \
                                     happening, reload Invite Desk on the browser's extensions page."
-                .into(),
+                    .into()
+            }
             ErrorKind::CannotInvite => match self.retry_after_s {
                 Some(seconds) => format!("Try this person again in {}.", wait_words(seconds)),
                 None => "Try this person again later; the others can be invited now.".into(),
@@ -273,6 +279,8 @@ struct ErrorRecord {
     next_step: String,
     /// The invitation is no longer there to act on: the popup takes it off the list.
     gone: bool,
+    /// The account's settings are what is wrong: the popup offers to open the options page.
+    fixed_in_options: bool,
     detail: Option<String>,
     retry_after_s: Option<u32>,
     field: Option<String>,
@@ -287,6 +295,13 @@ impl From<Error> for ErrorRecord {
             why: error.why(),
             next_step: error.next_step(),
             gone: matches!(error.kind, ErrorKind::AlreadyDone | ErrorKind::NotFound),
+            fixed_in_options: matches!(
+                error.kind,
+                ErrorKind::Unauthorized
+                    | ErrorKind::Forbidden
+                    | ErrorKind::NotFound
+                    | ErrorKind::InvalidInput
+            ),
             detail: error.detail,
             retry_after_s: error.retry_after_s,
             field: error.field,
@@ -320,6 +335,14 @@ mod tests {
         let json = serde_json::to_value(&paced).unwrap();
         assert_eq!(json["why"], "Invitations go 2 minutes apart.");
         assert_eq!(json["gone"], false);
+        let rejected = serde_json::to_value(Error::new(ErrorKind::Unauthorized)).unwrap();
+        assert_eq!(
+            (
+                json["fixed_in_options"].clone(),
+                rejected["fixed_in_options"].clone()
+            ),
+            (false.into(), true.into())
+        );
         let quoted = Error::new(ErrorKind::ProviderError).with_detail("élan refusé!");
         assert_eq!(quoted.why().as_deref(), Some("Élan refusé!"));
         assert_eq!(Error::new(ErrorKind::Network).why(), None);
@@ -348,6 +371,7 @@ mod tests {
             (ErrorKind::ProviderError, "provider_error"),
             (ErrorKind::Browser, "browser"),
             (ErrorKind::NoAnswer, "no_answer"),
+            (ErrorKind::NoAccount, "no_account"),
             (ErrorKind::CannotInvite, "cannot_invite"),
             (ErrorKind::Paced, "paced"),
             (ErrorKind::NotDone, "not_done"),
@@ -412,7 +436,10 @@ mod tests {
         let error = Error::invalid_input(note, "longer than 300 characters");
         assert_eq!(error.message(), "Note is not valid.");
         let json = serde_json::to_value(&error).unwrap();
-        assert_eq!((&json["field"], &json["field_label"]), (&json!("note"), &json!("Note")));
+        assert_eq!(
+            (&json["field"], &json["field_label"]),
+            (&json!("note"), &json!("Note"))
+        );
         assert_eq!(serde_json::from_value::<Error>(json).unwrap(), error);
     }
 }

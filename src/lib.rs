@@ -145,6 +145,20 @@ pub fn no_answer() -> JsValue {
     to_js_error(Error::new(error::ErrorKind::NoAnswer))
 }
 
+/// Popup: the error for an invitation with no account to send it from.
+#[wasm_bindgen]
+pub fn no_account() -> JsValue {
+    to_js_error(Error::new(error::ErrorKind::NoAccount))
+}
+
+/// Popup: what LinkedIn allows in notes on `plan`, under the note; empty when there is no limit.
+#[wasm_bindgen]
+pub fn note_quota(plan: JsValue) -> String {
+    from_js_or_default::<model::Plan>(&plan)
+        .note_quota_words()
+        .unwrap_or_default()
+}
+
 /// Popup: when each account was last checked, latest of its two lists.
 #[wasm_bindgen]
 pub async fn last_checked() -> Result<JsValue, JsValue> {
@@ -157,8 +171,11 @@ pub async fn last_checked() -> Result<JsValue, JsValue> {
 /// Popup: what its Refresh button costs, in words, for the accounts of the stored view.
 #[wasm_bindgen]
 pub fn refresh_cost(accounts: JsValue) -> Result<String, JsValue> {
-    let accounts: Vec<snapshot::AccountStatus> =
-        from_js(&accounts, accounts::ACCOUNT_FIELD, "the accounts could not be read")?;
+    let accounts: Vec<snapshot::AccountStatus> = from_js(
+        &accounts,
+        accounts::ACCOUNT_FIELD,
+        "the accounts could not be read",
+    )?;
     Ok(cost::refresh(&accounts))
 }
 
@@ -173,8 +190,11 @@ pub fn checked_label(checked_at_ms: f64, now_ms: f64) -> String {
 #[wasm_bindgen]
 pub fn daily_cost(settings: JsValue, account: JsValue) -> Result<String, JsValue> {
     let settings: settings::Settings = from_js_or_default(&settings);
-    let account: snapshot::AccountStatus =
-        from_js(&account, accounts::ACCOUNT_FIELD, "the account could not be read")?;
+    let account: snapshot::AccountStatus = from_js(
+        &account,
+        accounts::ACCOUNT_FIELD,
+        "the account could not be read",
+    )?;
     let provider = account.provider.ok_or_else(|| {
         to_js_error(Error::invalid_input(
             accounts::ACCOUNT_FIELD,
@@ -308,8 +328,11 @@ pub fn older_than(invitations: JsValue, days: f64, now_ms: f64) -> Result<Vec<u3
 pub fn list_csv(invitations: JsValue, accounts: JsValue, now_ms: f64) -> Result<String, JsValue> {
     let invitations: Vec<model::Invitation> =
         from_js(&invitations, INVITATIONS, "the list could not be read")?;
-    let accounts: Vec<snapshot::AccountStatus> =
-        from_js(&accounts, accounts::ACCOUNT_FIELD, "the accounts could not be read")?;
+    let accounts: Vec<snapshot::AccountStatus> = from_js(
+        &accounts,
+        accounts::ACCOUNT_FIELD,
+        "the accounts could not be read",
+    )?;
     Ok(export::list_csv(&invitations, &accounts, now_ms))
 }
 
@@ -371,7 +394,11 @@ pub fn typed_settings(settings: JsValue, typed: JsValue) -> Result<JsValue, JsVa
 /// Options page: throws what is wrong with the account in the form, if anything.
 #[wasm_bindgen]
 pub fn check_account(account: JsValue) -> Result<(), JsValue> {
-    let account = from_js(&account, accounts::ACCOUNT_FIELD, "the account form is incomplete")?;
+    let account = from_js(
+        &account,
+        accounts::ACCOUNT_FIELD,
+        "the account form is incomplete",
+    )?;
     accounts::check(&account).map_err(to_js_error)
 }
 

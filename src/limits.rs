@@ -107,6 +107,17 @@ pub fn trusted(provider_ms: f64, local_ms: f64) -> f64 {
     }
 }
 
+impl Plan {
+    /// What LinkedIn allows in notes on this plan, when it limits them.
+    pub fn note_quota_words(self) -> Option<String> {
+        (self == Plan::Free).then(|| {
+            format!(
+                "On a free plan LinkedIn allows {FREE_NOTES_PER_MONTH} invitations with a note a month."
+            )
+        })
+    }
+}
+
 /// Where an account stands, for the popup: "37 of 100 this week".
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Standing {

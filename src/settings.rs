@@ -301,7 +301,10 @@ const ROWS: [Row; 7] = [
 ];
 
 fn cap_hint(cap: &Setting) -> String {
-    format!("Invitations in any 7 days, from {} to {}.", cap.min, cap.max)
+    format!(
+        "Invitations in any 7 days, from {} to {}.",
+        cap.min, cap.max
+    )
 }
 
 /// A stored value in the unit the page shows, without binary noise (0.2, not 0.20000000000000001).
@@ -392,7 +395,11 @@ impl Settings {
                 let Some(text) = typed.get(setting.key) else {
                     continue;
                 };
-                let value = text.trim().parse::<f64>().ok().map(|v| v * row.unit.stored_per_shown);
+                let value = text
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .map(|v| v * row.unit.stored_per_shown);
                 let value = check(setting, row.unit, value)?;
                 (setting.set)(&mut settings, value);
                 values.insert(setting.key, value);
@@ -427,7 +434,11 @@ fn check(setting: &Setting, unit: Unit, value: Option<f64>) -> Result<f64, Error
             return Ok(value);
         }
     }
-    let what = if setting.whole { "a whole number" } else { "a number" };
+    let what = if setting.whole {
+        "a whole number"
+    } else {
+        "a number"
+    };
     Err(Error::invalid_input(
         setting.field(),
         &format!(
@@ -546,7 +557,10 @@ mod tests {
                 "enter a whole number of invitations from 1 to 150".into()
             )
         );
-        assert_eq!(refused(&[("weekly_cap_premium", "120.5")]).0, "weekly_cap_premium");
+        assert_eq!(
+            refused(&[("weekly_cap_premium", "120.5")]).0,
+            "weekly_cap_premium"
+        );
         assert_eq!(
             refused(&[("action_delay_min_s", "30"), ("action_delay_max_s", "10")]),
             (
@@ -567,7 +581,11 @@ mod tests {
             "enter a number of hours from 1 to 168"
         );
         for blank in ["", " ", "ten", "NaN", "inf"] {
-            assert_eq!(refused(&[("poll_minutes", blank)]).0, "poll_minutes", "{blank:?}");
+            assert_eq!(
+                refused(&[("poll_minutes", blank)]).0,
+                "poll_minutes",
+                "{blank:?}"
+            );
         }
     }
 
@@ -609,9 +627,17 @@ mod tests {
         let invite = input("invite_delay_min_s");
         assert_eq!((invite.min, invite.max, invite.value), (0.2, 1440.0, 2.0));
         let cap = input("weekly_cap_premium");
-        assert_eq!((cap.min, cap.max, cap.value, cap.whole), (1.0, 250.0, 200.0, true));
-        let invitations = form.iter().find(|row| row.inputs.len() == 2 && row.unit == "minutes");
-        assert!(invitations.unwrap().hint.starts_with("From 0.2 minutes (12 seconds) up to 1440"));
+        assert_eq!(
+            (cap.min, cap.max, cap.value, cap.whole),
+            (1.0, 250.0, 200.0, true)
+        );
+        let invitations = form
+            .iter()
+            .find(|row| row.inputs.len() == 2 && row.unit == "minutes");
+        assert!(invitations
+            .unwrap()
+            .hint
+            .starts_with("From 0.2 minutes (12 seconds) up to 1440"));
         assert!(section_lead(Section::Limits).contains("(5 of them with a note a month)"));
         // A stored value out of bounds is shown as what is used.
         let hand_edited = Settings {

@@ -202,7 +202,10 @@ fn defect_7_a_damaged_ledger_or_jobs_value_stops_the_work_and_is_kept_as_it_is()
     let refused = send(world, &worker, 1, false).unwrap_err();
     assert_eq!(refused.kind, ErrorKind::Damaged);
     assert_eq!(refused.field.as_deref(), Some("ledger"));
-    assert_eq!(refused.message(), "Invite Desk's saved limits ledger cannot be read.");
+    assert_eq!(
+        refused.message(),
+        "Invite Desk's saved limits ledger cannot be read."
+    );
     assert_eq!(world.local_text("ledger"), damaged, "never overwritten");
     assert_eq!(sends(world), 1);
 

@@ -4,8 +4,8 @@
 
 use super::actions::{self, ListedAction};
 use super::{sends, store, Answer, Worker};
-use crate::bulk::{Effect, Item, Job, JobAction, Outcome};
 use crate::bulk;
+use crate::bulk::{Effect, Item, Job, JobAction, Outcome};
 use crate::error::{Error, Field};
 use crate::input::{self, Target};
 use crate::settings::Settings;
@@ -53,7 +53,10 @@ pub async fn start(w: &Worker<'_>, new: NewJob) -> Result<Answer, Error> {
     let (action, items, pace) = match new {
         NewJob::Listed { action, items } => {
             let listed = ListedAction::of(action).ok_or_else(|| {
-                Error::invalid_input(super::intents::INTENT_FIELD, "invitations are sent from profiles")
+                Error::invalid_input(
+                    super::intents::INTENT_FIELD,
+                    "invitations are sent from profiles",
+                )
             })?;
             let mut lists = HashMap::new();
             for item in &items {

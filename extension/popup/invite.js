@@ -1,23 +1,24 @@
 // The popup's Invite panel: profile URL (filled in from the active tab when it is a LinkedIn
-// profile), note with its live count, account, "Send invitation". The rules on a profile and a
-// note are the wasm module's, checked here before the intent leaves and again by the backend.
+// profile), note with its length against LinkedIn's limit, account, "Send invitation". The rules
+// on a profile and a note are the module's, checked here before the intent leaves and again by
+// the service worker.
+import { inputsOf, problemOf, showProblem } from '../lib/problem.js';
+import { ask } from '../lib/worker.js';
 
-const NOTE_MAX = 300;
-
-const form = document.getElementById('invite');
-const accountSelect = document.getElementById('invite-account');
-const profile = document.getElementById('invite-profile');
-const note = document.getElementById('invite-note');
-const noteCount = document.getElementById('note-count');
-const freePlan = document.getElementById('free-plan');
-const error = document.getElementById('invite-error');
-const send = document.getElementById('invite-send');
+const $ = (id) => document.getElementById(id);
+const form = $('invite');
+const accountSelect = $('invite-account');
+const profile = $('invite-profile');
+const note = $('invite-note');
+const send = $('invite-send');
 
 let accounts = [];
+let wasm;
 
-/** Wires the panel; `wasm()` resolves to the module, `sendIntent` and `announce` are the popup's. */
-export function setUpInvite({ wasm, sendIntent, announce }) {
-  note.addEventListener('input', showNoteCount);
+/** Wires the panel; `wasm()` resolves to the module, `announce` is the popup's. */
+export function setUpInvite({ wasm: moduleReady, announce }) {
+  wasm = moduleReady;
+  note.addEventListener('input', showNoteLength);
   accountSelect.addEventListener('change', showPlanHint);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -28,14 +29,14 @@ export function setUpInvite({ wasm, sendIntent, announce }) {
       profile: profile.value.trim(),
       note: note.value.trim() === '' ? null : note.value,
     };
-    const checked = await check(wasm, invitation);
-    if (checked) return showError(checked);
-    showError(null);
+    const refused = await check(invitation);
+    showError(refused);
+    if (refused) return;
     send.disabled = true;
     send.textContent = 'Sending…';
     form.setAttribute('aria-busy', 'true');
     announce('Sending the invitation…');
-    const answer = await sendIntent(invitation);
+    const answer = await ask(invitation, wasm);
     form.setAttribute('aria-busy', 'false');
     send.disabled = false;
     send.textContent = 'Send invitation';
@@ -43,15 +44,14 @@ export function setUpInvite({ wasm, sendIntent, announce }) {
       announce('The invitation was not sent.');
       return showError(answer.error);
     }
-    const who = answer.result?.name ?? invitation.profile;
-    announce(`Invitation sent to ${who}.`);
+    announce(`Invitation sent to ${answer.result?.name ?? invitation.profile}.`);
     // Sent, but not recorded: the person learns it, and the limits still count it.
     showError(answer.result?.bookkeeping ?? null);
     profile.value = '';
     note.value = '';
-    showNoteCount();
+    showNoteLength();
   });
-  showNoteCount();
+  showNoteLength();
 }
 
 /** The accounts to send from: those whose settings can be read. */
@@ -68,7 +68,7 @@ export function setInviteAccounts(known) {
 }
 
 /** Fills in the profile URL when the active tab shows a LinkedIn profile (granted by activeTab). */
-export async function prefillFromActiveTab(wasm) {
+export async function prefillFromActiveTab() {
   const [tab] = await chrome.tabs.query({ active: true, currentWindow: true }).catch(() => []);
   const url = tab?.url;
   if (!url || profile.value || !url.includes('://')) return false;
@@ -81,42 +81,37 @@ export async function prefillFromActiveTab(wasm) {
   return true;
 }
 
-async function check(wasm, invitation) {
-  if (!invitation.account) {
-    return { message: 'There is no account to send from.', next_step: 'Add an account in Options.' };
-  }
+/** What is wrong with the invitation before it leaves, or null. */
+async function check(invitation) {
+  const module = await wasm();
+  if (!invitation.account) return module.no_account();
   try {
-    (await wasm()).check_invitation(invitation.profile, invitation.note ?? '');
+    module.check_invitation(invitation.profile, invitation.note ?? '');
     return null;
   } catch (problem) {
-    return problem;
+    return problemOf(problem);
   }
 }
 
 function showError(problem) {
-  profile.removeAttribute('aria-invalid');
-  note.removeAttribute('aria-invalid');
-  error.hidden = !problem;
-  error.replaceChildren();
-  if (!problem) return;
-  const field = { 'Profile URL': profile, Note: note }[problem.field];
+  for (const input of [profile, note]) input.removeAttribute('aria-invalid');
+  showProblem($('invite-error'), problem);
+  const [field] = inputsOf(form, problem?.field);
   field?.setAttribute('aria-invalid', 'true');
-  const title = document.createElement('strong');
-  title.textContent = problem.message;
-  const next = document.createElement('span');
-  next.textContent = [problem.detail, problem.next_step].filter(Boolean).join('. ');
-  error.append(title, next);
   field?.focus();
 }
 
-function showNoteCount() {
-  const length = Array.from(note.value.trim()).length;
-  noteCount.textContent = `${length} of ${NOTE_MAX} characters`;
-  noteCount.classList.toggle('over', length > NOTE_MAX);
+async function showNoteLength() {
+  const length = (await wasm()).note_length(note.value);
+  const count = $('note-count');
+  count.textContent = length.text;
+  count.classList.toggle('over', length.over);
 }
 
-function showPlanHint() {
+async function showPlanHint() {
   const account = accounts.find((known) => known.id === accountSelect.value);
-  freePlan.hidden = account?.plan !== 'free';
+  const freePlan = $('free-plan');
+  freePlan.textContent = (await wasm()).note_quota(account?.plan ?? null);
+  freePlan.hidden = !freePlan.textContent;
   note.setAttribute('aria-describedby', freePlan.hidden ? 'note-count' : 'note-count free-plan');
 }
