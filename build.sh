@@ -326,7 +326,7 @@ cmd_bench() {
   say "Benchmarks"
   echo "Shipped module after wasm-opt (ceiling: $WASM_CEILING bytes, $((WASM_CEILING / 1024)) KB, checked by ./build.sh test):"
   wasm_size_report
-  # Popup first paint and service-worker wake, in Chromium, each against its reference.
+  # Popup first paint, module init and worker wake, in Chromium, each against its reference.
   make_loopback_variant bench-chrome bench
   INVITE_DESK_EXTENSION="$DIST/bench-chrome" \
   INVITE_DESK_EMULATOR="$ROOT/target/debug/invite-desk-emulator" \
