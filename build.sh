@@ -4,7 +4,8 @@
 #   ./build.sh          build dist/chrome/ and dist/invite-desk-chrome.zip (installs what is missing)
 #   ./build.sh test     every test layer, ending with one "N passed, N failed" line
 #   ./build.sh demo     the extension against the emulator's sample scenario
-#   ./build.sh bench    size of the shipped module, popup first paint, worker wake to badge
+#   ./build.sh bench    sync costs, module size and init, popup first paint, worker wake to badge,
+#                       the JS boundary with 5,000 invitations
 #
 # A fresh machine needs only rustup/cargo, Node and npm; everything else is installed here,
 # into tools/ (git-ignored) or, for Chromium, through apt.
@@ -214,16 +215,24 @@ start_emulator() {
 
 stop_emulator() { [ -n "${EMULATOR_PID:-}" ] && kill "$EMULATOR_PID" 2>/dev/null || true; }
 
+# Runs one wasm-bindgen-test suite in headless Chromium; further arguments go to cargo test.
+wasm_suite() {
+  local suite=$1; shift
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$TOOLS/bin/wasm-bindgen-test-runner \
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON=$ROOT/tests/webdriver.json \
+  WASM_BINDGEN_TEST_TIMEOUT=600 \
+  CHROMEDRIVER=$(command -v chromedriver) \
+  INVITE_DESK_EMULATOR_URL=${EMULATOR_URL:-} \
+    cargo test --target "$WASM_TARGET" -p invite-desk --test "$suite" "$@"
+}
+
 wasm_suites() {
   local suite status=0
   for suite in tests/*.rs; do
     suite=$(basename "$suite" .rs)
-    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$TOOLS/bin/wasm-bindgen-test-runner \
-    WASM_BINDGEN_TEST_WEBDRIVER_JSON=$ROOT/tests/webdriver.json \
-    WASM_BINDGEN_TEST_TIMEOUT=600 \
-    CHROMEDRIVER=$(command -v chromedriver) \
-    INVITE_DESK_EMULATOR_URL=$EMULATOR_URL \
-      cargo test --target "$WASM_TARGET" -p invite-desk --features loopback --test "$suite" || status=$?
+    # A benchmark, run by `./build.sh bench` as a release build.
+    [ "$suite" = boundary_bench ] && continue
+    wasm_suite "$suite" --features loopback || status=$?
   done
   return "$status"
 }
@@ -331,6 +340,9 @@ cmd_bench() {
   INVITE_DESK_EXTENSION="$DIST/bench-chrome" \
   INVITE_DESK_EMULATOR="$ROOT/target/debug/invite-desk-emulator" \
     node tests/e2e/bench.mjs
+  # 5,000 invitations across the JS boundary, JSON text against serde-wasm-bindgen, built with
+  # the shipped module's optimisation; --nocapture shows the figures the test prints.
+  wasm_suite boundary_bench --release -- --nocapture
   # In-process handler time for a 100-item page of a 10,000-invitation account, per API.
   cargo bench -p invite-desk-emulator --bench page
 }
