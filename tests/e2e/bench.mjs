@@ -12,6 +12,10 @@
 //    received + 1,234 sent and of 10,000 + 10,000, beside what the same events cost before the
 //    sync engine (a full relist of received at every poll, of both lists at every popup open,
 //    and the whole snapshot rewritten by every action).
+// 4. The wasm module's init, in the popup (in the same rounds as its first paint) and in the
+//    worker (in the same wakes): when init() resolved, from the page's or worker's start, and
+//    how long init() itself took (fetching the file from the extension, compiling,
+//    instantiating), from the marks popup.js and service_worker.js make around it.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +65,7 @@ async function popupFirstPaint(emulator, pending) {
     await waitForBadge(browser.worker, pending > 99 ? '99+' : String(pending), 120_000);
     const empty = [];
     const popup = [];
+    const inits = [];
     const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
     const measureEmpty = async () => {
       await settle();
@@ -72,6 +77,7 @@ async function popupFirstPaint(emulator, pending) {
       await settle();
       const opened = await paintedAt(browser, 'popup.html', 'invitation');
       popup.push(opened.at);
+      inits.push(await moduleInit(opened.tab));
       // The popup refreshes once open: let that finish so rounds do not overlap.
       await opened.tab.getByRole('status').filter({ hasText: /Up to date|problem|failed/ }).waitFor({ timeout: 120_000 });
       await opened.tab.close();
@@ -86,23 +92,37 @@ async function popupFirstPaint(emulator, pending) {
         await measurePopup();
       }
     }
-    return { empty: median(empty), popup: median(popup) };
+    return { empty: median(empty), popup: median(popup), module: medianInit(inits) };
   } finally {
     await browser.close();
   }
 }
 
-/** Worker start to the stored badge set, in the worker's own clock. */
-const badgeSetAt = (worker) => worker.evaluate(() => new Promise((resolve) => {
+/** When `where` (a page or the worker) made the mark `name`, in its own clock, once it has. */
+const markedAt = (where, name) => where.evaluate((mark) => new Promise((resolve) => {
   const look = () => {
-    const [mark] = performance.getEntriesByName('invite-desk:badge-set');
-    if (mark) resolve(mark.startTime);
+    const [entry] = performance.getEntriesByName(mark);
+    if (entry) resolve(entry.startTime);
     else setTimeout(look, 10);
   };
   look();
-}));
+}), name);
 
-/** The worker running now, once it is not the one that started at `after` (its timeOrigin). */
+/** Worker start to the stored badge set, in the worker's own clock. */
+const badgeSetAt = (worker) => markedAt(worker, 'invite-desk:badge-set');
+
+/** When the module's init() resolved in `where`, from its start, and how long init() took. */
+async function moduleInit(where) {
+  const ready = await markedAt(where, 'invite-desk:module-ready');
+  const start = await markedAt(where, 'invite-desk:module-start');
+  return { ready, took: ready - start };
+}
+
+const medianInit = (inits) => ({
+  ready: median(inits.map((each) => each.ready)),
+  took: median(inits.map((each) => each.took)),
+});
+
 /**
  * Wakes with a 5,000-invitation snapshot stored. Warm: in a running browser the worker is
  * stopped from chrome://serviceworker-internals (as Chrome stops it after 30 s idle) and woken by
@@ -113,6 +133,7 @@ async function wakeToBadge(emulator) {
   try {
     const browser = await launchExtension(extensionDir, profile);
     const warm = [];
+    const inits = [];
     try {
       await browser.worker.evaluate((account) => chrome.storage.local.set({ accounts: [account] }), {
         id: 'bench', label: 'Bench', provider: 'linkup', api_key: 'lk_bench_key',
@@ -131,6 +152,7 @@ async function wakeToBadge(emulator) {
         const answered = page.evaluate(() => chrome.runtime.sendMessage({ type: 'refresh' }));
         worker = await workerStartedAfter(browser, before);
         warm.push(await badgeSetAt(worker));
+        inits.push(await moduleInit(worker));
         await answered;
       }
     } finally {
@@ -146,7 +168,7 @@ async function wakeToBadge(emulator) {
         await restarted.close();
       }
     }
-    return { warm, cold };
+    return { warm, cold, module: medianInit(inits) };
   } finally {
     rmSync(profile, { recursive: true, force: true });
   }
@@ -211,17 +233,24 @@ await syncCosts();
 const emulator = await startEmulator('bench.json');
 try {
   console.log(`Popup first paint (median of ${ROUNDS}; reference: an empty extension page in the same browser)`);
+  const popupInits = new Map();
   for (const pending of [50, 5000, 10000]) {
-    const { empty, popup } = await popupFirstPaint(emulator, pending);
+    const { empty, popup, module } = await popupFirstPaint(emulator, pending);
+    popupInits.set(pending, module);
     console.log(`  ${String(pending).padStart(5)} pending: popup ${ms(popup)}, empty page ${ms(empty)}, `
       + `ratio ${(popup / empty).toFixed(2)}× (goal ≤ 1.20×)`);
   }
-  const { warm, cold } = await wakeToBadge(emulator);
+  const { warm, cold, module: workerInit } = await wakeToBadge(emulator);
   console.log('Service-worker wake to badge set, network excluded (goal ≤ 30 ms):');
   console.log(`  worker stopped, woken by the popup's refresh: median ${ms(median(warm))}, `
     + `slowest ${ms(Math.max(...warm))} (${warm.length} wakes)`);
   console.log(`  at browser start (cold): median ${ms(median(cold))}, slowest ${ms(Math.max(...cold))} `
     + `(${cold.length} starts)`);
+  const init = ({ ready, took }) => `${ms(ready)} after start (fetch+compile+instantiate ${ms(took)})`;
+  console.log(`Module init (median of ${ROUNDS}): popup ${init(popupInits.get(50))} with 50 pending, `
+    + `worker ${init(workerInit)} at a wake`);
+  console.log(`  popup with 5,000 pending: ${init(popupInits.get(5000))}; `
+    + `10,000: ${init(popupInits.get(10000))}`);
 } finally {
   await emulator.stop();
 }
