@@ -551,7 +551,7 @@ async function afterFirstPaint() {
   invite.setUpInvite({ wasm, announce });
   invite.setInviteAccounts(state.snapshot?.accounts ?? []);
   bulk = await import('./popup/bulk.js');
-  await bulk.setUpBulk({ state, wasm, announce, loadFull, repaint: paintList });
+  await bulk.setUpBulk({ state, wasm, announce, loadFull, repaint: paintList, list });
   bulkLoaded(bulk);
   if (await invite.prefillFromActiveTab()) announce('Profile URL filled in from the open LinkedIn profile.');
 }

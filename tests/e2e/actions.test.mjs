@@ -149,7 +149,7 @@ test('a refused action says why and what to do, and leaves the invitation to try
   await fatima.getByRole('button', { name: 'Accept' }).click();
   const alert = fatima.getByRole('alert');
   await alert.waitFor();
-  assert.match(await alert.textContent(), /Too many requests were sent to the provider\.Wait 30 seconds and try again\./);
+  assert.match(await alert.textContent(), /^Too many requests were sent to the provider\. .*Wait 30 seconds and try again\.$/);
   const retry = fatima.getByRole('button', { name: 'Accept' });
   assert.ok(await retry.isEnabled());
   assert.equal(await session.browser.worker.evaluate(() => chrome.action.getBadgeText({})),

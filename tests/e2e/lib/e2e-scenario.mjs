@@ -9,7 +9,12 @@ export const scenario = JSON.parse(readFileSync(scenarioPath('e2e.json'), 'utf8'
 const people = new Map(scenario.people.map((person) => [person.public_identifier, person]));
 
 export const personOf = (identifier) => people.get(identifier);
-export const fullName = (person) => [person.first_name, person.last_name].filter(Boolean).join(' ');
+// As LinkedIn shows a name: Chinese, Japanese and Korean family name first, without a space.
+const CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\s]+$/u;
+export function fullName(person) {
+  const parts = [person.first_name, person.last_name].filter(Boolean);
+  return CJK.test(parts.join('')) ? parts.reverse().join('') : parts.join(' ');
+}
 
 const keyOf = (apiKey) => scenario.keys.find((key) => key.api_key === apiKey);
 export const linkup = { key: keyOf('lk_e2e_key'), account: keyOf('lk_e2e_key').accounts[0] };
