@@ -3,6 +3,7 @@
 // Each section is its own module under options/; every rule and number they show is the wasm
 // module's.
 import init, * as backend from './pkg/invite_desk.js';
+import { $ } from './lib/dom.js';
 
 await init({ module_or_path: new URL('./pkg/invite_desk_bg.wasm', import.meta.url) });
 // The sections ask the module as they load, so they are imported once it is ready.
@@ -10,7 +11,6 @@ const [{ setUpAccounts }, { setUpSettings }, { setUpRepair }] = await Promise.al
   import('./options/accounts.js'), import('./options/settings.js'), import('./options/repair.js'),
 ]);
 
-const $ = (id) => document.getElementById(id);
 const wasm = async () => backend;
 const said = (id, text) => () => {
   $(id).textContent = text;

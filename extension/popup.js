@@ -9,6 +9,7 @@
 
 import { ask } from './lib/worker.js';
 import { problemText, whatHappened } from './lib/problem.js';
+import { $ } from './lib/dom.js';
 
 const firstScreen = chrome.storage.local.get('view');
 
@@ -16,7 +17,6 @@ const firstScreen = chrome.storage.local.get('view');
 // follows in batches so a long list never delays it.
 const BATCH_ROWS = 250;
 
-const $ = (id) => document.getElementById(id);
 const list = $('list');
 const status = $('status');
 

@@ -95,8 +95,43 @@ pub fn check(account: &Account) -> Result<(), Error> {
         .map(drop)
 }
 
-/// The base URL a provider's form starts with; empty for Unipile v1, whose DSN is the
-/// customer's own.
+/// The origin `account`'s requests, and so its key, go to: what the browser must allow.
+pub fn origin(account: &Account) -> Result<String, Error> {
+    let request = providers::api(account.provider).list(
+        account,
+        Direction::Received,
+        &Cursor::Offset(0),
+        1,
+    )?;
+    let url = url::Url::parse(&request.url)
+        .map_err(|_| Error::invalid_input(providers::BASE_URL_FIELD, "it is not a web address"))?;
+    Ok(url.origin().ascii_serialization())
+}
+
+/// A form that leaves the key blank keeps the stored key only while it would go where it went
+/// before: the same provider at the same origin. Elsewhere the old key must not follow.
+pub fn check_kept_key(form: &Account, stored: &Account) -> Result<(), Error> {
+    let same_place = form.provider == stored.provider
+        && matches!((origin(form), origin(stored)), (Ok(new), Ok(old)) if new == old);
+    match same_place {
+        true => Ok(()),
+        false => Err(Error::invalid_input(
+            API_KEY_FIELD,
+            "the Base URL now points elsewhere: enter the key for it, so that the old one does not go there",
+        )),
+    }
+}
+
+/// The error for an address the person did not allow Invite Desk to reach.
+pub fn not_allowed(origin: &str) -> Error {
+    Error::new(ErrorKind::NotAllowed)
+        .with_detail(&format!("the browser was not allowed to reach {origin}"))
+        .for_field(
+            providers::BASE_URL_FIELD.key,
+            providers::BASE_URL_FIELD.label,
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,6 +227,32 @@ mod tests {
         assert_eq!(at(ErrorKind::RateLimited), None);
         let rejected = field_at_fault(Error::new(ErrorKind::Unauthorized));
         assert_eq!(rejected.message(), "The API key was rejected.");
+    }
+
+    #[test]
+    fn a_blank_key_keeps_the_stored_one_only_at_the_same_provider_and_origin() {
+        let stored = form(json!({"base_url": "https://api.linkupapi.com"}));
+        let kept = |changes| check_kept_key(&form(changes), &stored);
+        assert_eq!(origin(&stored).unwrap(), "https://api.linkupapi.com");
+        assert_eq!(kept(json!({"api_key": "", "label": "Renamed"})), Ok(()));
+        for elsewhere in [
+            json!({"api_key": "", "base_url": "https://attacker.example"}),
+            json!({"api_key": "", "provider": "unipile_v2"}),
+            json!({"api_key": "", "base_url": "not a url"}),
+        ] {
+            let refused = kept(elsewhere).unwrap_err();
+            assert_eq!(refused.field.as_deref(), Some("api_key"));
+        }
+    }
+
+    #[test]
+    fn a_refused_permission_names_the_address_and_points_at_it() {
+        let refused = not_allowed("https://api1.unipile.com:13111");
+        assert_eq!(refused.field.as_deref(), Some("base_url"));
+        assert_eq!(
+            refused.why().as_deref(),
+            Some("The browser was not allowed to reach https://api1.unipile.com:13111.")
+        );
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub enum ErrorKind {
     NoAnswer,
     /// There is no account to act from.
     NoAccount,
+    /// The person did not allow Invite Desk to reach the account's provider address.
+    NotAllowed,
     /// LinkedIn will not take an invitation to this one person now (a recent withdrawal, a
     /// cooldown): the account may go on with others.
     CannotInvite,
@@ -177,6 +179,9 @@ impl Error {
             ErrorKind::Browser => "The browser refused to save Invite Desk's data.".into(),
             ErrorKind::NoAnswer => "Invite Desk's background service did not answer.".into(),
             ErrorKind::NoAccount => "There is no account to send from.".into(),
+            ErrorKind::NotAllowed => {
+                "Invite Desk cannot reach this address without your permission.".into()
+            }
             ErrorKind::CannotInvite => {
                 "LinkedIn will not take an invitation to this person now.".into()
             }
@@ -237,6 +242,9 @@ impl Error {
                 "Free some disk space or restart the browser, then try again.".into()
             }
             ErrorKind::NoAccount => "Add an account in Options.".into(),
+            ErrorKind::NotAllowed => {
+                "Try again and choose “Allow” when the browser asks, or check the Base URL.".into()
+            }
             ErrorKind::NoAnswer => {
                 "Close and reopen this page, then try again; if it keeps \
                                     happening, reload Invite Desk on the browser's extensions page."
@@ -372,6 +380,7 @@ mod tests {
             (ErrorKind::Browser, "browser"),
             (ErrorKind::NoAnswer, "no_answer"),
             (ErrorKind::NoAccount, "no_account"),
+            (ErrorKind::NotAllowed, "not_allowed"),
             (ErrorKind::CannotInvite, "cannot_invite"),
             (ErrorKind::Paced, "paced"),
             (ErrorKind::NotDone, "not_done"),

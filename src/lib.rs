@@ -402,6 +402,39 @@ pub fn check_account(account: JsValue) -> Result<(), JsValue> {
     accounts::check(&account).map_err(to_js_error)
 }
 
+/// Options page: the origin the account's key goes to, for the browser's permission.
+#[wasm_bindgen]
+pub fn account_origin(account: JsValue) -> Result<String, JsValue> {
+    let account = from_js(
+        &account,
+        accounts::ACCOUNT_FIELD,
+        "the account form is incomplete",
+    )?;
+    accounts::origin(&account).map_err(to_js_error)
+}
+
+/// Options page: throws unless a form whose key was left blank may keep the `stored` key.
+#[wasm_bindgen]
+pub fn check_kept_key(form: JsValue, stored: JsValue) -> Result<(), JsValue> {
+    let form = from_js(
+        &form,
+        accounts::ACCOUNT_FIELD,
+        "the account form is incomplete",
+    )?;
+    let stored = from_js(
+        &stored,
+        accounts::ACCOUNT_FIELD,
+        "the saved account cannot be read",
+    )?;
+    accounts::check_kept_key(&form, &stored).map_err(to_js_error)
+}
+
+/// Options page: the error for an address the person did not allow Invite Desk to reach.
+#[wasm_bindgen]
+pub fn not_allowed(origin: &str) -> JsValue {
+    to_js_error(accounts::not_allowed(origin))
+}
+
 /// Options page: every provider, for the account form: kind, name, default base URL and an
 /// example address where there is none.
 #[wasm_bindgen]

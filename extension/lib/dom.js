@@ -1,6 +1,9 @@
 // One way to make an element: a tag, its properties (className, textContent, id, type, hidden,
 // dir…; `attributes` for ARIA and data), and its children. Text is only ever set as text.
 
+/** The page's element with `id`. */
+export const $ = (id) => document.getElementById(id);
+
 /** `<tag>` with `properties` set and `children` (nodes or strings) appended. */
 export function element(tag, properties = {}, ...children) {
   const { attributes = {}, ...rest } = properties;

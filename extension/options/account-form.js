@@ -2,13 +2,12 @@
 // account id, Base URL and plan; Test connection and Save. What makes an account valid is the
 // module's; reaching the provider is the service worker's (a `test_connection` intent). A key
 // lives only in the password input's value: a stored key never comes back into the page.
-import { check_account, providers } from '../pkg/invite_desk.js';
-import { element } from '../lib/dom.js';
+import { account_origin, check_account, check_kept_key, not_allowed, providers } from '../pkg/invite_desk.js';
+import { $, element } from '../lib/dom.js';
 import { clearMarksOnInput, problemOf, showFormProblem } from '../lib/problem.js';
 import { writeLocal } from '../lib/storage.js';
 import { ask } from '../lib/worker.js';
 
-const $ = (id) => document.getElementById(id);
 const editor = $('editor');
 const heading = $('form-heading');
 const form = $('account-form');
@@ -77,14 +76,6 @@ export function closeForm() {
 
 export const editingId = () => editing?.id ?? null;
 
-const keyOrigin = (account) => {
-  try {
-    return new URL(account.base_url || providerOf(account.provider).default_base_url).origin;
-  } catch {
-    return null;
-  }
-};
-
 /** The account as the form describes it; the provider's own default address is stored as ''. */
 function readForm() {
   const provider = fields.provider.value;
@@ -108,18 +99,11 @@ function readForm() {
 function checkedAccount() {
   let account = readForm();
   const stored = editing.stored ? page.accounts().find((known) => known.id === account.id) : null;
-  if (!account.api_key && stored) {
-    if (keyOrigin(stored) !== keyOrigin(account) || stored.provider !== account.provider) {
-      showError({
-        message: 'API key is required.',
-        next_step: 'The Base URL now points elsewhere: enter the key for it, so that the old one does not go there.',
-        field: 'api_key',
-      });
-      return null;
-    }
-    account = { ...account, api_key: stored.api_key };
-  }
   try {
+    if (!account.api_key && stored) {
+      check_kept_key(account, stored);
+      account = { ...account, api_key: stored.api_key };
+    }
     check_account(account);
     return account;
   } catch (problem) {
@@ -153,16 +137,12 @@ function setTesting(testing) {
  * submit the browser requires for the prompt. The module has checked the address already.
  */
 async function reachable(account) {
-  const origin = keyOrigin(account);
+  const origin = account_origin(account);
   const permission = { origins: [`${origin}/*`] };
   const granted = await chrome.permissions.contains(permission).then((has) => has || chrome.permissions.request(permission))
     .catch(() => false);
   if (!granted) {
-    showError({
-      message: `Invite Desk cannot reach ${origin} without your permission.`,
-      next_step: 'Try again and choose “Allow” when the browser asks, or check the Base URL.',
-      field: 'base_url',
-    });
+    showError(not_allowed(origin));
   }
   return granted;
 }

@@ -2,12 +2,11 @@
 // staying in sync costs it a day (from the module) with, for LinkUp, the credits left; Edit
 // opens the form, Remove asks in the row itself first.
 import { daily_cost } from '../pkg/invite_desk.js';
-import { element, namedButton } from '../lib/dom.js';
+import { $, element, namedButton } from '../lib/dom.js';
 import { onLocalChange, readLocal, writeLocal } from '../lib/storage.js';
 import { ask } from '../lib/worker.js';
 import { closeForm, displayName, editingId, openForm, providerName, setUpAccountForm } from './account-form.js';
 
-const $ = (id) => document.getElementById(id);
 const list = $('accounts');
 const addButton = $('add-account');
 const status = $('page-status');

@@ -4,8 +4,8 @@
 // the service worker.
 import { inputsOf, problemOf, showProblem } from '../lib/problem.js';
 import { ask } from '../lib/worker.js';
+import { $ } from '../lib/dom.js';
 
-const $ = (id) => document.getElementById(id);
 const form = $('invite');
 const accountSelect = $('invite-account');
 const profile = $('invite-profile');

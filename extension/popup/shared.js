@@ -7,7 +7,7 @@ export const bulk = {
   stored: { jobs: [], ledger: undefined, settings: {} },
 };
 
-export const $ = (id) => document.getElementById(id);
+export { $ } from '../lib/dom.js';
 export const keyOf = (invitation) => `${invitation.account}\n${invitation.id}`;
 
 export const WORDS = {

@@ -157,24 +157,3 @@ test('a refused action says why and what to do, and leaves the invitation to try
   await retry.click();
   await fatima.getByText('Accepted', { exact: true }).waitFor();
 });
-
-test('Accept all asks with the count, accepts one at a time, and the badge follows until Stop', async () => {
-  await session.browser.worker.evaluate(() => chrome.storage.local.set({ settings: { action_delay_min_s: 1, action_delay_max_s: 1 } }));
-  const popup = await popupWith([storedAccount(linkup, session.emulator.url)], String(RECEIVED));
-  await popup.getByRole('button', { name: 'Accept all' }).click();
-  const dialog = popup.getByRole('dialog');
-  await dialog.getByText(`Accept ${RECEIVED} received invitations?`).waitFor();
-  await session.emulator.clearRequests();
-  await dialog.getByRole('button', { name: `Accept ${RECEIVED}` }).click();
-  await waitForBadge(session.browser.worker, String(RECEIVED - 3));
-  const panel = popup.getByRole('region', { name: 'Bulk jobs' });
-  await panel.getByRole('button', { name: /^Stop/ }).click();
-  await panel.getByText('Stopped', { exact: true }).waitFor();
-  // An accept in flight at Stop still finishes and is counted.
-  await panel.getByText(/ · 0 remaining$/).waitFor();
-  const accepted = (await linkupCalls('accept')).filter((request) => request.status === 200).length;
-  assert.ok(accepted >= 3 && accepted < RECEIVED);
-  await waitForBadge(session.browser.worker, String(RECEIVED - accepted));
-  assert.equal((await session.emulator.account(linkup.account.account_id)).received, RECEIVED - accepted);
-  await panel.getByText(`${accepted} done · ${RECEIVED - accepted} not done · 0 remaining`).waitFor();
-});

@@ -135,7 +135,7 @@ test('"Select all shown" ticks exactly the rows the search shows; Escape cancels
   assert.equal(await jobsPanel(popup).count(), 0, 'no job');
 });
 
-test('Accept all asks with the count, and Stop leaves the rest "Not done" with no call after it', async () => {
+test('Accept all asks with the count, the badge follows, and Stop leaves the rest "Not done" with no call after it', async () => {
   const popup = await popupWith([work()]);
   const total = LINKUP.received.length;
   await popup.getByRole('button', { name: 'Accept all' }).click();
@@ -172,6 +172,7 @@ test('Accept all asks with the count, and Stop leaves the rest "Not done" with n
   await new Promise((resolve) => setTimeout(resolve, 2500));
   assert.equal((await linkupDone('accept')).length, progress.done, 'one accept per item done, none after Stop');
   assert.equal((await session.emulator.account(LINKUP.account_id)).received, total - progress.done);
+  await waitForBadge(session.browser.worker, String(total - progress.done));
   await popup.getByRole('tab', { name: `Received ${total - progress.done}` }).waitFor();
 
   await close.click();

@@ -208,7 +208,7 @@ test('editing keeps the account id and changes the label, never showing the stor
   // Pointing the key at another origin needs the key typed again.
   await field(page, 'Base URL').fill('https://elsewhere.example');
   await button(page, 'Save').click();
-  assert.match(await alertText(page), /API key is required\.[\s\S]*enter the key for it/);
+  assert.match(await alertText(page), /API key is not valid\.[\s\S]*enter the key for it/);
   assert.equal(await field(page, 'API key').getAttribute('aria-invalid'), 'true');
   assert.equal((await storedAccounts())[0].base_url, emulator.url, 'nothing was saved');
   await field(page, 'Base URL').fill(emulator.url);

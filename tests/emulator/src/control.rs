@@ -657,6 +657,10 @@ pub async fn intercept(
     request: Request,
     next: Next,
 ) -> Response {
+    // Real time, not the virtual clock: tests measure the pace the extension keeps by it.
+    let received_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_millis() as u64);
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, BODY_LIMIT)
         .await
@@ -708,6 +712,7 @@ pub async fn intercept(
         "body": body_value,
         "key_fingerprint": key,
         "status": status,
+        "received_ms": received_ms,
     });
     let mut live = guard(&control.live);
     if live.log.len() == LOG_CAPACITY {
