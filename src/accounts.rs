@@ -16,6 +16,8 @@ pub const PROVIDER_FIELD: Field = Field {
     key: "provider",
     label: "Provider",
 };
+/// A label names the account on every row of the popup: a short name fits.
+const LABEL_MAX_CHARS: usize = 60;
 pub const LABEL_FIELD: Field = Field {
     key: "label",
     label: "Label",
@@ -88,6 +90,12 @@ pub fn check(account: &Account) -> Result<(), Error> {
         if value.trim().is_empty() {
             return Err(Error::invalid_input(field, "it is required"));
         }
+    }
+    if account.label.chars().count() > LABEL_MAX_CHARS {
+        return Err(Error::invalid_input(
+            LABEL_FIELD,
+            &format!("use {LABEL_MAX_CHARS} characters at most"),
+        ));
     }
     // Building the cheapest request applies every rule on the base URL and account id.
     providers::api(account.provider)
@@ -198,6 +206,11 @@ mod tests {
             refused_field(&form(json!({"label": " "}))).as_deref(),
             Some("label")
         );
+        assert_eq!(
+            refused_field(&form(json!({"label": "é".repeat(61)}))).as_deref(),
+            Some("label")
+        );
+        assert_eq!(check(&form(json!({"label": "é".repeat(60)}))), Ok(()));
         assert_eq!(
             refused_field(&form(json!({"api_key": ""}))).as_deref(),
             Some("api_key")

@@ -439,6 +439,19 @@ pub fn read_invite_list(text: &str) -> InviteList {
     list
 }
 
+/// The ages "Withdraw sent older than" offers, beside a number of the person's own.
+#[derive(Debug, Serialize)]
+pub struct OlderThanChoices {
+    pub days: [u32; 4],
+    /// Three weeks: most acceptances come within a week, nearly all within three.
+    pub chosen: u32,
+}
+
+pub const OLDER_THAN_CHOICES: OlderThanChoices = OlderThanChoices {
+    days: [7, 14, 21, 30],
+    chosen: 21,
+};
+
 /// The indexes of `invitations` sent more than `days` days before `now_ms`.
 pub fn older_than(invitations: &[Invitation], days: f64, now_ms: f64) -> Result<Vec<u32>, Error> {
     if !(days >= 1.0 && days.fract() == 0.0 && days <= 3650.0) {

@@ -315,6 +315,12 @@ pub fn note_length(note: &str) -> JsValue {
     })
 }
 
+/// Popup: the ages "Withdraw sent older than" offers, and the one chosen at first.
+#[wasm_bindgen]
+pub fn older_than_choices() -> JsValue {
+    to_js(&bulk::OLDER_THAN_CHOICES)
+}
+
 /// Popup: the indexes of the invitations sent more than `days` days ago.
 #[wasm_bindgen]
 pub fn older_than(invitations: JsValue, days: f64, now_ms: f64) -> Result<Vec<u32>, JsValue> {

@@ -1,6 +1,7 @@
 // The popup's list tools: ticked rows and "Select all shown", Accept or Decline all, "Withdraw
 // sent older than", CSV export. Each bulk action asks first, with the pace from the module, and
 // runs as a job in the service worker. Which rows are old enough, and the CSV, are the module's.
+import { element } from '../lib/dom.js';
 import { problemOf, showProblem } from '../lib/problem.js';
 import { ask } from '../lib/worker.js';
 import { confirmed } from './confirm.js';
@@ -122,6 +123,14 @@ async function startListed(action, rows, which = '') {
   popup.announce(`${words.doing} ${what}.`);
 }
 
+/** The module's ages for "Withdraw sent older than", before "Other…". */
+async function fillOlderThanChoices() {
+  const select = $('older-days');
+  const { days, chosen } = (await bulk.popup.wasm()).older_than_choices();
+  select.prepend(...days.map((age) => element('option', { value: String(age), textContent: plural(age, 'day') })));
+  select.value = String(chosen);
+}
+
 async function withdrawOlder() {
   showError(null);
   const choice = $('older-days').value;
@@ -193,6 +202,7 @@ export function setUpSelection() {
   }
   $('accept-all').addEventListener('click', async () => startListed('accept', await allOf('received')));
   $('decline-all').addEventListener('click', async () => startListed('decline', await allOf('received')));
+  fillOlderThanChoices();
   $('older-days').addEventListener('change', (event) => {
     const other = $('older-other');
     other.hidden = event.target.value !== 'other';
