@@ -197,6 +197,7 @@ function showOutcome(item, { state, intent, text, detail }) {
   if (state === 'failed') outcome.setAttribute('role', 'alert');
   else outcome.removeAttribute('role');
   outcome.textContent = text ?? '';
+  outcome.dir = 'auto';
   if (detail) {
     const more = document.createElement('span');
     more.className = 'detail';
@@ -320,6 +321,7 @@ function errorBanner(account) {
   banner.setAttribute('role', 'alert');
   const title = document.createElement('strong');
   title.textContent = `${account.label}: ${whatHappened(account.error)}`;
+  title.dir = 'auto';
   const next = document.createElement('span');
   next.textContent = account.error.next_step;
   banner.append(title, next);

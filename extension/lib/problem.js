@@ -27,7 +27,8 @@ export function showProblem(box, problem, clean = (text) => text) {
     box.replaceChildren();
     return;
   }
-  const what = element('p', { className: 'what' }, element('strong', { textContent: clean(problem.message) }));
+  // `why` may quote the provider, in any script: the line finds its own direction.
+  const what = element('p', { className: 'what', dir: 'auto' }, element('strong', { textContent: clean(problem.message) }));
   if (problem.why) what.append(` ${clean(problem.why)}`);
   box.replaceChildren(what, element('p', { className: 'next', textContent: clean(problem.next_step ?? '') }));
 }
