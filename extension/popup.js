@@ -1,15 +1,14 @@
 // Invite Desk popup. Paints the stored first screen at once, then the full lists, then asks the
 // service worker for a cheap check of what changed, and repaints whenever the lists in storage
-// change. It never
-// writes storage and never calls a provider: actions go to the service worker as intents, so
-// they finish even when the popup closes. Provider text is only ever set as textContent.
-// Everything the first screen needs is in this one module and popup.html, and the stored first
-// screen is asked for before anything else: each extra file or late start showed in the
-// first-paint bench.
+// change. It never writes storage and never calls a provider: actions go to the service worker
+// as intents, so they finish even when the popup closes. Provider text is only ever set as
+// textContent. The first screen needs only this module, the rows' (popup/row.js) and the small
+// page helpers; the rest loads after it (popup/checks.js, invite.js, bulk.js).
 
 import { ask } from './lib/worker.js';
-import { problemText, whatHappened } from './lib/problem.js';
+import { whatHappened } from './lib/problem.js';
 import { $ } from './lib/dom.js';
+import { actionsOf, invitationItem, showOutcome } from './popup/row.js';
 
 const firstScreen = chrome.storage.local.get('view');
 
@@ -70,141 +69,6 @@ function announce(text) {
 }
 
 const sendIntent = (intent) => ask(intent, wasm);
-
-// ---------------------------------------------------------------- one invitation
-
-// One invitation as a list item: picture, name linking to the profile, age, headline, note,
-// account and its action buttons. Provider text is only ever set as textContent; links and
-// pictures arrive checked by the backend (linkedin.com over https, pictures over https).
-
-const ACTIONS = {
-  received: [
-    { intent: 'accept', label: 'Accept', working: 'Accepting…', done: 'Accepted' },
-    { intent: 'decline', label: 'Decline', working: 'Declining…', done: 'Declined' },
-  ],
-  sent: [{ intent: 'withdraw', label: 'Withdraw', working: 'Withdrawing…', done: 'Withdrawn' }],
-};
-
-const actionsOf = (direction) => ACTIONS[direction];
-
-let nameIds = 0;
-
-/** A new list item for `invitation`; `accountLabel` is shown when set. */
-function invitationItem(invitation, accountLabel, ageOf) {
-  const { person } = invitation;
-  const item = document.createElement('li');
-  item.className = 'invitation';
-  item.dataset.direction = invitation.direction;
-  const select = document.createElement('input');
-  select.type = 'checkbox';
-  select.className = 'select';
-  select.setAttribute('aria-label', `Select ${person.name}`);
-  item.append(select, avatar(person));
-
-  const body = document.createElement('div');
-  body.className = 'body';
-  const top = document.createElement('div');
-  top.className = 'top';
-  const name = document.createElement(person.profile_url ? 'a' : 'span');
-  name.className = 'name';
-  name.id = `name-${++nameIds}`;
-  // Lets `./build.sh bench` see when the first invitation is on screen.
-  name.setAttribute('elementtiming', 'invitation');
-  name.textContent = person.name;
-  // Provider text may be in any script: each piece finds its own direction (Arabic, Hebrew).
-  name.dir = 'auto';
-  if (person.profile_url) {
-    name.href = person.profile_url;
-    name.target = '_blank';
-    name.rel = 'noopener noreferrer';
-  }
-  top.append(name, ageElement(invitation, ageOf));
-  body.append(top);
-
-  for (const [className, text] of [['headline', person.headline], ['note', invitation.note], ['account', accountLabel]]) {
-    if (!text) continue;
-    const line = document.createElement(className === 'note' ? 'blockquote' : 'div');
-    line.className = className;
-    line.dir = 'auto';
-    line.textContent = text;
-    body.append(line);
-  }
-
-  const actions = document.createElement('div');
-  actions.className = 'actions';
-  for (const action of actionsOf(invitation.direction)) {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.textContent = action.label;
-    button.dataset.intent = action.intent;
-    button.setAttribute('aria-describedby', name.id);
-    actions.append(button);
-  }
-  const outcome = document.createElement('p');
-  outcome.className = 'outcome';
-  outcome.hidden = true;
-  outcome.tabIndex = -1;
-  body.append(actions, outcome);
-  item.append(body);
-  return item;
-}
-
-function ageElement(invitation, ageOf) {
-  const age = document.createElement('time');
-  age.className = 'age';
-  if (invitation.sent_at_ms == null) return age;
-  const sent = new Date(invitation.sent_at_ms);
-  age.dateTime = sent.toISOString();
-  age.title = (invitation.sent_at_exact ? 'Sent ' : 'Sent about ') + sent.toLocaleDateString();
-  age.dataset.sentAt = String(invitation.sent_at_ms);
-  age.textContent = ageOf(invitation.sent_at_ms);
-  return age;
-}
-
-function avatar(person) {
-  const initials = document.createElement('span');
-  initials.className = 'avatar';
-  initials.setAttribute('aria-hidden', 'true');
-  initials.textContent = Array.from(person.name.split(/\s+/).filter(Boolean).slice(0, 2), (part) => Array.from(part)[0]).join('');
-  if (!person.picture_url) return initials;
-  const picture = document.createElement('img');
-  picture.className = 'avatar';
-  picture.alt = '';
-  picture.loading = 'lazy';
-  picture.referrerPolicy = 'no-referrer';
-  picture.addEventListener('error', () => picture.replaceWith(initials), { once: true });
-  picture.src = person.picture_url;
-  return picture;
-}
-
-/** Shows an action under way, done, or failed on an item made by `invitationItem`. */
-function showOutcome(item, { state, intent, text, detail }) {
-  item.setAttribute('aria-busy', String(state === 'working'));
-  item.classList.toggle('handled', state === 'done');
-  // A handled row cannot be ticked for a bulk action any more.
-  const select = item.firstElementChild;
-  select.disabled = state === 'done';
-  if (state === 'done') select.checked = false;
-  for (const button of item.querySelectorAll('.actions button')) {
-    const action = actionsOf(item.dataset.direction).find((known) => known.intent === button.dataset.intent);
-    button.disabled = state === 'working';
-    button.hidden = state === 'done';
-    button.textContent = state === 'working' && action.intent === intent ? action.working : action.label;
-  }
-  const outcome = item.querySelector('.outcome');
-  outcome.hidden = state === 'working';
-  outcome.className = `outcome ${state}`;
-  if (state === 'failed') outcome.setAttribute('role', 'alert');
-  else outcome.removeAttribute('role');
-  outcome.textContent = text ?? '';
-  outcome.dir = 'auto';
-  if (detail) {
-    const more = document.createElement('span');
-    more.className = 'detail';
-    more.textContent = detail;
-    outcome.append(more);
-  }
-}
 
 // ---------------------------------------------------------------- painting
 
@@ -445,56 +309,9 @@ $('sort').addEventListener('change', (event) => {
 });
 $('open-options').addEventListener('click', () => chrome.runtime.openOptionsPage());
 $('empty-options').addEventListener('click', () => chrome.runtime.openOptionsPage());
-$('refresh').addEventListener('click', readEverything);
+$('refresh').addEventListener('click', async () => (await checksLoading).readEverything());
 
 // ---------------------------------------------------------------- start
-
-/** On open: the worker checks each account not checked in the last minute (no relist). */
-async function refresh() {
-  announce('Checking for changes…');
-  const answer = await sendIntent({ type: 'refresh' });
-  announceChecked(answer);
-}
-
-/** The Refresh button: every list read again, once the person knows what it costs. */
-async function readEverything() {
-  const [module, tools] = await Promise.all([wasm(), bulkLoading]);
-  const cost = module.refresh_cost(state.snapshot?.accounts ?? []);
-  const go = await tools.confirmed({
-    title: 'Read every list again?',
-    lines: [cost, 'Invite Desk already checks for changes on its own; this is for when a list looks wrong.'],
-    go: 'Read again',
-  });
-  if (!go) return;
-  const button = $('refresh');
-  button.disabled = true;
-  announce('Reading every list again…');
-  const answer = await sendIntent({ type: 'reconcile' });
-  button.disabled = false;
-  announceChecked(answer);
-}
-
-async function announceChecked(answer) {
-  if (!answer.ok) {
-    announce(`Check failed: ${problemText(answer.error)}`);
-    return;
-  }
-  const problems = (state.snapshot?.accounts ?? []).filter((account) => account.error).length;
-  announce(problems === 0 ? 'Up to date'
-    : problems === 1 ? 'Updated; 1 account has a problem' : `Updated; ${problems} accounts have a problem`);
-  paintChecked();
-}
-
-/** When each account was last checked, under the header. */
-async function paintChecked() {
-  const module = await wasm();
-  const checked = await module.last_checked();
-  const now = Date.now();
-  $('checked').textContent = checked
-    .filter((account) => account.checked_at_ms != null)
-    .map((account) => (checked.length > 1 ? `${account.label}: ` : '') + module.checked_label(account.checked_at_ms, now))
-    .join(' · ');
-}
 
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local') return;
@@ -539,22 +356,24 @@ function rereadLists() {
   });
 }
 
-let bulkLoaded;
-const bulkLoading = new Promise((resolve) => {
-  bulkLoaded = resolve;
+let checksLoaded;
+const checksLoading = new Promise((resolve) => {
+  checksLoaded = resolve;
 });
 
 async function afterFirstPaint() {
-  refresh();
+  const checks = await import('./popup/checks.js');
+  checks.setUpChecks({ state, wasm, announce });
+  checksLoaded(checks);
+  checks.refresh();
   requestIdleCallback(loadFull, { timeout: 2000 });
   addEventListener('scroll', loadFull, { once: true, passive: true });
-  wasm().then(paintChecked);
+  wasm().then(checks.paintChecked);
   invite = await import('./popup/invite.js');
   invite.setUpInvite({ wasm, announce });
   invite.setInviteAccounts(state.snapshot?.accounts ?? []);
   bulk = await import('./popup/bulk.js');
   await bulk.setUpBulk({ state, wasm, announce, loadFull, repaint: paintList, list });
-  bulkLoaded(bulk);
   if (await invite.prefillFromActiveTab()) announce('Profile URL filled in from the open LinkedIn profile.');
 }
 
