@@ -6,8 +6,8 @@
 mod common;
 
 use common::{Api, Refused, ALL, LINKUP, UNIPILE_V1, UNIPILE_V2};
-use invite_desk::client::Client;
-use invite_desk::error::ErrorKind;
+use invite_desk::client::{Client, Done};
+use invite_desk::error::{Error, ErrorKind};
 use invite_desk::model::{Cursor, Direction, Invitation, ProviderKind, RelationshipState};
 use invite_desk::providers;
 use serde_json::json;
@@ -18,6 +18,12 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const AMARA: &str = "7400000000000000001";
 const PRIYA_SENT: &str = "7400000000000000101";
+
+/// An invitation made ready, then sent, as the worker does it.
+async fn invite(client: &Client<'_>, profile: &str, note: Option<&str>) -> Result<Done, Error> {
+    let ready = client.prepare_send(profile, note).await?;
+    client.send(ready).await
+}
 
 async fn listed(api: Api, direction: Direction) -> Vec<Invitation> {
     Client::new(&api.account(), invite_desk::browser::env())
@@ -196,10 +202,13 @@ async fn withdrawing_leaves_the_sent_list_and_blocks_reinviting() {
             .await
             .iter()
             .all(|i| i.id != PRIYA_SENT));
-        let again = Client::new(&api.account(), invite_desk::browser::env())
-            .send("https://www.linkedin.com/in/priya-raman/", None)
-            .await
-            .refused();
+        let again = invite(
+            &Client::new(&api.account(), invite_desk::browser::env()),
+            "https://www.linkedin.com/in/priya-raman/",
+            None,
+        )
+        .await
+        .refused();
         assert!(
             again.detail.is_some(),
             "{api:?}: the provider's reason is kept, got {again:?}"
@@ -218,13 +227,13 @@ async fn sends_from_a_profile_url_with_a_note() {
     for api in ALL {
         common::reset().await;
         common::clear_requests().await;
-        let done = Client::new(&api.account(), invite_desk::browser::env())
-            .send(
-                "linkedin.com/in/noah-berg?trk=x",
-                Some("  Hello Noah, let's talk fjords.  "),
-            )
-            .await
-            .unwrap_or_else(|e| panic!("{api:?}: {e:?}"));
+        let done = invite(
+            &Client::new(&api.account(), invite_desk::browser::env()),
+            "linkedin.com/in/noah-berg?trk=x",
+            Some("  Hello Noah, let's talk fjords.  "),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{api:?}: {e:?}"));
         assert!(!done.confirmed_by_check);
         let log = common::requests().await;
         let methods: Vec<&str> = log.iter().map(|r| r["method"].as_str().unwrap()).collect();
@@ -263,27 +272,29 @@ async fn bad_input_is_refused_before_any_call_naming_the_field() {
         let account = api.account();
         let client = Client::new(&account, invite_desk::browser::env());
         let long_note = "é".repeat(301);
-        let error = client
-            .send("https://www.linkedin.com/in/noah-berg/", Some(&long_note))
+        let error = invite(
+            &client,
+            "https://www.linkedin.com/in/noah-berg/",
+            Some(&long_note),
+        )
+        .await
+        .refused();
+        assert_eq!(error.field.as_deref(), Some("note"));
+        let error = invite(&client, "https://evil.example/in/noah-berg", None)
             .await
             .refused();
-        assert_eq!(error.field.as_deref(), Some("Note"));
-        let error = client
-            .send("https://evil.example/in/noah-berg", None)
-            .await
-            .refused();
-        assert_eq!(error.field.as_deref(), Some("Profile URL"));
+        assert_eq!(error.field.as_deref(), Some("profile"));
         let mut blank = find(api, Direction::Sent, PRIYA_SENT).await;
         common::clear_requests().await;
         blank.id = " ".into();
         let error = client.withdraw(&blank).await.refused();
-        assert_eq!(error.field.as_deref(), Some("Invitation"), "{api:?}");
+        assert_eq!(error.field.as_deref(), Some("invitation"), "{api:?}");
         let mut secretless = find(api, Direction::Received, AMARA).await;
         common::clear_requests().await;
         secretless.handles.shared_secret = None;
         secretless.id = String::new();
         let error = client.accept(&secretless).await.refused();
-        assert_eq!(error.field.as_deref(), Some("Invitation"), "{api:?}");
+        assert_eq!(error.field.as_deref(), Some("invitation"), "{api:?}");
         assert!(
             common::requests().await.is_empty(),
             "{api:?}: nothing was sent"
@@ -295,10 +306,13 @@ async fn bad_input_is_refused_before_any_call_naming_the_field() {
 async fn inviting_a_connection_is_already_done() {
     for api in ALL {
         common::reset().await;
-        let error = Client::new(&api.account(), invite_desk::browser::env())
-            .send("https://www.linkedin.com/in/ines-costa/", None)
-            .await
-            .refused();
+        let error = invite(
+            &Client::new(&api.account(), invite_desk::browser::env()),
+            "https://www.linkedin.com/in/ines-costa/",
+            None,
+        )
+        .await
+        .refused();
         assert_eq!(error.kind, ErrorKind::AlreadyDone, "{api:?}: {error:?}");
     }
 }
@@ -360,7 +374,7 @@ async fn linkup_tells_where_the_account_stands_with_one_person() {
         .invitation_status("noah-berg")
         .await
         .refused();
-    assert_eq!(unipile.field.as_deref(), Some("Provider"));
+    assert_eq!(unipile.field.as_deref(), Some("provider"));
 }
 
 #[wasm_bindgen_test]
@@ -551,9 +565,12 @@ async fn a_dropped_connection_during_an_invite_leaves_one_invitation() {
             _ => json!({"method": "POST", "path_prefix": "/api/v1/users/invite"}),
         };
         common::fault(route, json!({"kind": "drop", "apply": true})).await;
-        let outcome = Client::new(&api.account(), invite_desk::browser::env())
-            .send("https://www.linkedin.com/in/olu-adeyemi/", None)
-            .await;
+        let outcome = invite(
+            &Client::new(&api.account(), invite_desk::browser::env()),
+            "https://www.linkedin.com/in/olu-adeyemi/",
+            None,
+        )
+        .await;
         match outcome {
             Ok(done) => assert!(done.confirmed_by_check, "{api:?}"),
             Err(error) => assert_eq!(error.kind, ErrorKind::AlreadyDone, "{api:?}: {error:?}"),
