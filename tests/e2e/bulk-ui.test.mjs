@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { freshEmulatorAndBrowser, fullName } from './lib/e2e-scenario.mjs';
+import { freshEmulatorAndBrowser, fullName, popupUpToDate } from './lib/e2e-scenario.mjs';
 import { scenarioPath } from './lib/emulator.mjs';
 import { screenshot, waitForBadge } from './lib/extension.mjs';
 
@@ -35,18 +35,11 @@ const recruiting = () => ({
 });
 
 /** Stores accounts and settings as the options page would, and opens the popup once it is up to date. */
-async function popupWith(accounts, settings = FAST) {
-  await session.browser.worker.evaluate(
-    ([accounts, settings]) => chrome.storage.local.set({ accounts, settings }),
-    [accounts, settings],
-  );
-  const received = accounts.reduce((sum, account) =>
-    sum + (account.provider === 'linkup' ? LINKUP : UNIPILE).received.length, 0);
-  await waitForBadge(session.browser.worker, String(received));
-  const popup = await session.browser.openPopup();
-  await popup.getByRole('status').filter({ hasText: 'Up to date' }).waitFor();
-  return popup;
-}
+const popupWith = (accounts, settings = FAST) => popupUpToDate(session, {
+  accounts,
+  settings,
+  received: accounts.reduce((sum, account) => sum + (account.provider === 'linkup' ? LINKUP : UNIPILE).received.length, 0),
+});
 
 const storedJobs = async () => (await session.browser.worker.evaluate(() => chrome.storage.local.get('jobs'))).jobs ?? [];
 const listLength = (popup, n) =>

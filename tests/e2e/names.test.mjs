@@ -4,9 +4,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { freshEmulatorAndBrowser } from './lib/e2e-scenario.mjs';
+import { freshEmulatorAndBrowser, popupUpToDate } from './lib/e2e-scenario.mjs';
 import { scenarioPath } from './lib/emulator.mjs';
-import { waitForBadge } from './lib/extension.mjs';
 
 const scenario = JSON.parse(readFileSync(scenarioPath('names.json'), 'utf8'));
 const [linkupKey, unipileKey] = scenario.keys;
@@ -25,18 +24,11 @@ const recruiting = () => ({
   account_id: UNIPILE.account_id, base_url: session.emulator.url, plan: UNIPILE.plan,
 });
 
-async function popupWith(accounts) {
-  await session.browser.worker.evaluate(
-    ([accounts, settings]) => chrome.storage.local.set({ accounts, settings }),
-    [accounts, FAST],
-  );
-  const received = accounts.reduce((sum, account) =>
-    sum + (account.provider === 'linkup' ? LINKUP : UNIPILE).received.length, 0);
-  await waitForBadge(session.browser.worker, String(received));
-  const popup = await session.browser.openPopup();
-  await popup.getByRole('status').filter({ hasText: 'Up to date' }).waitFor();
-  return popup;
-}
+const popupWith = (accounts) => popupUpToDate(session, {
+  accounts,
+  settings: FAST,
+  received: accounts.reduce((sum, account) => sum + (account.provider === 'linkup' ? LINKUP : UNIPILE).received.length, 0),
+});
 
 const shownNames = (popup) => popup.locator('#list > li .name').allTextContents();
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach } from 'node:test';
 import { scenarioPath, startEmulator } from './emulator.mjs';
-import { launchExtension } from './extension.mjs';
+import { launchExtension, waitForBadge } from './extension.mjs';
 
 export const scenario = JSON.parse(readFileSync(scenarioPath('e2e.json'), 'utf8'));
 const people = new Map(scenario.people.map((person) => [person.public_identifier, person]));
@@ -51,4 +51,19 @@ export function freshEmulatorAndBrowser(scenarioName = 'e2e.json') {
     await session.emulator?.stop();
   });
   return session;
+}
+
+/**
+ * Stores `accounts` and `settings` as the options page would, waits until the badge counts the
+ * `received` invitations, and opens the popup once it says it is up to date.
+ */
+export async function popupUpToDate(session, { accounts, settings, received }) {
+  await session.browser.worker.evaluate(
+    ([accounts, settings]) => chrome.storage.local.set({ accounts, settings }),
+    [accounts, settings],
+  );
+  await waitForBadge(session.browser.worker, String(received));
+  const popup = await session.browser.openPopup();
+  await popup.getByRole('status').filter({ hasText: 'Up to date' }).waitFor();
+  return popup;
 }
