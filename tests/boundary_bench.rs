@@ -1,6 +1,6 @@
 //! `./build.sh bench`: what crossing the JS boundary costs for a list of 5,000 invitations, each
-//! way, by the JSON text `src/lib.rs` uses (serde_json with the browser's JSON.parse and
-//! JSON.stringify) and by serde-wasm-bindgen, which builds and reads the JS objects directly.
+//! way, by serde-wasm-bindgen, which builds and reads the JS objects directly (what `src/lib.rs`
+//! uses), and by JSON text (serde_json with the browser's JSON.parse and JSON.stringify).
 //! It prints the figures and asserts only that both ways give the same values: a timed assertion
 //! would be flaky. `./build.sh test` leaves it out; the bench runs it as a release build, the
 //! optimisation the shipped module has.
@@ -93,7 +93,7 @@ fn row(i: usize) -> Invitation {
     }
 }
 
-/// Rust to JS as `to_js` in `src/lib.rs` does it.
+/// Rust to JS as JSON text.
 fn to_js_by_json<T: Serialize>(value: &T) -> JsValue {
     serde_json::to_string(value)
         .ok()
@@ -101,6 +101,7 @@ fn to_js_by_json<T: Serialize>(value: &T) -> JsValue {
         .unwrap_or(JsValue::UNDEFINED)
 }
 
+/// Rust to JS as `to_js` in `src/lib.rs` does it.
 fn to_js_direct<T: Serialize>(value: &T) -> JsValue {
     // JSON-compatible: None as null and maps as plain objects, what JSON.parse gives.
     value
@@ -108,11 +109,12 @@ fn to_js_direct<T: Serialize>(value: &T) -> JsValue {
         .expect("serializes")
 }
 
-/// JS to Rust as `from_js` in `src/lib.rs` does it.
+/// JS to Rust as JSON text.
 fn from_js_by_json(value: &JsValue) -> Vec<Invitation> {
     serde_json::from_str(&json_text(value)).expect("reads the JSON text")
 }
 
+/// JS to Rust as `from_js` in `src/lib.rs` does it.
 fn from_js_direct(value: &JsValue) -> Vec<Invitation> {
     serde_wasm_bindgen::from_value(value.clone()).expect("reads the JS value")
 }
