@@ -196,7 +196,25 @@ function errorBanner(account) {
     open.addEventListener('click', () => chrome.runtime.openOptionsPage());
     banner.append(open);
   }
+  if (account.error.access) banner.append(allowButton(account.error));
   return banner;
+}
+
+/**
+ * Asks the browser for the access the account lacks, from the click itself (Firefox prompts only
+ * then). Once granted the worker reads the account's lists and this banner goes with the repaint;
+ * a refusal leaves it, and says so.
+ */
+function allowButton(error) {
+  const allow = document.createElement('button');
+  allow.type = 'button';
+  allow.textContent = 'Allow access';
+  allow.addEventListener('click', () => {
+    chrome.permissions.request({ origins: [error.access] }).catch(() => false).then((granted) => {
+      announce(granted ? 'Access allowed: checking the account…' : `Not allowed. ${error.next_step}`);
+    });
+  });
+  return allow;
 }
 
 function fillAges() {

@@ -35,6 +35,7 @@ function report(error) {
 
 chrome.runtime.onInstalled.addListener(() => run(backend.start).catch(report));
 chrome.runtime.onStartup.addListener(() => run(backend.start).catch(report));
+chrome.permissions.onAdded.addListener(() => run(backend.access_granted).catch(report));
 chrome.alarms.onAlarm.addListener((alarm) => run(backend.on_alarm, alarm.name).catch(report));
 
 chrome.storage.onChanged.addListener((changes, area) => {

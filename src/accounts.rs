@@ -130,10 +130,19 @@ pub fn check_kept_key(form: &Account, stored: &Account) -> Result<(), Error> {
     }
 }
 
-/// The error for an address the person did not allow Invite Desk to reach.
+/// The host permission that lets the browser reach `origin`: its scheme and host, any port and
+/// path. Firefox takes no port in a pattern, and in Chrome a pattern without one covers them all.
+pub fn host_permission(origin: &str) -> Option<String> {
+    let url = url::Url::parse(origin).ok()?;
+    Some(format!("{}://{}/*", url.scheme(), url.host_str()?))
+}
+
+/// The error for an address the person did not allow Invite Desk to reach, with the
+/// permission a page may ask for.
 pub fn not_allowed(origin: &str) -> Error {
     Error::new(ErrorKind::NotAllowed)
         .with_detail(&format!("the browser was not allowed to reach {origin}"))
+        .with_access(host_permission(origin))
         .for_field(
             providers::BASE_URL_FIELD.key,
             providers::BASE_URL_FIELD.label,
@@ -266,6 +275,25 @@ mod tests {
             refused.why().as_deref(),
             Some("The browser was not allowed to reach https://api1.unipile.com:13111.")
         );
+        assert_eq!(
+            refused.access.as_deref(),
+            Some("https://api1.unipile.com/*"),
+            "no port: Firefox refuses a pattern with one"
+        );
+    }
+
+    #[test]
+    fn the_permission_asked_for_covers_the_host_on_every_port() {
+        let pattern = |origin| host_permission(origin);
+        assert_eq!(
+            pattern("https://api.linkupapi.com").as_deref(),
+            Some("https://api.linkupapi.com/*")
+        );
+        assert_eq!(
+            pattern("http://127.0.0.1:43117").as_deref(),
+            Some("http://127.0.0.1/*")
+        );
+        assert_eq!(pattern("not an address"), None);
     }
 
     #[test]

@@ -4,9 +4,11 @@
 //! JSON.stringify move thousands of invitations faster, and in less code, than building them
 //! field by field.
 
+use crate::accounts;
 use crate::error::{Error, ErrorKind};
+use crate::http::{HttpRequest, HttpResponse};
 use crate::snapshot::Badge;
-use crate::worker::effects::{Area, Clock, Env, Random, Storage, Timers, Toolbar};
+use crate::worker::effects::{Area, Clock, Env, Random, Storage, Timers, Toolbar, Transport};
 use crate::worker::Worker;
 use futures_util::future::LocalBoxFuture;
 use futures_util::FutureExt;
@@ -47,6 +49,9 @@ extern "C" {
     #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = clear, catch)]
     async fn alarms_clear(name: &str) -> Result<JsValue, JsValue>;
 
+    #[wasm_bindgen(js_namespace = ["chrome", "permissions"], js_name = contains, catch)]
+    async fn permissions_contains(permissions: JsValue) -> Result<JsValue, JsValue>;
+
     #[wasm_bindgen(js_namespace = console, js_name = warn)]
     fn console_warn(what: &str, code: &str, message: &str);
 }
@@ -61,7 +66,7 @@ thread_local! {
     static TIMERS: RefCell<HashMap<&'static str, f64>> = RefCell::new(HashMap::new());
 }
 
-/// The browser itself: every effect but HTTP (`http::Fetch`).
+/// The browser itself: every effect, HTTP through `http::Fetch` once the browser allows it.
 pub struct Browser;
 
 /// The worker's effects in the browser.
@@ -71,7 +76,7 @@ pub fn env() -> Env<'static> {
         random: &Browser,
         timers: &Browser,
         storage: &Browser,
-        transport: &crate::http::Fetch,
+        transport: &Browser,
         toolbar: &Browser,
     }
 }
@@ -202,6 +207,38 @@ impl Toolbar for Browser {
             Ok(())
         }
         .boxed_local()
+    }
+}
+
+impl Transport for Browser {
+    fn exchange<'a>(
+        &'a self,
+        request: &'a HttpRequest,
+        timeout_ms: u32,
+    ) -> LocalBoxFuture<'a, Result<HttpResponse, Error>> {
+        async move {
+            allowed(&request.url).await?;
+            crate::http::Fetch.exchange(request, timeout_ms).await
+        }
+        .boxed_local()
+    }
+}
+
+/// Refuses a request to an origin the person has not granted, naming the permission to ask
+/// for: Firefox leaves host permissions to the user, and Chrome lets them be withdrawn. Where
+/// the permissions API is missing (a plain page, as in the wasm suites) fetch has the last word.
+async fn allowed(url: &str) -> Result<(), Error> {
+    let Ok(url) = url::Url::parse(url) else {
+        return Ok(());
+    };
+    let origin = url.origin().ascii_serialization();
+    let Some(pattern) = accounts::host_permission(&origin) else {
+        return Ok(());
+    };
+    let query = object(&[("origins", js_sys::Array::of1(&pattern.into()).into())])?;
+    match permissions_contains(query).await {
+        Ok(granted) if granted.as_bool() == Some(false) => Err(accounts::not_allowed(&origin)),
+        _ => Ok(()),
     }
 }
 

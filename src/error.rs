@@ -63,6 +63,10 @@ pub struct Error {
     /// How the message names that input or value.
     #[serde(default)]
     pub field_label: Option<String>,
+    /// The host permission (a match pattern) whose grant would let the browser reach the
+    /// provider: set on `not_allowed`, so that a page can ask for exactly that.
+    #[serde(default)]
+    pub access: Option<String>,
 }
 
 /// Something a person fills in, or a value Invite Desk stores: pages find it by `key`, messages
@@ -81,6 +85,7 @@ impl Error {
             retry_after_s: None,
             field: None,
             field_label: None,
+            access: None,
         }
     }
 
@@ -121,6 +126,12 @@ impl Error {
         };
         let detail = format!("{what} (line {}, column {})", error.line(), error.column());
         Error::new(kind).with_detail(&detail)
+    }
+
+    /// The error names the host permission that would let the request through.
+    pub fn with_access(mut self, pattern: Option<String>) -> Self {
+        self.access = pattern;
+        self
     }
 
     pub fn with_retry_after(mut self, seconds: Option<u32>) -> Self {
@@ -293,6 +304,8 @@ struct ErrorRecord {
     retry_after_s: Option<u32>,
     field: Option<String>,
     field_label: Option<String>,
+    /// The host permission a page asks the browser for, to end a `not_allowed`.
+    access: Option<String>,
 }
 
 impl From<Error> for ErrorRecord {
@@ -314,6 +327,7 @@ impl From<Error> for ErrorRecord {
             retry_after_s: error.retry_after_s,
             field: error.field,
             field_label: error.field_label,
+            access: error.access,
         }
     }
 }

@@ -97,6 +97,14 @@ pub async fn accounts_changed() -> Result<(), JsValue> {
         .map_err(to_js_error)
 }
 
+/// Service worker: the person granted a host permission.
+#[wasm_bindgen]
+pub async fn access_granted() -> Result<(), JsValue> {
+    worker::refresh::access_granted(browser::worker())
+        .await
+        .map_err(to_js_error)
+}
+
 /// Service worker: an alarm fired.
 #[wasm_bindgen]
 pub async fn on_alarm(name: String) -> Result<(), JsValue> {
@@ -420,6 +428,12 @@ pub fn account_origin(account: JsValue) -> Result<String, JsValue> {
         "the account form is incomplete",
     )?;
     accounts::origin(&account).map_err(to_js_error)
+}
+
+/// Pages: the host permission to ask the browser for, so that it lets requests reach `origin`.
+#[wasm_bindgen]
+pub fn host_permission(origin: &str) -> Result<String, JsValue> {
+    accounts::host_permission(origin).ok_or_else(|| to_js_error(accounts::not_allowed(origin)))
 }
 
 /// Options page: throws unless a form whose key was left blank may keep the `stored` key.

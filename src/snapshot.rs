@@ -133,13 +133,17 @@ impl View {
     }
 
     /// Pending received invitations over all accounts; a red `!` naming the account instead
-    /// when one needs the user to act (key rejected, access refused, credits gone).
+    /// when one needs the user to act (key rejected, access refused, credits gone, the browser
+    /// not allowed to reach the provider).
     pub fn badge(&self) -> Badge {
         let blocked = self.accounts.iter().find_map(|account| {
             let error = account.error.as_ref()?;
             matches!(
                 error.kind,
-                ErrorKind::Unauthorized | ErrorKind::Forbidden | ErrorKind::OutOfCredits
+                ErrorKind::Unauthorized
+                    | ErrorKind::Forbidden
+                    | ErrorKind::OutOfCredits
+                    | ErrorKind::NotAllowed
             )
             .then_some((account, error))
         });
@@ -332,6 +336,7 @@ mod tests {
             ErrorKind::Unauthorized,
             ErrorKind::Forbidden,
             ErrorKind::OutOfCredits,
+            ErrorKind::NotAllowed,
         ] {
             let badge = with_counts(4, &[None, Some(kind)]).badge();
             assert_eq!((badge.text.as_str(), badge.color), ("!", BADGE_RED));

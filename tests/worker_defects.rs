@@ -1,5 +1,6 @@
-//! One test for each way the worker once failed open (issue 13's list), run natively against
-//! the faked world of `fakes/`: each fails when its fix is taken out.
+//! One test for each way the worker once failed open (issue 13's list), and for a provider the
+//! browser may not reach, run natively against the faked world of `fakes/`: each fails when its
+//! fix is taken out.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod fakes;
@@ -280,4 +281,33 @@ fn defect_10_the_key_is_taken_out_of_provider_text_before_it_is_cut() {
         let part = std::str::from_utf8(part).unwrap();
         assert!(!shown.contains(part), "{part:?} of the key in {shown}");
     }
+}
+
+#[test]
+fn a_provider_the_browser_may_not_reach_asks_for_access_and_is_read_once_granted() {
+    let world: &'static World = Box::leak(Box::new(World::new(100, 120.0)));
+    let worker = Worker::new(world.env());
+    // Two accounts, each with a received and a sent list: every first read is held back.
+    for _ in 0..4 {
+        world.next_read_outcome(Outcome::NotAllowed);
+    }
+    world.drive(invite_desk::worker::refresh::start(&worker), None);
+    let badge = world.badge.borrow().clone().expect("a badge");
+    assert_eq!(
+        badge.text, "!",
+        "the badge asks for the person, not a count"
+    );
+    let view: Value = world.stored("view").expect("a view");
+    let error = &view["accounts"][0]["error"];
+    assert_eq!(error["code"], "not_allowed");
+    assert_eq!(
+        error["access"], "https://model.unipile.example/*",
+        "the permission the popup asks for"
+    );
+
+    world.drive(invite_desk::worker::refresh::access_granted(&worker), None);
+    let badge = world.badge.borrow().clone().expect("a badge");
+    assert_eq!(badge.text, "12", "both accounts' received invitations");
+    let view: Value = world.stored("view").expect("a view");
+    assert!(view["accounts"][0]["error"].is_null());
 }

@@ -2,7 +2,7 @@
 // account id, Base URL and plan; Test connection and Save. What makes an account valid is the
 // module's; reaching the provider is the service worker's (a `test_connection` intent). A key
 // lives only in the password input's value: a stored key never comes back into the page.
-import { account_origin, check_account, check_kept_key, not_allowed, providers } from '../pkg/invite_desk.js';
+import { account_origin, check_account, check_kept_key, host_permission, not_allowed, providers } from '../pkg/invite_desk.js';
 import { $, element } from '../lib/dom.js';
 import { clearMarksOnInput, problemOf, showFormProblem } from '../lib/problem.js';
 import { writeLocal } from '../lib/storage.js';
@@ -133,14 +133,13 @@ function setTesting(testing) {
 }
 
 /**
- * Asks for the account's origin when the manifest does not already cover it, from the click or
- * submit the browser requires for the prompt. The module has checked the address already.
+ * Asks for the account's origin (the browser answers at once when it is granted already), from
+ * the click or submit itself: Firefox shows the prompt only when nothing was awaited before. The
+ * module has checked the address already.
  */
 async function reachable(account) {
   const origin = account_origin(account);
-  const permission = { origins: [`${origin}/*`] };
-  const granted = await chrome.permissions.contains(permission).then((has) => has || chrome.permissions.request(permission))
-    .catch(() => false);
+  const granted = await chrome.permissions.request({ origins: [host_permission(origin)] }).catch(() => false);
   if (!granted) {
     showError(not_allowed(origin));
   }

@@ -5,7 +5,7 @@
 use super::{jobs, store, Worker};
 use crate::age::later;
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::model::{Account, Direction};
 use crate::settings::Settings;
 use crate::sync::{due, Due, Occasion};
@@ -40,6 +40,22 @@ pub async fn accounts_changed(w: &Worker<'_>) -> Result<(), Error> {
     let listed: Vec<String> = view.accounts.into_iter().map(|a| a.id).collect();
     store::remove_lists_except(w, &stored.accounts(), &listed).await?;
     sync(w, Occasion::Schedule).await
+}
+
+/// The person let the browser reach a provider: the lists refused for want of that are checked
+/// now, not at the next poll.
+pub async fn access_granted(w: &Worker<'_>) -> Result<(), Error> {
+    let accounts = Stored::read(w, &["accounts"]).await?.accounts();
+    let heads = store::read_heads(w, &accounts).await?;
+    for (id, direction, head) in heads {
+        let refused = head
+            .error
+            .is_some_and(|error| error.kind == ErrorKind::NotAllowed);
+        if let Some(account) = accounts.iter().find(|a| a.id == id).filter(|_| refused) {
+            check(w, account, direction, Due::Check).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Checks every list that is due on `occasion`, all accounts at once, and stores what each

@@ -45,6 +45,8 @@ pub enum Outcome {
     RateLimited(Option<u32>),
     /// This status and body, doing nothing.
     Reply(u16, String),
+    /// The browser holds the request back: the person has not granted the provider's origin.
+    NotAllowed,
 }
 
 pub fn outcome() -> impl Strategy<Value = Outcome> {
@@ -684,6 +686,12 @@ impl Transport for World {
                     Err(Error::new(ErrorKind::Network))
                 }
                 Outcome::TimedOut => Err(Error::new(ErrorKind::Timeout)),
+                Outcome::NotAllowed => {
+                    let url = url::Url::parse(&request.url).expect("requests go to a URL");
+                    Err(invite_desk::accounts::not_allowed(
+                        &url.origin().ascii_serialization(),
+                    ))
+                }
                 Outcome::Status(status) => Ok(HttpResponse {
                     status,
                     retry_after: None,
