@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Invite Desk: one entry point for building, testing, the demo and the benchmarks.
 #
-#   ./build.sh          build dist/chrome/ and dist/invite-desk-chrome.zip (installs what is missing)
+#   ./build.sh          build dist/chrome/ (Chrome, Edge), dist/firefox/ and their store zips
+#                       (installs what is missing)
 #   ./build.sh test     every test layer, ending with one "N passed, N failed" line
 #   ./build.sh demo     the extension against the emulator's sample scenario
+#   ./build.sh store    the store's screenshots (1280×800) from that scenario, into dist/store/
 #   ./build.sh bench    sync costs, module size and init, popup first paint, worker wake to badge,
 #                       the JS boundary with 5,000 invitations
 #
@@ -80,6 +82,23 @@ ensure_chromium() {
   fi
 }
 
+# Firefox ESR from Debian, and geckodriver, built from crates.io into tools/ (about 2 minutes,
+# once), for the Firefox suite.
+GECKODRIVER_VERSION=0.37.1
+ensure_firefox() {
+  dpkg-query -W -f='${Status}' firefox-esr 2>/dev/null | grep -q 'install ok installed' || {
+    say "Installing Debian's firefox-esr"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq firefox-esr >/dev/null
+  }
+  local have
+  have=$("$TOOLS/bin/geckodriver" --version 2>/dev/null | awk 'NR == 1 { print $2 }') || true
+  if [ "$have" != "$GECKODRIVER_VERSION" ]; then
+    say "Installing geckodriver $GECKODRIVER_VERSION into tools/ (a few minutes, once)"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION" --root "$TOOLS" --force
+  fi
+}
+
 # ---------------------------------------------------------------- build
 
 # Builds the module into build/pkg, or with a cargo feature into build/pkg-FEATURE: the test and
@@ -102,33 +121,28 @@ build_wasm() {
   fi
 }
 
-assemble_chrome() {
-  rm -rf "$DIST/chrome" && mkdir -p "$DIST"
-  cp -R extension "$DIST/chrome"
-  mkdir -p "$DIST/chrome/pkg"
-  cp "$BUILD/pkg/invite_desk.js" "$BUILD/pkg/invite_desk_bg.wasm" "$DIST/chrome/pkg/"
-  rm -f "$DIST/invite-desk-chrome.zip"
-  node "$TOOLS/zip.mjs" "$DIST/chrome" "$DIST/invite-desk-chrome.zip"
+# dist/<browser>/ and its store zip, from extension/ and the module; Firefox's manifest is
+# rewritten from the same source (tools/manifest.mjs).
+assemble() {
+  local browser=$1 dir=$DIST/$1
+  rm -rf "$dir" && mkdir -p "$DIST"
+  cp -R extension "$dir"
+  mkdir -p "$dir/pkg"
+  cp "$BUILD/pkg/invite_desk.js" "$BUILD/pkg/invite_desk_bg.wasm" "$dir/pkg/"
+  [ "$browser" = chrome ] || node "$TOOLS/manifest.mjs" "$browser" "$dir/manifest.json"
+  rm -f "$DIST/invite-desk-$browser.zip"
+  node "$TOOLS/zip.mjs" "$dir" "$DIST/invite-desk-$browser.zip"
 }
 
-# A copy of dist/chrome that may also reach the emulator on loopback: the module built with the
+# A copy of dist/BROWSER that may also reach the emulator on loopback: the module built with the
 # `loopback` feature, and loopback in the manifest's hosts. Only tests, the demo and the bench
 # use it; the shipped manifest and module never name loopback.
 make_loopback_variant() {
-  local dir=$DIST/$1 suffix=$2
+  local browser=$1 dir=$DIST/$2 suffix=$3
   build_wasm loopback
-  rm -rf "$dir" && cp -R "$DIST/chrome" "$dir"
+  rm -rf "$dir" && cp -R "$DIST/$browser" "$dir"
   cp "$BUILD/pkg-loopback/invite_desk.js" "$BUILD/pkg-loopback/invite_desk_bg.wasm" "$dir/pkg/"
-  node -e '
-    const fs = require("fs");
-    const [file, suffix] = process.argv.slice(1);
-    const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
-    manifest.name = "Invite Desk (" + suffix + ")";
-    const loopback = ["http://127.0.0.1/*", "http://localhost/*"];
-    manifest.host_permissions.push(...loopback);
-    manifest.optional_host_permissions.push(...loopback);
-    fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + "\n");
-  ' "$dir/manifest.json" "$suffix"
+  node "$TOOLS/manifest.mjs" loopback "$dir/manifest.json" "$suffix"
 }
 
 wasm_size_report() {
@@ -156,13 +170,15 @@ cmd_build() {
   ensure_wasm_bindgen
   ensure_npm_packages "$TOOLS"
   build_wasm
-  assemble_chrome
+  assemble chrome
+  assemble firefox
   say "Built"
-  echo "extension folder: dist/chrome/"
-  echo "store package:    dist/invite-desk-chrome.zip"
+  echo "extension folders: dist/chrome/ (Chrome, Edge), dist/firefox/"
+  echo "store packages:    dist/invite-desk-chrome.zip, dist/invite-desk-firefox.zip"
   wasm_size_report
-  echo "To load it: open chrome://extensions (or edge://extensions), switch on Developer mode,"
-  echo "click \"Load unpacked\" and choose the dist/chrome folder."
+  echo "To load it in Chrome or Edge: open chrome://extensions (or edge://extensions), switch on"
+  echo "Developer mode, click \"Load unpacked\" and choose the dist/chrome folder. In Firefox: open"
+  echo "about:debugging#/runtime/this-firefox, \"Load Temporary Add-on\", and choose dist/firefox/manifest.json."
 }
 
 # ---------------------------------------------------------------- test
@@ -238,13 +254,29 @@ wasm_suites() {
   return "$status"
 }
 
+# web-ext lint over the shipped Firefox build: passes with no error and no warning; prints each.
+web_ext_lint() {
+  "$ROOT/tests/firefox/node_modules/.bin/web-ext" lint --source-dir "$DIST/firefox" --no-input \
+    --output json >"$LOGS/web-ext-lint.json" || true
+  node -e '
+    const report = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const { errors, warnings, notices } = report.summary;
+    console.log(`web-ext lint: ${errors} errors, ${warnings} warnings, ${notices} notices`);
+    for (const m of [...report.errors, ...report.warnings, ...report.notices]) console.log(`  ${m.code}: ${m.message} (${m.file ?? "manifest"})`);
+    process.exit(errors + warnings === 0 ? 0 : 1);
+  ' "$LOGS/web-ext-lint.json"
+}
+
 cmd_test() {
   cmd_build
   check_wasm_size
   ensure_chromium
+  ensure_firefox
   ensure_npm_packages "$ROOT/tests/e2e"
   ensure_npm_packages "$ROOT/tests/sdk"
-  make_loopback_variant test-chrome test
+  ensure_npm_packages "$ROOT/tests/firefox"
+  make_loopback_variant chrome test-chrome test
+  make_loopback_variant firefox test-firefox test
   rm -rf "$LOGS" && mkdir -p "$LOGS"
   trap stop_emulator EXIT
 
@@ -252,6 +284,7 @@ cmd_test() {
   check "cargo fmt" cargo fmt --all -- --check
   check "cargo clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
   check "cargo clippy (wasm)" cargo clippy --target "$WASM_TARGET" -p invite-desk --all-targets -- -D warnings
+  check "web-ext lint (Firefox build)" web_ext_lint
 
   layer native count_cargo cargo test -p invite-desk
   layer emulator count_cargo cargo test -p invite-desk-emulator
@@ -271,13 +304,21 @@ cmd_test() {
     INVITE_DESK_SCREENSHOTS="$DIST/screenshots" \
     node --test --test-reporter=spec --test-concurrency=1 tests/e2e/
 
+  layer extension-in-firefox count_node env \
+    INVITE_DESK_FIREFOX_EXTENSION="$DIST/test-firefox" \
+    INVITE_DESK_EMULATOR="$ROOT/target/debug/invite-desk-emulator" \
+    GECKODRIVER="$TOOLS/bin/geckodriver" \
+    node --test --test-reporter=spec --test-concurrency=1 tests/firefox/
+
   echo "$PASSED passed, $FAILED failed"
   [ "$FAILED" = 0 ]
 }
 
 # ---------------------------------------------------------------- demo
 
-cmd_demo() {
+# The emulator on the demo scenario, and dist/demo-chrome, whose worker seeds one account per
+# API pointing at it. The emulator stops when the script ends.
+prepare_demo() {
   cmd_build
   ensure_chromium
   ensure_npm_packages "$ROOT/tests/e2e"
@@ -287,7 +328,7 @@ cmd_demo() {
   trap stop_emulator EXIT
   start_emulator tests/scenarios/demo.json
   say "Emulator serving the demo scenario at $EMULATOR_URL"
-  make_loopback_variant demo-chrome demo
+  make_loopback_variant chrome demo-chrome demo
   # The demo worker seeds one account per API, all pointing at the emulator, then runs the
   # real worker.
   cat >"$DIST/demo-chrome/demo_worker.js" <<EOF
@@ -307,13 +348,11 @@ chrome.runtime.onInstalled.addListener(() => chrome.storage.local.set({
   ],
 }));
 EOF
-  node -e '
-    const fs = require("fs");
-    const file = process.argv[1];
-    const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
-    manifest.background.service_worker = "demo_worker.js";
-    fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + "\n");
-  ' "$DIST/demo-chrome/manifest.json"
+  node "$TOOLS/manifest.mjs" background "$DIST/demo-chrome/manifest.json" demo_worker.js
+}
+
+cmd_demo() {
+  prepare_demo
   if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     say "Opening Chromium with the demo extension: click the Invite Desk icon in the toolbar"
     say "(pin it from the puzzle-piece menu). Close the window to stop the demo."
@@ -324,6 +363,15 @@ EOF
     INVITE_DESK_EXTENSION="$DIST/demo-chrome" node tests/e2e/demo-screenshot.mjs "$DIST/demo-popup.png"
     echo "Screenshot of the demo popup: dist/demo-popup.png"
   fi
+}
+
+# The store's screenshots, 1280×800, from the demo scenario.
+cmd_store() {
+  prepare_demo
+  say "Store screenshots"
+  INVITE_DESK_EXTENSION="$DIST/demo-chrome" node tests/e2e/store-screenshots.mjs "$DIST/store"
+  echo "Store screenshots: dist/store/ (popup-received, popup-sent, bulk-job, options; 1280×800)"
+  echo "Store packages: dist/invite-desk-chrome.zip, dist/invite-desk-firefox.zip; texts: STORE.md"
 }
 
 # ---------------------------------------------------------------- bench
@@ -337,7 +385,7 @@ cmd_bench() {
   echo "Shipped module after wasm-opt (ceiling: $WASM_CEILING bytes, $((WASM_CEILING / 1024)) KB, checked by ./build.sh test):"
   wasm_size_report
   # Popup first paint, module init and worker wake, in Chromium, each against its reference.
-  make_loopback_variant bench-chrome bench
+  make_loopback_variant chrome bench-chrome bench
   INVITE_DESK_EXTENSION="$DIST/bench-chrome" \
   INVITE_DESK_EMULATOR="$ROOT/target/debug/invite-desk-emulator" \
     node tests/e2e/bench.mjs
@@ -353,5 +401,6 @@ case "${1:-build}" in
   test) cmd_test ;;
   demo) cmd_demo ;;
   bench) cmd_bench ;;
-  *) die "unknown command '$1' (use: build, test, demo, bench)" ;;
+  store) cmd_store ;;
+  *) die "unknown command '$1' (use: build, test, demo, store, bench)" ;;
 esac
