@@ -124,7 +124,7 @@ for (const colorScheme of COLOR_SCHEMES) {
 
     await page.getByRole('listitem').filter({ hasText: 'Sales' }).locator('.account-cost').filter({ hasText: /credits/ }).waitFor();
     // The settings forms are filled once the page's wasm module is ready.
-    await page.waitForFunction(() => document.querySelector('[name="invite_delay_max_s"]')?.value !== '');
+    await page.waitForFunction(() => Boolean(document.querySelector('[name="invite_delay_max_s"]')?.value));
     await button('Add account').click();
     await page.getByRole('heading', { name: 'Add an account' }).waitFor();
     await audit(page, 'forms');

@@ -295,7 +295,7 @@ test('the check intervals are saved with the other settings, re-arm the alarm an
   const minutes = section.getByRole('spinbutton', { name: 'Refresh every (minutes)', exact: true });
   const sentMinutes = section.getByRole('spinbutton', { name: 'Check sent invitations every (minutes)', exact: true });
   const hours = section.getByRole('spinbutton', { name: 'Read every list in full every (hours)', exact: true });
-  await page.waitForFunction(() => document.querySelector('[name="poll_minutes"]')?.value !== '');
+  await page.waitForFunction(() => Boolean(document.querySelector('[name="poll_minutes"]')?.value));
   assert.deepEqual(await Promise.all([minutes, sentMinutes, hours].map((input) => input.inputValue())), ['15', '60', '24'],
     'the defaults show when nothing is stored');
   const cost = section.locator('#refresh-cost');
@@ -370,7 +370,7 @@ test('weekly caps and pacing are saved with the other settings; a cap above Link
     .map((input) => input.inputValue()));
 
   // The page fills the inputs once its wasm module is ready, which can be after the load event.
-  await page.waitForFunction(() => document.querySelector('[name="invite_delay_max_s"]')?.value !== '');
+  await page.waitForFunction(() => Boolean(document.querySelector('[name="invite_delay_max_s"]')?.value));
   assert.deepEqual(await values(), ['100', '200', '5', '20', '2', '5'], 'the defaults show when nothing is stored');
   assert.match(await actions.textContent(), /seconds/);
   assert.match(await invites.textContent(), /minutes/);
