@@ -41,7 +41,8 @@ pub enum JobState {
     /// Steps run when due; with a `reason`, it is waiting out a rate limit or a cap.
     #[default]
     Running,
-    /// Waiting for the user (a rejected key, no credits): "Resume" continues.
+    /// Waiting for the user (a rejected key, no credits, no access to the provider): "Resume"
+    /// continues.
     Paused,
     /// The user stopped it: items not started are not done.
     Stopped,
@@ -254,6 +255,7 @@ impl Job {
                     ErrorKind::Unauthorized
                     | ErrorKind::Forbidden
                     | ErrorKind::OutOfCredits
+                    | ErrorKind::NotAllowed
                     | ErrorKind::Browser
                     | ErrorKind::Damaged => match self.state {
                         // A stopped job waits for no one: its unchecked item is reported.
@@ -645,8 +647,12 @@ mod tests {
     }
 
     #[test]
-    fn a_rejected_key_or_no_credits_pauses_until_resumed() {
-        for kind in [ErrorKind::Unauthorized, ErrorKind::OutOfCredits] {
+    fn a_rejected_key_no_credits_or_no_access_pauses_until_resumed() {
+        for kind in [
+            ErrorKind::Unauthorized,
+            ErrorKind::OutOfCredits,
+            ErrorKind::NotAllowed,
+        ] {
             let mut job = job(3);
             one_step(&mut job, Ok(Effect::Done));
             one_step(&mut job, Err(Error::new(kind)));
