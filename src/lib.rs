@@ -263,7 +263,7 @@ pub fn read_invite_list(text: &str) -> JsValue {
     to_js(&bulk::read_invite_list(text))
 }
 
-/// Popup: where an account stands against its weekly cap ("37 of 100 this week"), by its
+/// Popup: where an account stands against its caps ("3 of 20 today · 37 of 100 this week"), by its
 /// `ledger_key` (the view's accounts carry it).
 #[wasm_bindgen]
 pub fn standing(
@@ -276,8 +276,11 @@ pub fn standing(
     let ledger: limits::Ledger = from_js_or_default(&ledger);
     let settings: settings::Settings = from_js_or_default(&settings);
     let plan: model::Plan = from_js(&plan, PLAN, "not a LinkedIn plan Invite Desk knows")?;
-    let cap = settings.weekly_cap(plan);
-    Ok(to_js(&ledger.standing(ledger_key, plan, cap, now_ms)))
+    Ok(to_js(&ledger.standing(
+        ledger_key,
+        settings.caps(plan),
+        now_ms,
+    )))
 }
 
 /// Popup: what the confirmation of a bulk accept, decline or withdraw of `count` invitations
@@ -304,7 +307,7 @@ pub fn invite_confirmation(
     let ledger: limits::Ledger = from_js_or_default(&ledger);
     let settings: settings::Settings = from_js_or_default(&settings);
     let plan: model::Plan = from_js(&plan, PLAN, "not a LinkedIn plan Invite Desk knows")?;
-    let standing = ledger.standing(ledger_key, plan, settings.weekly_cap(plan), now_ms);
+    let standing = ledger.standing(ledger_key, settings.caps(plan), now_ms);
     let mut lines = standing.fit_words(count, with_note);
     lines.push(settings.invite_pace().describe(count));
     Ok(lines)

@@ -4,9 +4,10 @@
 //! withdrawn, and when the next invitation may go. Every send, single or in a bulk job, is
 //! checked here before any call, and reserved here before the call leaves: a send whose outcome
 //! is unknown counts against the caps until a check says it did not happen. Checks: the weekly
-//! cap, the free plan's notes a month, a stop after the provider said a LinkedIn limit was
+//! and daily caps, the free plan's notes a month, a stop after the provider said a LinkedIn limit was
 //! reached, the shortest delay between two invitations of one account, and LinkedIn's wait
-//! before re-inviting someone withdrawn. Time only moves forward here: a clock that went back
+//! before re-inviting someone withdrawn. Withdrawals have a daily cap of their own. Time only
+//! moves forward here: a clock that went back
 //! forgets nothing.
 
 use crate::age::{later, DAY_MS};
@@ -118,11 +119,14 @@ impl Plan {
     }
 }
 
-/// Where an account stands, for the popup: "37 of 100 this week".
+/// Where an account stands, for the popup: "3 of 20 today · 37 of 100 this week".
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Standing {
     pub sent_this_week: u32,
     pub weekly_cap: u32,
+    /// In the last 24 hours.
+    pub sent_today: u32,
+    pub daily_cap: u32,
     pub notes_this_month: u32,
     /// Only free accounts have one.
     pub notes_cap: Option<u32>,
@@ -133,11 +137,14 @@ pub struct Standing {
 }
 
 impl Standing {
-    /// Invitations the weekly cap lets through now.
+    /// Invitations the weekly and daily caps let through now.
     pub fn room(&self) -> u32 {
         match self.next_send_at_ms {
             Some(_) => 0,
-            None => self.weekly_cap.saturating_sub(self.sent_this_week),
+            None => self
+                .weekly_cap
+                .saturating_sub(self.sent_this_week)
+                .min(self.daily_cap.saturating_sub(self.sent_today)),
         }
     }
 
@@ -145,12 +152,14 @@ impl Standing {
     /// confirmation of a list.
     pub fn fit_words(&self, count: u32, with_note: bool) -> Vec<String> {
         let summary = &self.summary;
+        let caps = match self.daily_cap < self.weekly_cap {
+            true => "today's and this week's caps",
+            false => "this week's cap",
+        };
         let mut lines = vec![match self.room() {
-            room if room >= count => format!("All fit this week's cap ({summary})."),
-            0 => format!("None fit this week's cap ({summary}); they wait until the limit frees."),
-            room => format!(
-                "{room} fit this week's cap ({summary}); the rest wait until the limit frees."
-            ),
+            room if room >= count => format!("All fit {caps} ({summary})."),
+            0 => format!("None fit {caps} ({summary}); they wait until the limit frees."),
+            room => format!("{room} fit {caps} ({summary}); the rest wait until the limit frees."),
         }];
         if let (true, Some(cap), Some(notes_summary)) =
             (with_note, self.notes_cap, &self.notes_summary)
@@ -173,6 +182,8 @@ impl Standing {
 pub struct Caps {
     pub plan: Plan,
     pub weekly: u32,
+    /// Invitations in any 24 hours.
+    pub daily: u32,
     /// The shortest delay between two invitations of one account.
     pub gap_ms: f64,
 }
@@ -238,22 +249,31 @@ impl Ledger {
         }
     }
 
-    pub fn standing(&self, key: &str, plan: Plan, weekly_cap: u32, now_ms: f64) -> Standing {
+    pub fn standing(&self, key: &str, caps: Caps, now_ms: f64) -> Standing {
         let ledger = self.account(key);
         let now_ms = ledger.now(now_ms);
         let week = ledger.sent_since(now_ms - WEEK_MS, false);
+        let day = ledger.sent_since(now_ms - DAY_MS, false);
         let notes = ledger.sent_since(now_ms - MONTH_MS, true);
-        let notes_cap = (plan == Plan::Free).then_some(FREE_NOTES_PER_MONTH);
+        let notes_cap = (caps.plan == Plan::Free).then_some(FREE_NOTES_PER_MONTH);
         let blocked = ledger.blocked_until_ms.filter(|until| *until > now_ms);
-        let next_send_at_ms =
-            blocked.or_else(|| AccountLedger::frees_at(&week, weekly_cap, WEEK_MS));
+        let next_send_at_ms = blocked
+            .or_else(|| AccountLedger::frees_at(&week, caps.weekly, WEEK_MS))
+            .or_else(|| AccountLedger::frees_at(&day, caps.daily, DAY_MS));
+        let week_words = format!("{} of {} this week", week.len(), caps.weekly);
         Standing {
             sent_this_week: week.len() as u32,
-            weekly_cap,
+            weekly_cap: caps.weekly,
+            sent_today: day.len() as u32,
+            daily_cap: caps.daily,
             notes_this_month: notes.len() as u32,
             notes_cap,
             next_send_at_ms,
-            summary: format!("{} of {weekly_cap} this week", week.len()),
+            // A day's cap as large as the week's says nothing more.
+            summary: match caps.daily < caps.weekly {
+                true => format!("{} of {} today · {week_words}", day.len(), caps.daily),
+                false => week_words,
+            },
             notes_summary: notes_cap
                 .map(|cap| format!("{} of {cap} notes this month", notes.len())),
         }
@@ -290,6 +310,15 @@ impl Ledger {
                 "{} of {} invitations sent in the last 7 days, this account's cap",
                 week.len(),
                 caps.weekly
+            );
+            return refuse(ErrorKind::LimitReached, frees, why);
+        }
+        let day = ledger.sent_since(now_ms - DAY_MS, false);
+        if let Some(frees) = AccountLedger::frees_at(&day, caps.daily, DAY_MS) {
+            let why = format!(
+                "{} of {} invitations sent in the last 24 hours, this account's daily cap",
+                day.len(),
+                caps.daily
             );
             return refuse(ErrorKind::LimitReached, frees, why);
         }
@@ -332,6 +361,29 @@ impl Ledger {
             return refuse(ErrorKind::Paced, next, why);
         }
         Ok(())
+    }
+
+    /// Refuses, before any call, a withdrawal beyond the account's `daily` cap, saying when the
+    /// next may go.
+    pub fn check_withdraw(&self, key: &str, daily: u32, now_ms: f64) -> Result<(), Error> {
+        let ledger = self.account(key);
+        let now_ms = ledger.now(now_ms);
+        let day: Vec<f64> = ledger
+            .withdrawn
+            .iter()
+            .map(|withdrawn| withdrawn.at_ms)
+            .filter(|at_ms| *at_ms > now_ms - DAY_MS)
+            .collect();
+        let Some(frees) = AccountLedger::frees_at(&day, daily, DAY_MS) else {
+            return Ok(());
+        };
+        let seconds = ((frees - now_ms) / 1000.0).ceil().max(1.0);
+        Err(Error::new(ErrorKind::LimitReached)
+            .with_detail(&format!(
+                "{} of {daily} withdrawals in the last 24 hours, this account's daily cap",
+                day.len()
+            ))
+            .with_retry_after(Some(seconds.min(u32::MAX as f64) as u32)))
     }
 
     /// Whether an invitation to `profile` is counted here and was not withdrawn since: it is
@@ -466,6 +518,7 @@ mod tests {
         Caps {
             plan,
             weekly,
+            daily: weekly,
             gap_ms: 0.0,
         }
     }
@@ -479,12 +532,71 @@ mod tests {
     }
 
     #[test]
+    fn a_day_of_invitations_waits_for_its_oldest_to_be_a_day_old() {
+        let times: Vec<f64> = (0..20).rev().map(|i| NOW - HOUR * f64::from(i)).collect();
+        let ledger = ledger_with_sends(&times, false);
+        let daily = Caps {
+            daily: 20,
+            ..caps(Plan::Free, 100)
+        };
+        let refused = ledger
+            .check_send("a", daily, "next", false, NOW)
+            .unwrap_err();
+        assert_eq!(refused.kind, ErrorKind::LimitReached);
+        assert_eq!(
+            refused.detail.as_deref(),
+            Some("20 of 20 invitations sent in the last 24 hours, this account's daily cap")
+        );
+        // The oldest, 19 hours ago, leaves the day in 5 hours.
+        assert_eq!(refused.retry_after_s, Some(5 * 3600));
+        let standing = ledger.standing("a", daily, NOW);
+        assert_eq!(standing.summary, "20 of 20 today · 20 of 100 this week");
+        assert_eq!(standing.room(), 0);
+        assert_eq!(standing.next_send_at_ms, Some(NOW + 5.0 * HOUR));
+        assert!(ledger
+            .check_send("a", daily, "next", false, NOW + 5.0 * HOUR + 1.0)
+            .is_ok());
+        assert_eq!(
+            ledger
+                .standing("a", Caps { daily: 25, ..daily }, NOW)
+                .room(),
+            5,
+            "the day's room, smaller than the week's"
+        );
+    }
+
+    #[test]
+    fn withdrawals_have_a_daily_cap_of_their_own() {
+        let mut ledger = Ledger::default();
+        for i in 0..3 {
+            ledger.record_withdrawn("a", &format!("p{i}"), NOW - HOUR * f64::from(3 - i));
+        }
+        assert!(ledger.check_withdraw("a", 4, NOW).is_ok());
+        let refused = ledger.check_withdraw("a", 3, NOW).unwrap_err();
+        assert_eq!(refused.kind, ErrorKind::LimitReached);
+        assert_eq!(
+            refused.retry_after_s,
+            Some(21 * 3600),
+            "the oldest was 3 hours ago"
+        );
+        assert!(ledger
+            .check_withdraw("a", 3, NOW + 21.0 * HOUR + 1.0)
+            .is_ok());
+        assert!(
+            ledger
+                .check_send("a", caps(Plan::Free, 100), "other", false, NOW)
+                .is_ok(),
+            "invitations are not held back by withdrawals"
+        );
+    }
+
+    #[test]
     fn a_confirmation_says_how_many_fit_the_cap_and_the_note_quota() {
         let mut ledger = Ledger::default();
         for i in 0..98 {
             ledger.record_sent("k", &format!("p{i}"), i < 4, NOW - 1000.0 * f64::from(i));
         }
-        let standing = ledger.standing("k", Plan::Free, 100, NOW);
+        let standing = ledger.standing("k", caps(Plan::Free, 100), NOW);
         assert_eq!(standing.room(), 2);
         assert_eq!(
             standing.fit_words(2, false),
@@ -497,7 +609,7 @@ mod tests {
                 "1 note fit this month's limit (4 of 5 notes this month); the rest wait until it frees."
             ]
         );
-        let full = ledger.standing("k", Plan::Free, 98, NOW);
+        let full = ledger.standing("k", caps(Plan::Free, 98), NOW);
         assert_eq!(full.room(), 0);
         assert!(full.fit_words(1, false)[0].starts_with("None fit this week's cap"));
     }
@@ -508,7 +620,7 @@ mod tests {
         let mut times: Vec<f64> = vec![NOW - 8.0 * DAY_MS; 3];
         times.extend((0..100).map(|i| NOW - 5.0 * DAY_MS + i as f64 * HOUR));
         let ledger = ledger_with_sends(&times, false);
-        let standing = ledger.standing("a", Plan::Free, 100, NOW);
+        let standing = ledger.standing("a", caps(Plan::Free, 100), NOW);
         assert_eq!(standing.summary, "100 of 100 this week");
         assert_eq!(
             standing.notes_summary.as_deref(),
@@ -532,7 +644,7 @@ mod tests {
             .is_ok());
         assert_eq!(
             ledger
-                .standing("a", Plan::Premium, 200, NOW)
+                .standing("a", caps(Plan::Premium, 200), NOW)
                 .next_send_at_ms,
             None
         );
@@ -546,7 +658,7 @@ mod tests {
     fn free_accounts_get_five_notes_in_thirty_days_and_premium_no_note_limit() {
         let times: Vec<f64> = (0..5).map(|i| NOW - (29 - i) as f64 * DAY_MS).collect();
         let ledger = ledger_with_sends(&times, true);
-        let standing = ledger.standing("a", Plan::Free, 100, NOW);
+        let standing = ledger.standing("a", caps(Plan::Free, 100), NOW);
         assert_eq!(
             standing.notes_summary.as_deref(),
             Some("5 of 5 notes this month")
@@ -563,7 +675,9 @@ mod tests {
             .check_send("a", caps(Plan::Premium, 200), "x", true, NOW)
             .is_ok());
         assert_eq!(
-            ledger.standing("a", Plan::Premium, 200, NOW).notes_summary,
+            ledger
+                .standing("a", caps(Plan::Premium, 200), NOW)
+                .notes_summary,
             None
         );
     }
@@ -582,7 +696,7 @@ mod tests {
         assert!(refused.detail.unwrap().contains("provider"));
         assert_eq!(
             ledger
-                .standing("a", Plan::Premium, 200, NOW)
+                .standing("a", caps(Plan::Premium, 200), NOW)
                 .next_send_at_ms,
             Some(NOW + 4.0 * DAY_MS)
         );

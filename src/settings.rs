@@ -1,5 +1,5 @@
 //! The user's settings, as the options page stores them under `settings`: how often to poll,
-//! the weekly invitation caps and the pacing of bulk jobs. Each has a default and bounds; the
+//! the weekly and daily invitation caps, the daily withdrawal cap and the pacing of bulk jobs. Each has a default and bounds; the
 //! options page refuses a value out of bounds (`check`), and the backend clamps whatever it
 //! reads, so a hand-edited or older value can never lift a cap above LinkedIn's limits.
 
@@ -20,6 +20,11 @@ pub struct Settings {
     pub reconcile_hours: f64,
     pub weekly_cap_free: f64,
     pub weekly_cap_premium: f64,
+    /// Invitations in any 24 hours: by default the weekly cap spread over five working days.
+    pub daily_cap_free: f64,
+    pub daily_cap_premium: f64,
+    /// Withdrawals in any 24 hours, by hand, in bulk or by the automatic rule.
+    pub daily_withdrawals: f64,
     /// Between accepts, declines and withdrawals.
     pub action_delay_min_s: f64,
     pub action_delay_max_s: f64,
@@ -34,6 +39,9 @@ const DEFAULT: Settings = Settings {
     reconcile_hours: 24.0,
     weekly_cap_free: 100.0,
     weekly_cap_premium: 200.0,
+    daily_cap_free: 20.0,
+    daily_cap_premium: 40.0,
+    daily_withdrawals: 100.0,
     action_delay_min_s: 5.0,
     action_delay_max_s: 20.0,
     invite_delay_min_s: 120.0,
@@ -73,6 +81,10 @@ const MINUTES_OF_SECONDS: Unit = Unit {
 };
 const INVITATIONS: Unit = Unit {
     name: "invitations",
+    stored_per_shown: 1.0,
+};
+const WITHDRAWALS: Unit = Unit {
+    name: "withdrawals",
     stored_per_shown: 1.0,
 };
 
@@ -174,6 +186,35 @@ const PREMIUM_CAP: Setting = Setting {
     get: |s| s.weekly_cap_premium,
     set: |s, v| s.weekly_cap_premium = v,
 };
+/// A day's share may be as large as the week's cap; below it, the week spreads over its days.
+const DAILY_CAP_FREE: Setting = Setting {
+    key: "daily_cap_free",
+    label: "Daily cap, free accounts",
+    min: 1.0,
+    max: FREE_CAP.max,
+    whole: true,
+    get: |s| s.daily_cap_free,
+    set: |s, v| s.daily_cap_free = v,
+};
+const DAILY_CAP_PREMIUM: Setting = Setting {
+    key: "daily_cap_premium",
+    label: "Daily cap, Premium accounts",
+    min: 1.0,
+    max: PREMIUM_CAP.max,
+    whole: true,
+    get: |s| s.daily_cap_premium,
+    set: |s, v| s.daily_cap_premium = v,
+};
+/// Services that withdraw for their users stop at 100 a day.
+const DAILY_WITHDRAWALS: Setting = Setting {
+    key: "daily_withdrawals",
+    label: "Withdrawals a day",
+    min: 1.0,
+    max: 100.0,
+    whole: true,
+    get: |s| s.daily_withdrawals,
+    set: |s, v| s.daily_withdrawals = v,
+};
 const ACTION_DELAY: [Setting; 2] = [
     Setting {
         key: "action_delay_min_s",
@@ -217,7 +258,7 @@ const INVITE_DELAY: [Setting; 2] = [
 ];
 
 /// The options page's settings, in the order shown.
-const ROWS: [Row; 7] = [
+const ROWS: [Row; 10] = [
     Row {
         key: POLL_MINUTES.key,
         section: Section::Refresh,
@@ -269,6 +310,35 @@ const ROWS: [Row; 7] = [
         hint: || cap_hint(&PREMIUM_CAP),
     },
     Row {
+        key: DAILY_CAP_FREE.key,
+        section: Section::Limits,
+        label: DAILY_CAP_FREE.label,
+        unit: INVITATIONS,
+        settings: &[DAILY_CAP_FREE],
+        hint: || daily_cap_hint(&DAILY_CAP_FREE, &FREE_CAP),
+    },
+    Row {
+        key: DAILY_CAP_PREMIUM.key,
+        section: Section::Limits,
+        label: DAILY_CAP_PREMIUM.label,
+        unit: INVITATIONS,
+        settings: &[DAILY_CAP_PREMIUM],
+        hint: || daily_cap_hint(&DAILY_CAP_PREMIUM, &PREMIUM_CAP),
+    },
+    Row {
+        key: DAILY_WITHDRAWALS.key,
+        section: Section::Limits,
+        label: DAILY_WITHDRAWALS.label,
+        unit: WITHDRAWALS,
+        settings: &[DAILY_WITHDRAWALS],
+        hint: || {
+            format!(
+                "Withdrawals in any 24 hours, by hand or in bulk, from {} to {}.",
+                DAILY_WITHDRAWALS.min, DAILY_WITHDRAWALS.max
+            )
+        },
+    },
+    Row {
         key: "action_delay",
         section: Section::Limits,
         label: "Delay between actions (accept, decline, withdraw)",
@@ -307,6 +377,14 @@ fn cap_hint(cap: &Setting) -> String {
     )
 }
 
+fn daily_cap_hint(cap: &Setting, weekly: &Setting) -> String {
+    format!(
+        "Invitations in any 24 hours, from {} to {}; never more than the weekly cap. The \
+         default spreads the default weekly cap over five working days.",
+        cap.min, weekly.max
+    )
+}
+
 /// A stored value in the unit the page shows, without binary noise (0.2, not 0.20000000000000001).
 fn shown(stored: f64, unit: Unit) -> f64 {
     let value = stored / unit.stored_per_shown;
@@ -323,7 +401,8 @@ pub fn section_lead(section: Section) -> String {
         Section::Limits => format!(
             "LinkedIn allows about 100 to {} invitations a week on a free account ({} of them \
              with a note a month) and 200 to {} on Premium. Invite Desk refuses to send beyond \
-             these caps, and spaces out bulk work by a random delay within these ranges.",
+             these caps, in any 7 days and in any 24 hours, holds withdrawals to a daily cap, and \
+             spaces out bulk work by a random delay within these ranges.",
             FREE_CAP.max,
             crate::limits::FREE_NOTES_PER_MONTH,
             PREMIUM_CAP.max
@@ -478,6 +557,30 @@ impl Settings {
         capped as u32
     }
 
+    /// Invitations an account on `plan` may send in any 24 hours: never more than in a week.
+    pub fn daily_cap(&self, plan: Plan) -> u32 {
+        let capped = match plan {
+            Plan::Free => DAILY_CAP_FREE.clamp(self),
+            Plan::Premium => DAILY_CAP_PREMIUM.clamp(self),
+        };
+        (capped as u32).min(self.weekly_cap(plan))
+    }
+
+    /// What an invitation from an account on `plan` is checked against.
+    pub fn caps(&self, plan: Plan) -> crate::limits::Caps {
+        crate::limits::Caps {
+            plan,
+            weekly: self.weekly_cap(plan),
+            daily: self.daily_cap(plan),
+            gap_ms: self.invite_pace().min_ms,
+        }
+    }
+
+    /// Withdrawals an account may make in any 24 hours.
+    pub fn daily_withdrawals(&self) -> u32 {
+        DAILY_WITHDRAWALS.clamp(self) as u32
+    }
+
     /// The delays between accepts, declines and withdrawals.
     pub fn action_pace(&self) -> Pace {
         let [shortest, longest] = &ACTION_DELAY;
@@ -512,6 +615,15 @@ mod tests {
         assert_eq!(settings.reconcile_interval_ms(), 24.0 * 3_600_000.0);
         assert_eq!(settings.weekly_cap(Plan::Free), 100);
         assert_eq!(settings.weekly_cap(Plan::Premium), 200);
+        assert_eq!(
+            (
+                settings.daily_cap(Plan::Free),
+                settings.daily_cap(Plan::Premium)
+            ),
+            (20, 40),
+            "the weekly caps over five working days"
+        );
+        assert_eq!(settings.daily_withdrawals(), 100);
         assert_eq!(settings.action_pace(), Pace::seconds(5.0, 20.0));
         assert_eq!(settings.invite_pace(), Pace::seconds(120.0, 300.0));
     }
@@ -535,6 +647,21 @@ mod tests {
         };
         assert_eq!(nan.poll_minutes(), 15.0);
         assert_eq!(nan.weekly_cap(Plan::Premium), 200);
+    }
+
+    #[test]
+    fn a_day_never_allows_more_than_the_week() {
+        let settings = read(
+            r#"{"weekly_cap_free": 10, "daily_cap_free": 150, "daily_cap_premium": 0,
+                "daily_withdrawals": 1000}"#,
+        );
+        assert_eq!(settings.daily_cap(Plan::Free), 10);
+        assert_eq!(settings.daily_cap(Plan::Premium), 1);
+        assert_eq!(settings.daily_withdrawals(), 100);
+        let refused = Settings::default()
+            .typed_values(&typed(&[("daily_withdrawals", "101")]))
+            .unwrap_err();
+        assert_eq!(refused.field.as_deref(), Some("daily_withdrawals"));
     }
 
     fn typed(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

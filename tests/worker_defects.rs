@@ -311,3 +311,71 @@ fn a_provider_the_browser_may_not_reach_asks_for_access_and_is_read_once_granted
     let view: Value = world.stored("view").expect("a view");
     assert!(view["accounts"][0]["error"].is_null());
 }
+
+#[test]
+fn withdrawals_past_the_days_cap_are_refused_before_any_call_and_a_job_waits_a_day() {
+    let (world, worker) = started(100);
+    let mut settings: Value = world.stored("settings").expect("settings");
+    settings["daily_withdrawals"] = json!(2);
+    world.put("settings", settings);
+    let withdraw = |nth: usize| {
+        let invitation = world
+            .stored_invitation(0, "sent", nth)
+            .expect("a sent invitation");
+        world.intent(
+            &worker,
+            json!({"type": "withdraw", "account": world.account_id(0), "invitation": invitation}),
+        )
+    };
+    // Withdrawing moves the list up: the first row is the next one each time.
+    withdraw(0).expect("the first withdrawal");
+    withdraw(0).expect("the second withdrawal");
+    let cancels = |world: &World| {
+        world
+            .reached()
+            .iter()
+            .filter(|a| a.kind == "cancel")
+            .count()
+    };
+    let refused = withdraw(0).unwrap_err();
+    assert_eq!(refused.kind, ErrorKind::LimitReached);
+    assert_eq!(
+        refused.detail.as_deref(),
+        Some("2 of 2 withdrawals in the last 24 hours, this account's daily cap")
+    );
+    assert_eq!(cancels(world), 2, "the third never left");
+
+    let rest: Vec<String> = (0..2)
+        .filter_map(|nth| world.stored_invitation(0, "sent", nth))
+        .collect();
+    let answer = world
+        .intent(
+            &worker,
+            json!({"type": "start_job", "action": "withdraw",
+                   "items": rest.iter().map(|id| json!({"account": world.account_id(0), "invitation": id})).collect::<Vec<_>>()}),
+        )
+        .expect("the job starts");
+    world.fire_alarms(&worker);
+    let job = jobs(world)
+        .into_iter()
+        .find(|job| Some(&job.id) == answer.job.as_ref())
+        .expect("the job");
+    assert_eq!(job.state, JobState::Running);
+    assert_eq!(
+        job.reason.as_ref().map(|r| r.kind),
+        Some(ErrorKind::LimitReached),
+        "it says why it waits"
+    );
+    assert_eq!(cancels(world), 2, "nothing more today");
+    world.wait(DAY_MINUTES);
+    for _ in 0..4 {
+        world.fire_alarms(&worker);
+        world.wait(1);
+    }
+    assert_eq!(cancels(world), 4, "the next day both went");
+    let job = jobs(world)
+        .into_iter()
+        .find(|job| Some(&job.id) == answer.job.as_ref())
+        .expect("the job");
+    assert_eq!(job.state, JobState::Finished);
+}

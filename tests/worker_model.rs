@@ -4,8 +4,8 @@
 //! the worker stopped at any await) against the real worker code, with every effect faked
 //! (`fakes/`) and the provider being our emulator, in process. After every step the promises
 //! that protect a user's LinkedIn account are checked against what the provider itself saw:
-//! - no invitation is sent while the sends of the last 7 days are at the cap, nor one with a
-//!   note past the free plan's 5 a month;
+//! - no invitation is sent while the sends of the last 7 days, or of the last 24 hours, are at
+//!   their cap, nor one with a note past the free plan's 5 a month;
 //! - no action reaches the provider twice for the same item once it took effect;
 //! - no item of a job is lost: each ends done, failed with a reason, or visibly pending;
 //! - two sends from one LinkedIn account are never closer than the shortest invitation delay.
@@ -23,6 +23,8 @@ use serde_json::json;
 const DAY_MS: f64 = 86_400_000.0;
 /// Small, so that sequences reach it.
 const WEEKLY_CAP: usize = 4;
+/// Below the weekly cap, so that a day's cap binds first.
+const DAILY_CAP: usize = 3;
 const FREE_NOTES: usize = 5;
 const INVITE_DELAY_MIN_S: f64 = 120.0;
 
@@ -200,6 +202,14 @@ fn check_invariants(world: &World) -> Result<(), TestCaseError> {
                 in_week <= WEEKLY_CAP,
                 "{in_week} sends in 7 days on account {account}: {sends:?}"
             );
+            let in_day = sends[..=i]
+                .iter()
+                .filter(|s| send.at_ms - s.at_ms < DAY_MS)
+                .count();
+            prop_assert!(
+                in_day <= DAILY_CAP,
+                "{in_day} sends in 24 hours on account {account}: {sends:?}"
+            );
             let notes = sends[..=i]
                 .iter()
                 .filter(|s| s.note && send.at_ms - s.at_ms < 30.0 * DAY_MS)
@@ -257,6 +267,9 @@ fn check_invariants(world: &World) -> Result<(), TestCaseError> {
 
 fn run(ops: &[Op]) -> Result<(), TestCaseError> {
     let world = World::new(WEEKLY_CAP, INVITE_DELAY_MIN_S);
+    let mut settings: serde_json::Value = world.stored("settings").expect("settings");
+    settings["daily_cap_free"] = json!(DAILY_CAP);
+    world.put("settings", settings);
     let mut worker = Worker::new(world.env());
     world.drive(invite_desk::worker::refresh::start(&worker), None);
     let mut stop_after = None;

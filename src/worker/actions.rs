@@ -10,6 +10,7 @@ use crate::error::{Error, ErrorKind};
 use crate::limits::{ledger_key, Ledger};
 use crate::model::{Account, Direction, Invitation};
 use crate::providers::Action;
+use crate::settings::Settings;
 use crate::sync::{Found, Held};
 use store::Stored;
 
@@ -56,7 +57,7 @@ pub async fn act(
     invitation_id: &str,
     action: ListedAction,
 ) -> Result<Answer, Error> {
-    let stored = Stored::read(w, &["accounts"]).await?;
+    let stored = Stored::read(w, &["accounts", "settings"]).await?;
     let account = store::stored_account(&stored, account_id)?;
     let direction = action.direction();
     let list = store::read_list(w, account_id, direction).await?;
@@ -75,6 +76,14 @@ pub async fn act(
     }
     let held = list.held(w.env.clock.now_ms());
     let client = Client::new(&account, w.env).with_held(&held);
+    if let Withdraw = action {
+        // Refused before the call when the day's withdrawals are used up, or the ledger that
+        // counts them cannot be read.
+        let settings: Settings = stored.get_or_default("settings");
+        let now_ms = clock::caps_now(w, &client).await?;
+        let ledger: Ledger = Stored::read(w, &["ledger"]).await?.readable("ledger")?;
+        ledger.check_withdraw(&ledger_key(&account), settings.daily_withdrawals(), now_ms)?;
+    }
     // Write-ahead: recorded before the call leaves, or not sent at all.
     let now_ms = w.env.clock.now_ms();
     store::update_list(w, account_id, direction, |list| {
@@ -200,13 +209,12 @@ async fn record_withdrawn(
     invitation: &Invitation,
 ) -> Result<(), Error> {
     let person = &invitation.person;
-    let Some(profile) = person
+    // One without a profile still counts against the day's withdrawals.
+    let profile = person
         .public_identifier
-        .as_ref()
-        .or(person.provider_id.as_ref())
-    else {
-        return Ok(());
-    };
+        .as_deref()
+        .or(person.provider_id.as_deref())
+        .unwrap_or_default();
     let now_ms = clock::caps_now(w, client).await?;
     let key = ledger_key(account);
     store::update(w, "ledger", |ledger: &mut Ledger| {

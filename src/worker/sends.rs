@@ -10,7 +10,7 @@ use crate::bulk::Effect;
 use crate::client::{is_target, Client, Done, Settled};
 use crate::error::{Error, ErrorKind};
 use crate::input::{self, Target};
-use crate::limits::{ledger_key, Caps, Ledger};
+use crate::limits::{ledger_key, Ledger};
 use crate::model::{Account, Direction};
 use crate::providers::Action;
 use crate::settings::Settings;
@@ -41,11 +41,7 @@ pub async fn send(
     let client = Client::new(&account, w.env).with_held(&held);
     let now_ms = clock::caps_now(w, &client).await?;
     let key = ledger_key(&account);
-    let caps = Caps {
-        plan: account.plan,
-        weekly: settings.weekly_cap(account.plan),
-        gap_ms: settings.invite_pace().min_ms,
-    };
+    let caps = settings.caps(account.plan);
     let admitted = |ledger: &Ledger| {
         if ledger.already_sent(&key, &who) {
             return Err(Error::new(ErrorKind::AlreadyDone)

@@ -268,9 +268,9 @@ test('Invite a list on the Unipile account: bad lines shown and not sent, {first
   await popup.getByRole('tab', { name: 'Invite' }).click();
   const account = popup.getByLabel('Account', { exact: true });
   const standing = popup.locator('#standing');
-  await standing.getByText('0 of 100 this week · 0 of 5 notes this month', { exact: true }).waitFor();
+  await standing.getByText('0 of 20 today · 0 of 100 this week · 0 of 5 notes this month', { exact: true }).waitFor();
   await account.selectOption({ label: 'Recruiting' });
-  await standing.getByText('0 of 200 this week', { exact: true }).waitFor();
+  await standing.getByText('0 of 40 today · 0 of 200 this week', { exact: true }).waitFor();
   assert.equal(await account.getAttribute('aria-describedby'), 'standing');
 
   await popup.getByLabel('Profile URLs, one per line').fill([
@@ -290,13 +290,13 @@ test('Invite a list on the Unipile account: bad lines shown and not sent, {first
   const dialog = popup.getByRole('dialog', { name: 'Invite 2 people from Recruiting?' });
   await dialog.waitFor();
   const text = await dialog.textContent();
-  assert.match(text, /All fit this week's cap \(0 of 200 this week\)\./);
+  assert.match(text, /All fit today's and this week's caps \(0 of 40 today · 0 of 200 this week\)\./);
   assert.match(text, /1 line left out/);
   assert.match(text, /One every 12 seconds, about 12 seconds in all\. You can close the popup; it keeps going\./);
   await screenshot(popup, 'popup-bulk-dialog-invite');
   await dialog.getByRole('button', { name: 'Invite 2', exact: true }).click();
 
-  await standing.getByText('1 of 200 this week', { exact: true }).waitFor();
+  await standing.getByText('1 of 40 today · 1 of 200 this week', { exact: true }).waitFor();
   const sends = async () => (await session.emulator.requests())
     .filter((request) => request.method === 'POST' && request.path.endsWith('/users/me/relation-requests'));
   let sent = await sends();
@@ -306,7 +306,7 @@ test('Invite a list on the Unipile account: bad lines shown and not sent, {first
 
   const job = jobsPanel(popup).getByRole('article', { name: 'Inviting 2 people' });
   await job.getByText('Finished', { exact: true }).waitFor({ timeout: 30_000 });
-  await standing.getByText('2 of 200 this week', { exact: true }).waitFor();
+  await standing.getByText('2 of 40 today · 2 of 200 this week', { exact: true }).waitFor();
   sent = await sends();
   assert.deepEqual(sent.map((request) => request.body.message), ['Hi Elena, glad to connect!', 'Hi Marco, glad to connect!']);
   assert.ok(!JSON.stringify(await session.emulator.requests()).includes('mallory'), 'the bad line was never sent');
