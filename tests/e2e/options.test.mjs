@@ -375,6 +375,16 @@ test('weekly caps and pacing are saved with the other settings; a cap above Link
   assert.match(await actions.textContent(), /seconds/);
   assert.match(await invites.textContent(), /minutes/);
 
+  // A day's cap out of bounds, then one within them.
+  const dailyWithdrawals = section.getByRole('spinbutton', { name: 'Withdrawals a day', exact: true });
+  assert.equal(await dailyWithdrawals.inputValue(), '100', 'the default');
+  await dailyWithdrawals.fill('101');
+  await save.click();
+  assert.match(await alert.textContent(), /Withdrawals a day is not valid\..*from 1 to 100/);
+  assert.deepEqual(await storedSettings(), before, 'nothing was saved');
+
+  await dailyWithdrawals.fill('40');
+
   // A cap above LinkedIn's.
   await freeCap.fill('151');
   await save.click();
@@ -437,6 +447,9 @@ test('weekly caps and pacing are saved with the other settings; a cap above Link
     later: 'kept',
     weekly_cap_free: 120,
     weekly_cap_premium: 250,
+    daily_cap_free: 20,
+    daily_cap_premium: 40,
+    daily_withdrawals: 40,
     action_delay_min_s: 8,
     action_delay_max_s: 25,
     invite_delay_min_s: 30,
