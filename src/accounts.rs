@@ -97,6 +97,7 @@ pub fn check(account: &Account) -> Result<(), Error> {
             &format!("use {LABEL_MAX_CHARS} characters at most"),
         ));
     }
+    account.auto_withdraw.check()?;
     // Building the cheapest request applies every rule on the base URL and account id.
     providers::api(account.provider)
         .list(account, Direction::Received, &Cursor::Offset(0), 1)
@@ -238,6 +239,11 @@ mod tests {
         }
         let v1_without_dsn = form(json!({"provider": "unipile_v1", "base_url": ""}));
         assert_eq!(refused_field(&v1_without_dsn).as_deref(), Some("base_url"));
+        let rule = json!({"enabled": true, "older_than_days": 3, "per_day": 40});
+        assert_eq!(
+            refused_field(&form(json!({ "auto_withdraw": rule }))).as_deref(),
+            Some("auto_withdraw_older_than_days")
+        );
     }
 
     #[test]

@@ -116,7 +116,23 @@ pub struct Job {
     #[serde(default)]
     pub uncertain_in_a_row: u32,
     pub items: Vec<Item>,
+    /// Set on the job an account's automatic withdraw rule feeds; none on a job a person
+    /// started.
+    #[serde(default)]
+    pub automatic: Option<Automatic>,
 }
+
+/// What an automatic job runs for: the account whose rule feeds it, and the rule's words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Automatic {
+    /// `Account::id`.
+    pub account: String,
+    pub rule: String,
+}
+
+/// Ended items an automatic job keeps for the popup's results; older ones are forgotten, so
+/// a rule that runs for months does not grow its job without end.
+const AUTOMATIC_ENDED_KEPT: usize = 100;
 
 /// The next thing to do for a job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,9 +172,52 @@ impl Job {
             random: Random::seeded(seed),
             uncertain_in_a_row: 0,
             items,
+            automatic: None,
         };
         job.settle(now_ms);
         job
+    }
+
+    /// Adds the items not already in this automatic job; a finished job runs again.
+    pub fn append(&mut self, items: Vec<Item>, now_ms: f64) -> usize {
+        let fresh: Vec<Item> = items
+            .into_iter()
+            .filter(|new| {
+                !self
+                    .items
+                    .iter()
+                    .any(|old| old.account == new.account && old.target == new.target)
+            })
+            .collect();
+        let added = fresh.len();
+        if added > 0 && self.state == JobState::Finished {
+            self.state = JobState::Running;
+            self.next_at_ms = self.next_at_ms.max(now_ms);
+        }
+        self.items.extend(fresh);
+        let ended = |item: &Item| !matches!(item.outcome, Outcome::Pending | Outcome::InFlight);
+        let mut extra = self
+            .items
+            .iter()
+            .filter(|item| ended(item))
+            .count()
+            .saturating_sub(AUTOMATIC_ENDED_KEPT);
+        self.items.retain(|item| {
+            let forget = extra > 0 && ended(item);
+            extra -= usize::from(forget);
+            !forget
+        });
+        self.settle(now_ms);
+        added
+    }
+
+    /// The person's Pause: nothing more starts until Resume.
+    pub fn hold(&mut self, now_ms: f64) {
+        if self.state == JobState::Running {
+            self.state = JobState::Paused;
+            self.reason = None;
+            self.settle(now_ms);
+        }
     }
 
     /// The step due at `now_ms`, if any: a check of an item left in flight comes first (even
@@ -629,6 +688,46 @@ mod tests {
         assert!(job.begin(step));
         job.record(step, result, job.next_at_ms);
         step
+    }
+
+    #[test]
+    fn an_automatic_job_takes_new_items_once_runs_again_and_forgets_old_results() {
+        let mut job = job(2);
+        one_step(&mut job, Ok(Effect::Done));
+        one_step(&mut job, Ok(Effect::Done));
+        assert_eq!(job.state, JobState::Finished);
+        let again = |range: std::ops::Range<usize>| -> Vec<Item> {
+            range
+                .map(|i| Item::new("acc", &format!("inv-{i}"), "Someone", None))
+                .collect()
+        };
+        assert_eq!(job.append(again(0..3), NOW + 1.0), 1, "only inv-2 is new");
+        assert_eq!(job.state, JobState::Running);
+        assert_eq!(job.progress.remaining, 1);
+        one_step(&mut job, Ok(Effect::Done));
+        assert_eq!(job.append(again(0..300), NOW + 2.0), 297);
+        while job.state == JobState::Running {
+            one_step(&mut job, Ok(Effect::Done));
+        }
+        // The rule's next look forgets what it need not show.
+        assert_eq!(job.append(Vec::new(), NOW + 3.0), 0);
+        assert_eq!(job.items.len(), AUTOMATIC_ENDED_KEPT, "bounded");
+        assert_eq!(
+            job.items.last().unwrap().target,
+            "inv-299",
+            "the newest kept"
+        );
+    }
+
+    #[test]
+    fn pause_holds_a_running_job_until_resume() {
+        let mut job = job(2);
+        one_step(&mut job, Ok(Effect::Done));
+        job.hold(NOW);
+        assert_eq!((job.state, job.reason.clone()), (JobState::Paused, None));
+        assert_eq!(job.next_step(f64::INFINITY), None);
+        job.resume(NOW + 5.0);
+        assert_eq!(job.next_step(NOW + 5.0).map(|step| step.index), Some(1));
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod model;
 pub mod names;
 pub mod pacing;
 pub mod providers;
+pub mod rules;
 pub mod search;
 pub mod settings;
 pub mod snapshot;
@@ -459,6 +460,12 @@ pub fn check_kept_key(form: JsValue, stored: JsValue) -> Result<(), JsValue> {
 #[wasm_bindgen]
 pub fn not_allowed(origin: &str) -> JsValue {
     to_js_error(accounts::not_allowed(origin))
+}
+
+/// Options page: the automatic withdraw rule's fields, defaults, bounds and hint.
+#[wasm_bindgen]
+pub fn auto_withdraw_form() -> JsValue {
+    to_js(&rules::form())
 }
 
 /// Options page: every provider, for the account form: kind, name, default base URL and an

@@ -758,6 +758,7 @@ mod tests {
             account_id: "acc".into(),
             base_url: String::new(),
             plan: crate::model::Plan::Free,
+            auto_withdraw: Default::default(),
         };
         let mut received = rows(1..=60);
         received[10].account = "b".into();

@@ -59,6 +59,20 @@ pub struct Account {
     pub base_url: String,
     #[serde(default)]
     pub plan: Plan,
+    /// Off unless the person turns it on in Options.
+    #[serde(default)]
+    pub auto_withdraw: AutoWithdraw,
+}
+
+/// One account's automatic withdraw rule, as the options page stores it: sent invitations
+/// older than `older_than_days` are withdrawn in the background, at most `per_day` in any 24
+/// hours. `rules.rs` bounds and applies it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AutoWithdraw {
+    pub enabled: bool,
+    pub older_than_days: f64,
+    pub per_day: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

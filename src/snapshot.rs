@@ -220,6 +220,7 @@ mod tests {
             account_id: "acc".into(),
             base_url: String::new(),
             plan: Plan::Free,
+            auto_withdraw: Default::default(),
         }
     }
 

@@ -104,6 +104,7 @@ async fn counting_and_listing_cost_what_the_clients_promise() {
             account_id: account_id.clone(),
             base_url: common::emulator_url().into(),
             plan: Plan::Premium,
+            auto_withdraw: Default::default(),
         };
         let what = format!(
             "{:?} {:?} {}",

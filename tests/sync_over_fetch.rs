@@ -37,6 +37,7 @@ fn account((provider, key, account_id): (ProviderKind, &str, &str)) -> Account {
         account_id: account_id.into(),
         base_url: common::emulator_url().into(),
         plan: Plan::Premium,
+        auto_withdraw: Default::default(),
     }
 }
 

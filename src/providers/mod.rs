@@ -374,6 +374,7 @@ pub(crate) mod test_support {
             account_id: "acc_123".into(),
             base_url: String::new(),
             plan: Plan::Free,
+            auto_withdraw: Default::default(),
         }
     }
 

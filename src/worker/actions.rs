@@ -51,11 +51,14 @@ impl ListedAction {
     }
 }
 
+/// Acts on one listed invitation. `by_rule` is set on the automatic withdraw rule's steps,
+/// which its own daily cap also holds.
 pub async fn act(
     w: &Worker<'_>,
     account_id: &str,
     invitation_id: &str,
     action: ListedAction,
+    by_rule: bool,
 ) -> Result<Answer, Error> {
     let stored = Stored::read(w, &["accounts", "settings"]).await?;
     let account = store::stored_account(&stored, account_id)?;
@@ -80,9 +83,15 @@ pub async fn act(
         // Refused before the call when the day's withdrawals are used up, or the ledger that
         // counts them cannot be read.
         let settings: Settings = stored.get_or_default("settings");
+        let daily = match by_rule {
+            true => settings
+                .daily_withdrawals()
+                .min(account.auto_withdraw.per_day()),
+            false => settings.daily_withdrawals(),
+        };
         let now_ms = clock::caps_now(w, &client).await?;
         let ledger: Ledger = Stored::read(w, &["ledger"]).await?.readable("ledger")?;
-        ledger.check_withdraw(&ledger_key(&account), settings.daily_withdrawals(), now_ms)?;
+        ledger.check_withdraw(&ledger_key(&account), daily, now_ms)?;
     }
     // Write-ahead: recorded before the call leaves, or not sent at all.
     let now_ms = w.env.clock.now_ms();

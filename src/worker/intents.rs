@@ -58,6 +58,10 @@ pub enum Intent {
     StopJob {
         job: String,
     },
+    /// Holds a running job (the automatic rule's) until Resume.
+    PauseJob {
+        job: String,
+    },
     ResumeJob {
         job: String,
     },
@@ -147,6 +151,7 @@ pub fn read_intent(text: &str) -> Result<Intent, Error> {
             },
         }),
         "stop_job" => Intent::StopJob { job: job()? },
+        "pause_job" => Intent::PauseJob { job: job()? },
         "resume_job" => Intent::ResumeJob { job: job()? },
         "dismiss_job" => Intent::DismissJob { job: job()? },
         _ => return Err(unknown()),
@@ -174,15 +179,15 @@ pub async fn handle_intent(w: &Worker<'_>, intent: Intent) -> Result<Answer, Err
         Intent::Accept {
             account,
             invitation,
-        } => actions::act(w, &account, &invitation, ListedAction::Accept).await,
+        } => actions::act(w, &account, &invitation, ListedAction::Accept, false).await,
         Intent::Decline {
             account,
             invitation,
-        } => actions::act(w, &account, &invitation, ListedAction::Decline).await,
+        } => actions::act(w, &account, &invitation, ListedAction::Decline, false).await,
         Intent::Withdraw {
             account,
             invitation,
-        } => actions::act(w, &account, &invitation, ListedAction::Withdraw).await,
+        } => actions::act(w, &account, &invitation, ListedAction::Withdraw, false).await,
         Intent::Send {
             account,
             profile,
@@ -201,6 +206,7 @@ pub async fn handle_intent(w: &Worker<'_>, intent: Intent) -> Result<Answer, Err
         }
         Intent::StartJob(new) => jobs::start(w, new).await,
         Intent::StopJob { job } => jobs::stop(w, &job).await.map(|()| Answer::default()),
+        Intent::PauseJob { job } => jobs::pause(w, &job).await.map(|()| Answer::default()),
         Intent::ResumeJob { job } => jobs::resume(w, &job).await.map(|()| Answer::default()),
         Intent::DismissJob { job } => jobs::dismiss(w, &job).await.map(|()| Answer::default()),
     }

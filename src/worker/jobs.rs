@@ -5,9 +5,10 @@
 use super::actions::{self, ListedAction};
 use super::{sends, store, Answer, Worker};
 use crate::bulk;
-use crate::bulk::{Effect, Item, Job, JobAction, Outcome};
+use crate::bulk::{Automatic, Effect, Item, Job, JobAction, Outcome};
 use crate::error::{Error, Field};
 use crate::input::{self, Target};
+use crate::model::{Account, Direction};
 use crate::settings::Settings;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
@@ -151,6 +152,12 @@ pub async fn stop(w: &Worker<'_>, id: &str) -> Result<(), Error> {
     advance_soon(w).await
 }
 
+pub async fn pause(w: &Worker<'_>, id: &str) -> Result<(), Error> {
+    let now_ms = w.env.clock.now_ms();
+    change_job(w, id, |job| job.hold(now_ms)).await?;
+    advance_soon(w).await
+}
+
 pub async fn resume(w: &Worker<'_>, id: &str) -> Result<(), Error> {
     let now_ms = w.env.clock.now_ms();
     change_job(w, id, |job| job.resume(now_ms)).await?;
@@ -170,6 +177,82 @@ pub async fn dismiss(w: &Worker<'_>, id: &str) -> Result<(), Error> {
         }
     })
     .await?
+}
+
+/// Feeds each account's automatic withdraw rule: the sent invitations past its days join the
+/// account's automatic job (made when there is none), which then runs paced like any job; the
+/// job of a rule turned off, or of a removed account, stops.
+pub async fn apply_rules(w: &Worker<'_>) -> Result<(), Error> {
+    let stored = Stored::read(w, &["accounts", "settings"]).await?;
+    let accounts = stored.accounts();
+    let settings: Settings = stored.get_or_default("settings");
+    let now_ms = w.env.clock.now_ms();
+    let mut due: Vec<(&Account, Vec<Item>)> = Vec::new();
+    for account in accounts.iter().filter(|a| a.auto_withdraw.enabled) {
+        let list = store::read_list(w, &account.id, Direction::Sent).await?;
+        let sent: Vec<_> = list.rows().cloned().collect();
+        let items = account
+            .auto_withdraw
+            .due(&sent, now_ms)
+            .into_iter()
+            .map(|invitation| Item::new(&account.id, &invitation.id, &invitation.person.name, None))
+            .collect();
+        due.push((account, items));
+    }
+    let seed = (w.env.random.unit() * (1u64 << 53) as f64) as u64;
+    let added = update(w, |jobs| {
+        for job in jobs.iter_mut().filter(|job| job.is_active()) {
+            let Some(automatic) = &job.automatic else {
+                continue;
+            };
+            let on = due
+                .iter()
+                .any(|(account, _)| account.id == automatic.account);
+            if !on {
+                job.stop(now_ms);
+            }
+        }
+        let mut added = 0;
+        for (account, items) in due {
+            let rule = account.auto_withdraw.describe();
+            let active = jobs.iter_mut().find(|job| {
+                job.is_active() || job.state == bulk::JobState::Finished
+            } && job.automatic.as_ref().is_some_and(|a| a.account == account.id));
+            match active {
+                Some(job) => {
+                    added += job.append(items, now_ms);
+                    if let Some(automatic) = job.automatic.as_mut() {
+                        automatic.rule = rule;
+                    }
+                }
+                None if !items.is_empty() => {
+                    added += items.len();
+                    let id = format!("auto-{}", account.id);
+                    let mut job = Job::new(
+                        id,
+                        JobAction::Withdraw,
+                        items,
+                        settings.action_pace(),
+                        seed,
+                        now_ms,
+                    );
+                    job.automatic = Some(Automatic {
+                        account: account.id.clone(),
+                        rule,
+                    });
+                    jobs.retain(|old| old.id != job.id);
+                    jobs.insert(0, job);
+                }
+                None => {}
+            }
+        }
+        added
+    })
+    .await?;
+    match added {
+        0 => Ok(()),
+        _ => advance_soon(w).await,
+    }
 }
 
 /// Runs every step that is due, one at a time, then has the browser wake the worker for the
@@ -200,9 +283,12 @@ pub async fn advance(w: &Worker<'_>) -> Result<(), Error> {
         let Some((action, item)) = begun else {
             continue;
         };
+        let by_rule = jobs
+            .iter()
+            .any(|job| job.id == id && job.automatic.is_some());
         let result = match step.check {
             true => was_done(w, action, &item).await,
-            false => run(w, action, &item).await,
+            false => run(w, action, &item, by_rule).await,
         };
         let now_ms = w.env.clock.now_ms();
         change_job(w, &id, |job| job.record(step, result, now_ms)).await?;
@@ -215,9 +301,14 @@ async fn advance_soon(w: &Worker<'_>) -> Result<(), Error> {
     w.env.timers.wake_at(JOBS_ALARM, w.env.clock.now_ms()).await
 }
 
-async fn run(w: &Worker<'_>, action: JobAction, item: &Item) -> Result<Effect, Error> {
+async fn run(
+    w: &Worker<'_>,
+    action: JobAction,
+    item: &Item,
+    by_rule: bool,
+) -> Result<Effect, Error> {
     match ListedAction::of(action) {
-        Some(listed) => actions::act(w, &item.account, &item.target, listed)
+        Some(listed) => actions::act(w, &item.account, &item.target, listed, by_rule)
             .await
             .map(|answer| match answer.already_done {
                 true => Effect::AlreadyGone,

@@ -1,6 +1,7 @@
 //! Keeping each account's lists in sync: on install, start and changed settings, on the polling
 //! alarm, when the popup opens and on its Refresh, each list due (`sync::due`) is checked
-//! (`Client::check`) and what was found stored (`store::update_list`).
+//! (`Client::check`) and what was found stored (`store::update_list`); then the automatic
+//! withdraw rule looks at the sent lists (`jobs::apply_rules`).
 
 use super::{jobs, store, Worker};
 use crate::age::later;
@@ -104,6 +105,8 @@ pub async fn sync(w: &Worker<'_>, occasion: Occasion) -> Result<(), Error> {
         store::refresh_view(w).await?;
     }
     store::record_synced(w, w.env.clock.now_ms()).await?;
+    // The automatic withdraw rule looks at the lists as they now stand.
+    jobs::apply_rules(w).await?;
     results.into_iter().collect()
 }
 

@@ -65,6 +65,7 @@ impl Api {
             account_id: account_id.into(),
             base_url: emulator_url().into(),
             plan: Plan::Free,
+            auto_withdraw: Default::default(),
         }
     }
 
