@@ -174,9 +174,9 @@ impl Error {
             ErrorKind::OutOfCredits => "The provider account has run out of credits.".into(),
             ErrorKind::NotFound => "The provider does not know this account or invitation.".into(),
             ErrorKind::AlreadyDone => "This was already done.".into(),
-            ErrorKind::LimitReached => {
-                "LinkedIn's invitation limit is reached for this account.".into()
-            }
+            // LinkedIn's limits and this account's own caps (a week's or a day's invitations,
+            // a day's withdrawals): `detail` says which.
+            ErrorKind::LimitReached => "A limit on this account is reached.".into(),
             ErrorKind::RateLimited => "Too many requests were sent to the provider.".into(),
             ErrorKind::InvalidInput => match self.field_label() {
                 Some(field) => format!("{field} is not valid."),
@@ -228,10 +228,7 @@ impl Error {
             }
             ErrorKind::AlreadyDone => "Nothing to do: the list updates on the next refresh.".into(),
             ErrorKind::LimitReached => match self.retry_after_s {
-                Some(seconds) => format!(
-                    "Sending from this account is possible again in {}.",
-                    wait_words(seconds)
-                ),
+                Some(seconds) => format!("This account can go on in {}.", wait_words(seconds)),
                 None => "Wait until LinkedIn's weekly limit resets before sending more.".into(),
             },
             ErrorKind::RateLimited => match self.retry_after_s {

@@ -1,8 +1,10 @@
 // The options page's account form: provider (from the module's table of providers), label, key,
-// account id, Base URL and plan; Test connection and Save. What makes an account valid is the
+// account id, Base URL, plan and the automatic withdraw rule; Test connection and Save. What makes an account valid is the
 // module's; reaching the provider is the service worker's (a `test_connection` intent). A key
 // lives only in the password input's value: a stored key never comes back into the page.
-import { account_origin, check_account, check_kept_key, host_permission, not_allowed, providers } from '../pkg/invite_desk.js';
+import {
+  account_origin, auto_withdraw_form, check_account, check_kept_key, host_permission, not_allowed, providers,
+} from '../pkg/invite_desk.js';
 import { $, element } from '../lib/dom.js';
 import { clearMarksOnInput, problemOf, showFormProblem } from '../lib/problem.js';
 import { writeLocal } from '../lib/storage.js';
@@ -19,6 +21,8 @@ const revealButton = $('reveal-key');
 const fields = form.elements;
 
 export const PROVIDERS = providers();
+/** The automatic withdraw rule's labels, defaults and bounds, from the module. */
+const RULE = auto_withdraw_form();
 const providerOf = (kind) => PROVIDERS.find((provider) => provider.kind === kind) ?? PROVIDERS[0];
 export const providerName = (kind) => providerOf(kind).name;
 export const displayName = (account) => account.label?.trim() || providerName(account.provider);
@@ -54,6 +58,10 @@ export function openForm(account = null, { focus = true } = {}) {
   fields.account_id.value = account?.account_id ?? '';
   fields.base_url.value = account?.base_url || providerOf(fields.provider.value).default_base_url;
   fields.plan.value = account?.plan === 'premium' ? 'premium' : 'free';
+  const rule = account?.auto_withdraw;
+  fields.auto_withdraw_enabled.checked = rule?.enabled === true;
+  fields.auto_withdraw_older_than_days.value = String(rule?.older_than_days ?? RULE.older_than.default);
+  fields.auto_withdraw_per_day.value = String(rule?.per_day ?? RULE.per_day.default);
   describeBaseUrl();
   // With no account stored there is nothing to go back to.
   cancelButton.hidden = !account && page.accounts().length === 0;
@@ -88,6 +96,11 @@ function readForm() {
     account_id: fields.account_id.value.trim(),
     base_url: baseUrl === providerOf(provider).default_base_url ? '' : baseUrl,
     plan: fields.plan.value,
+    auto_withdraw: {
+      enabled: fields.auto_withdraw_enabled.checked,
+      older_than_days: Number(fields.auto_withdraw_older_than_days.value),
+      per_day: Number(fields.auto_withdraw_per_day.value),
+    },
   };
 }
 
@@ -109,6 +122,17 @@ function checkedAccount() {
   } catch (problem) {
     showError(problem);
     return null;
+  }
+}
+
+/** The rule's labels, bounds and hint, as the module gives them. */
+function describeRule() {
+  $('auto-withdraw-enabled-label').textContent = RULE.enabled;
+  $('auto-withdraw-hint').textContent = RULE.hint;
+  for (const [bound, input] of [[RULE.older_than, fields.auto_withdraw_older_than_days], [RULE.per_day, fields.auto_withdraw_per_day]]) {
+    $(`${input.id}-label`).textContent = bound.label;
+    input.min = String(bound.min);
+    input.max = String(bound.max);
   }
 }
 
@@ -204,6 +228,7 @@ export function setUpAccountForm(options) {
     describeBaseUrl();
   });
   revealButton.addEventListener('click', () => setKeyShown(fields.api_key.type === 'password'));
+  describeRule();
   clearMarksOnInput(form, alert);
   testButton.addEventListener('click', testConnection);
   form.addEventListener('submit', save);

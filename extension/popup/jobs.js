@@ -1,5 +1,5 @@
 // The popup's jobs panel: each bulk job with its progress, state (and why it waits or paused),
-// Stop, Resume and Close, and each item's result while "Results" is open. Jobs run in the
+// Stop, Resume and Close (the automatic rule's job: Pause and Resume), and each item's result while "Results" is open. Jobs run in the
 // service worker, which alone writes them; this only shows them and asks.
 import { element } from '../lib/dom.js';
 import { showProblem, whatHappened } from '../lib/problem.js';
@@ -20,8 +20,9 @@ const views = new Map();
 /** Each job's state as last announced. */
 const heard = new Map();
 
-const titleOf = (job) =>
-  `${WORDS[job.action]?.doing ?? 'Working on'} ${counted(job.progress?.total ?? job.items.length, WORDS[job.action] ?? WORDS.accept)}`;
+// The automatic rule's job goes on as long as the rule is on: it is named by the rule.
+const titleOf = (job) => (job.automatic ? 'Automatic withdraw'
+  : `${WORDS[job.action]?.doing ?? 'Working on'} ${counted(job.progress?.total ?? job.items.length, WORDS[job.action] ?? WORDS.accept)}`);
 
 /** "3 done · 1 failed · 6 remaining", and the rest of a finished job's tally. */
 function tally(progress) {
@@ -38,15 +39,15 @@ function countsText(job) {
   return counts.join(' · ');
 }
 
-/** The state as a heading, why (when it waits or paused) and a tone. */
+/** The state as a heading, why (when it waits or paused; an automatic job's rule) and a tone. */
 function stateOf(job) {
-  const why = job.reason ? [whatHappened(job.reason), job.reason.next_step] : [];
+  const why = [job.automatic?.rule, ...(job.reason ? [whatHappened(job.reason), job.reason.next_step] : [])];
   switch (job.state) {
     case 'running':
-      return job.reason ? { head: `Waiting until ${clock(job.next_at_ms)}`, why, tone: 'attention' } : { head: 'Running', why: [] };
+      return job.reason ? { head: `Waiting until ${clock(job.next_at_ms)}`, why, tone: 'attention' } : { head: 'Running', why };
     case 'paused': return { head: 'Paused', why, tone: 'attention' };
     case 'stopped': return { head: 'Stopped', why: [] };
-    default: return { head: 'Finished', why: [], tone: 'ok' };
+    default: return { head: job.automatic ? 'Up to date' : 'Finished', why, tone: 'ok' };
   }
 }
 
@@ -59,7 +60,9 @@ function createView(job) {
     buttons.append(made);
     return made;
   };
-  const controls = { resume: button('resume', 'Resume', 'primary'), stop: button('stop', 'Stop'), dismiss: button('dismiss', 'Close') };
+  const controls = {
+    resume: button('resume', 'Resume', 'primary'), pause: button('pause', 'Pause'), stop: button('stop', 'Stop'), dismiss: button('dismiss', 'Close'),
+  };
   const results = element('ul');
   const view = {
     title,
@@ -89,10 +92,13 @@ function updateView(view, job) {
   const { head, why, tone } = stateOf(job);
   view.state.className = `state${tone ? ` ${tone}` : ''}`;
   view.state.replaceChildren(head, ...why.filter(Boolean).map((text) => element('span', { textContent: text })));
+  // The rule's job is paused and resumed; it stops when the rule is turned off in Options.
+  const automatic = Boolean(job.automatic);
   const shows = {
     resume: job.state === 'paused',
-    stop: job.state === 'running' || job.state === 'paused',
-    dismiss: job.state === 'stopped' || job.state === 'finished',
+    pause: automatic && job.state === 'running',
+    stop: !automatic && (job.state === 'running' || job.state === 'paused'),
+    dismiss: job.state === 'stopped' || (!automatic && job.state === 'finished'),
   };
   let lostFocus = false;
   for (const [role, button] of Object.entries(view.controls)) {

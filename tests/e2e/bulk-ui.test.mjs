@@ -328,7 +328,7 @@ test('a list longer than the weekly cap says how many fit, and the job waits say
 
   const job = jobsPanel(popup).getByRole('article', { name: 'Inviting 2 people' });
   await job.getByText(/^Waiting until /).waitFor();
-  assert.match(await job.locator('.state').textContent(), /possible again in 7 days/);
+  assert.match(await job.locator('.state').textContent(), /can go on in 7 days/);
   assert.match(await job.locator('.counts').textContent(), /^1 done · 1 remaining/);
   await job.getByRole('button', { name: /^Stop/ }).waitFor();
   const standing = popup.locator('#standing');

@@ -131,9 +131,9 @@ test('a send over the weekly cap is refused before any request, saying when send
   await session.emulator.clearRequests();
   await send('https://www.linkedin.com/in/marco-bianchi/');
   const refusal = popup.locator('#invite-error');
-  await refusal.getByText("LinkedIn's invitation limit is reached for this account.").waitFor();
+  await refusal.getByText('A limit on this account is reached.').waitFor();
   assert.match(await refusal.textContent(), /1 of 1 invitations sent in the last 7 days/);
-  assert.match(await refusal.textContent(), /possible again in 7 days/);
+  assert.match(await refusal.textContent(), /can go on in 7 days/);
   await screenshot(popup, 'popup-invite-over-cap');
   assert.deepEqual(await session.emulator.requests(), [], 'no request was made');
   const { ledger } = await stored('ledger');
@@ -146,7 +146,7 @@ test("a provider's limit error stops sending from that account until its window 
   const first = await intent({ type: 'send', account: 'acc_bulk_at_limit', profile: 'elena-petrova', note: null });
   assert.equal(first.ok, false);
   assert.equal(first.error.code, 'limit_reached');
-  assert.match(first.error.next_step, /possible again in 7 days/);
+  assert.match(first.error.next_step, /can go on in 7 days/);
   await session.emulator.clearRequests();
   const second = await intent({ type: 'send', account: 'acc_bulk_at_limit', profile: 'marco-bianchi', note: null });
   assert.equal(second.error.code, 'limit_reached');
@@ -227,7 +227,7 @@ test('the weekly cap holds across single sends and bulk invitations: the job wai
     return job.reason?.code === 'limit_reached' && job;
   }, 'the job to wait for the cap');
   assert.equal(waiting.state, 'running');
-  assert.match(waiting.reason.next_step, /possible again in 7 days/);
+  assert.match(waiting.reason.next_step, /can go on in 7 days/);
   assert.ok(waiting.next_at_ms > sent.received_ms + 6 * 86_400_000, 'about a week after the send');
   assert.deepEqual(waiting.items.map((item) => item.outcome), ['pending', 'pending']);
   assert.deepEqual(await session.emulator.requests(), [], 'no request was made');

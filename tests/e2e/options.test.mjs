@@ -11,6 +11,8 @@ const scenario = JSON.parse(readFileSync(scenarioPath('e2e.json'), 'utf8'));
 const e2eKey = scenario.keys.find((key) => key.api_key === 'lk_e2e_key');
 const e2eAccount = e2eKey.accounts[0];
 const RECEIVED = e2eAccount.received.length;
+/** What the account form stores when the automatic withdraw rule is left alone. */
+const RULE_OFF = { enabled: false, older_than_days: 30, per_day: 40 };
 
 let emulator;
 let browser;
@@ -106,6 +108,7 @@ test('an account added on the options page is tested, saved, and counted on the 
     account_id: e2eAccount.account_id,
     base_url: emulator.url,
     plan: 'free',
+    auto_withdraw: RULE_OFF,
   });
   await waitForBadge(browser.worker, String(RECEIVED));
 
@@ -218,7 +221,7 @@ test('editing keeps the account id and changes the label, never showing the stor
   await statusSaying(page, 'Saved.').waitFor();
   assert.deepEqual(await storedAccounts(), [{
     id: 'sales', label: 'Sales EU', provider: 'linkup', api_key: e2eKey.api_key,
-    account_id: e2eAccount.account_id, base_url: emulator.url, plan: 'premium',
+    account_id: e2eAccount.account_id, base_url: emulator.url, plan: 'premium', auto_withdraw: RULE_OFF,
   }]);
   assert.ok(await field(page, 'Label').isHidden(), 'the form closes after saving');
   await page.getByRole('listitem').filter({ hasText: 'Sales EU' }).filter({ hasText: 'Premium' }).waitFor();
@@ -261,11 +264,12 @@ test('an account can be added with the keyboard alone', async () => {
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.type(emulator.url);
   await tabTo(field(page, 'LinkedIn plan'));
+  await tabTo(field(page, 'Withdraw automatically'));
+  await tabTo(field(page, 'Older than (days)'));
+  await tabTo(field(page, 'At most a day'));
   await tabTo(button(page, 'Save'));
   await tabTo(button(page, 'Test connection'));
-  await page.keyboard.press('Shift+Tab');
-  await page.keyboard.press('Shift+Tab');
-  await page.keyboard.press('Shift+Tab');
+  for (let back = 0; back < 6; back += 1) await page.keyboard.press('Shift+Tab');
   assert.ok(await isFocused(field(page, 'Base URL')));
   await page.keyboard.press('Enter');
 

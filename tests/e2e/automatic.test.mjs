@@ -1,0 +1,66 @@
+// The automatic withdraw rule, turned on in Options as a person does, against the emulator: it
+// withdraws exactly the sent invitations past its days, oldest first, stops at its share for
+// the day and says until when, shows in the jobs panel as automatic, and pauses and resumes.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { freshEmulatorAndBrowser, popupUpToDate } from './lib/e2e-scenario.mjs';
+import { scenarioPath } from './lib/emulator.mjs';
+import { screenshot } from './lib/extension.mjs';
+
+const scenario = JSON.parse(readFileSync(scenarioPath('bulk-ui.json'), 'utf8'));
+const linkupKey = scenario.keys.find((key) => key.provider === 'linkup');
+const LINKUP = linkupKey.accounts[0];
+const FAST = { action_delay_min_s: 1, action_delay_max_s: 1 };
+
+const session = freshEmulatorAndBrowser('bulk-ui.json');
+
+const work = () => ({
+  id: 'work', label: 'Work', provider: 'linkup', api_key: linkupKey.api_key,
+  account_id: LINKUP.account_id, base_url: session.emulator.url, plan: LINKUP.plan,
+});
+
+/** The invitation ids of the LinkUp withdrawals that went through, in order. */
+async function withdrawn() {
+  return (await session.emulator.requests())
+    .filter((request) => request.body?.action === 'withdraw' && request.status === 200)
+    .map((request) => String(request.body.params.invitation_id ?? request.body.params.entity_urn.split(':').at(-1)));
+}
+
+test('the rule turned on in Options withdraws the oldest invitations past its days, its share a day, and pauses', async () => {
+  const popup = await popupUpToDate(session, { accounts: [work()], settings: FAST, received: LINKUP.received.length });
+  const options = await session.browser.context.newPage();
+  await options.goto(`chrome-extension://${session.browser.extensionId}/options.html`);
+  await options.getByRole('button', { name: 'Edit Work' }).click();
+  const rule = options.getByRole('group', { name: 'Automatic withdraw' });
+  await rule.getByRole('checkbox', { name: 'Withdraw automatically' }).check();
+  await rule.getByRole('spinbutton', { name: 'Older than (days)' }).fill('6');
+  await options.getByRole('button', { name: 'Save', exact: true }).click();
+  assert.match(await options.getByRole('alert').textContent(), /Older than \(days\) is not valid\..*from 7 to 180/);
+
+  await rule.getByRole('spinbutton', { name: 'Older than (days)' }).fill('10');
+  await rule.getByRole('spinbutton', { name: 'At most a day' }).fill('2');
+  await options.getByRole('button', { name: 'Save', exact: true }).click();
+  await options.getByRole('button', { name: 'Edit Work' }).waitFor();
+  const stored = (await session.browser.worker.evaluate(() => chrome.storage.local.get('accounts'))).accounts;
+  assert.deepEqual(stored[0].auto_withdraw, { enabled: true, older_than_days: 10, per_day: 2 });
+
+  // Past 10 days: 40.5, 25.5 and 17.5 days old. The one 10.5 days old is not: LinkUp says only
+  // "1w", which the rule reads as the youngest it can be, never withdrawing too early.
+  const due = LINKUP.sent.filter((invitation) => invitation.days_ago > 14).sort((a, b) => b.days_ago - a.days_ago);
+  assert.equal(due.length, 3);
+  const job = popup.getByRole('region', { name: 'Bulk jobs' }).getByRole('article', { name: 'Automatic withdraw' });
+  await job.getByText('Sent invitations older than 10 days are withdrawn, at most 2 a day.').waitFor();
+  await job.getByText(/^Waiting until /).waitFor({ timeout: 30_000 });
+  assert.match(await job.locator('.state').textContent(), /2 of 2 withdrawals in the last 24 hours/);
+  assert.match(await job.locator('.counts').textContent(), /^2 done · 1 remaining/);
+  assert.deepEqual(await withdrawn(), due.slice(0, 2).map((invitation) => String(invitation.id)),
+    'the two oldest, and no more today');
+  await screenshot(popup, 'popup-automatic-withdraw-waiting');
+
+  await job.getByRole('button', { name: /^Pause/ }).click();
+  await job.locator('.state').filter({ hasText: /^Paused/ }).waitFor();
+  await job.getByRole('button', { name: /^Resume/ }).click();
+  await job.getByText(/^Waiting until /).waitFor();
+  assert.equal((await withdrawn()).length, 2, 'resuming does not lift the day’s share');
+});
