@@ -56,7 +56,7 @@ pub async fn access_granted(w: &Worker<'_>) -> Result<(), Error> {
             check(w, account, direction, Due::Check).await?;
         }
     }
-    Ok(())
+    jobs::apply_rules(w).await
 }
 
 /// Checks every list that is due on `occasion`, all accounts at once, and stores what each

@@ -1,8 +1,9 @@
 // Invite Desk in real Firefox (Debian's firefox-esr), as a person uses it: an account added on
 // the options page with the host permission Firefox leaves to the user (refused, then
 // allowed), a rejected key, the badge, the popup's lists, accept, an invitation with a note,
-// the popup asking for access to a provider, and a bulk job that goes on after Firefox stops
-// the idle background page. The emulator checks what reached the provider.
+// the popup asking for access to a provider, a bulk job that goes on after Firefox stops the
+// idle background page, the automatic withdraw rule and a daily cap. The emulator checks what
+// reached the provider.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { afterEach, test } from 'node:test';
@@ -59,10 +60,10 @@ const badge = () => firefox.inPage('return browser.action.getBadgeText({});');
 const waitForBadge = (expected) => waitFor(async () => (await badge()) === expected, `the badge to show "${expected}"`);
 const stored = (key) => firefox.inPage('return (await browser.storage.local.get(args[0]))[args[0]];', key);
 
-function account(key, accountId, plan) {
+function account(key, accountId, plan, overrides = {}) {
   return {
     id: 'work', label: 'Work', provider: key.provider, api_key: key.api_key,
-    account_id: accountId, base_url: emulator.url, plan,
+    account_id: accountId, base_url: emulator.url, plan, ...overrides,
   };
 }
 
@@ -152,6 +153,7 @@ test('Accept all goes on after Firefox stops the idle background page, each invi
   await storeAccounts([account(linkupKey, work.account_id, work.plan)], FAST);
   await popupAllowingAccess();
   await waitForBadge(String(total));
+  await waitFor(async () => (await rows()).length === total, `${total} rows`);
 
   await click(By.id('accept-all'));
   await click(By.xpath(`//dialog//button[normalize-space(.) = 'Accept ${total}']`));
@@ -172,4 +174,33 @@ test('Accept all goes on after Firefox stops the idle background page, each invi
   assert.equal(accepts.length, total, 'each accepted exactly once');
   assert.equal(new Set(accepts.map((request) => JSON.stringify(request.body.params))).size, total);
   await waitForBadge('');
+});
+
+test('the automatic withdraw rule keeps to its share a day, and a daily cap refuses a second invitation before any request', async () => {
+  const bulk = JSON.parse(readFileSync(scenarioPath('bulk-ui.json'), 'utf8'));
+  const linkupKey = bulk.keys.find((key) => key.provider === 'linkup');
+  const work = linkupKey.accounts[0];
+  await start('bulk-ui.json');
+  const rule = { enabled: true, older_than_days: 10, per_day: 2 };
+  await storeAccounts([account(linkupKey, work.account_id, work.plan, { auto_withdraw: rule })], { ...FAST, daily_cap_free: 1 });
+  await popupAllowingAccess();
+
+  const withdrawals = async () => (await emulator.requests()).filter((request) => request.body?.action === 'withdraw' && request.status === 200);
+  const waiting = await waitFor(async () => {
+    const job = (await stored('jobs'))?.find((candidate) => candidate.automatic);
+    return job?.reason?.code === 'limit_reached' && job;
+  }, 'the rule to reach its share for the day');
+  assert.equal(waiting.progress.done, 2);
+  assert.equal((await withdrawals()).length, 2, 'two today, no more');
+  assert.match(await textOf(By.css('#jobs article')), /Sent invitations older than 10 days are withdrawn, at most 2 a day\./);
+
+  await click(By.id('tab-invite'));
+  await fill('invite-profile', 'https://www.linkedin.com/in/elena-petrova/');
+  await click(By.id('invite-send'));
+  await waitFor(async () => (await textOf(By.id('status'))).includes('Invitation sent to Elena Petrova.'), 'the first send');
+  await fill('invite-profile', 'https://www.linkedin.com/in/marco-bianchi/');
+  await click(By.id('invite-send'));
+  assert.match(await textOf(By.id('invite-error')), /1 of 1 invitations sent in the last 24 hours, this account's daily cap/);
+  const invites = (await emulator.requests()).filter((request) => request.body?.action === 'invite');
+  assert.equal(invites.length, 1, 'the second never left');
 });
