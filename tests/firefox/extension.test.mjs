@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, test } from 'node:test';
 import { fullName, linkup, personOf } from '../e2e/lib/e2e-scenario.mjs';
 import { scenarioPath, startEmulator } from '../e2e/lib/emulator.mjs';
-import { By, launchFirefox, waitFor } from './lib/firefox.mjs';
+import { By, launchFirefox, until } from './lib/firefox.mjs';
 
 const RECEIVED = linkup.account.received.length;
 const FAST = { action_delay_min_s: 1, action_delay_max_s: 1, invite_delay_min_s: 12, invite_delay_max_s: 12 };
@@ -33,7 +33,7 @@ const byText = (css, text) => By.xpath(`//${css}[contains(normalize-space(.), ${
 
 /** The text of the first element `locator` finds, once it says something, trimmed; the popup repaints, so it is found again each time. */
 function textOf(locator) {
-  return waitFor(async () => {
+  return until(async () => {
     const [element] = await firefox.driver.findElements(locator);
     return (await element?.getText().catch(() => ''))?.trim();
   }, `text in ${locator}`);
@@ -41,7 +41,7 @@ function textOf(locator) {
 
 /** Clicks what `locator` finds, found again if the popup repainted it meanwhile. */
 function click(locator) {
-  return waitFor(async () => {
+  return until(async () => {
     const [element] = await firefox.driver.findElements(locator);
     return element?.click().then(() => true, (error) => {
       if (error.name !== 'StaleElementReferenceError') throw error;
@@ -57,7 +57,7 @@ async function fill(id, value) {
 }
 
 const badge = () => firefox.inPage('return browser.action.getBadgeText({});');
-const waitForBadge = (expected) => waitFor(async () => (await badge()) === expected, `the badge to show "${expected}"`);
+const waitForBadge = (expected) => until(async () => (await badge()) === expected, `the badge to show "${expected}"`);
 const stored = (key) => firefox.inPage('return (await browser.storage.local.get(args[0]))[args[0]];', key);
 
 function account(key, accountId, plan, overrides = {}) {
@@ -84,7 +84,7 @@ async function popupAllowingAccess() {
   await click(byText('button', 'Allow access'));
   const named = await firefox.answerPermissionPrompt(true);
   assert.ok(named.some((host) => host.includes('127.0.0.1')), `the prompt names the emulator's host: ${named}`);
-  await waitFor(async () => (await firefox.driver.findElements(By.css('#banners .banner'))).length === 0, 'the banner to go');
+  await until(async () => (await firefox.driver.findElements(By.css('#banners .banner'))).length === 0, 'the banner to go');
 }
 
 const rows = async () => Promise.all((await firefox.driver.findElements(By.css('#list > li'))).map((li) => li.getText()));
@@ -111,7 +111,7 @@ test('an account added in Options asks Firefox for its address: refused, then a 
 
   await fill('api-key', linkup.key.api_key);
   await click(By.id('save'));
-  await waitFor(async () => (await stored('accounts'))?.length === 1, 'the account to be saved');
+  await until(async () => (await stored('accounts'))?.length === 1, 'the account to be saved');
   await waitForBadge(String(RECEIVED));
   assert.equal((await stored('accounts'))[0].label, 'Sales');
 });
@@ -121,7 +121,7 @@ test('the popup asks for access, then lists, accepts and sends an invitation wit
   await storeAccounts([account(linkup.key, linkup.account.account_id, linkup.account.plan)]);
   await popupAllowingAccess();
   await waitForBadge(String(RECEIVED));
-  await waitFor(async () => (await rows()).length === RECEIVED, `${RECEIVED} rows`);
+  await until(async () => (await rows()).length === RECEIVED, `${RECEIVED} rows`);
   const names = linkup.account.received.map((invitation) => fullName(personOf(invitation.person)));
   const shown = await rows();
   for (const name of names) assert.ok(shown.some((row) => row.includes(name)), `${name} is listed`);
@@ -138,7 +138,7 @@ test('the popup asks for access, then lists, accepts and sends an invitation wit
   await fill('invite-note', note);
   await emulator.clearRequests();
   await click(By.id('invite-send'));
-  await waitFor(async () => (await textOf(By.id('status'))).includes('Invitation sent to Elena Petrova.'), 'the send');
+  await until(async () => (await textOf(By.id('status'))).includes('Invitation sent to Elena Petrova.'), 'the send');
   const invites = (await emulator.requests()).filter((request) => request.body?.action === 'invite');
   assert.equal(invites.length, 1, 'sent once');
   assert.equal(invites[0].body.params.message, note);
@@ -153,19 +153,19 @@ test('Accept all goes on after Firefox stops the idle background page, each invi
   await storeAccounts([account(linkupKey, work.account_id, work.plan)], FAST);
   await popupAllowingAccess();
   await waitForBadge(String(total));
-  await waitFor(async () => (await rows()).length === total, `${total} rows`);
+  await until(async () => (await rows()).length === total, `${total} rows`);
 
   await click(By.id('accept-all'));
   await click(By.xpath(`//dialog//button[normalize-space(.) = 'Accept ${total}']`));
-  await waitFor(async () => (await stored('jobs'))?.[0]?.progress?.done >= 1, 'the first acceptance');
+  await until(async () => (await stored('jobs'))?.[0]?.progress?.done >= 1, 'the first acceptance');
   // The popup closes, as it does when the person clicks elsewhere, and the page goes idle.
   await firefox.driver.close();
   assert.equal(await firefox.stopBackground(), 'stopped');
-  const startedAgain = await waitFor(async () => (await firefox.backgroundState()) === 'running', 'the job to wake the background page', 60_000);
+  const startedAgain = await until(async () => (await firefox.backgroundState()) === 'running', 'the job to wake the background page', 60_000);
   assert.ok(startedAgain);
 
   await firefox.open('options.html');
-  const finished = await waitFor(async () => {
+  const finished = await until(async () => {
     const job = (await stored('jobs'))?.[0];
     return job?.state === 'finished' && job;
   }, 'the job to finish', 120_000);
@@ -186,7 +186,7 @@ test('the automatic withdraw rule keeps to its share a day, and a daily cap refu
   await popupAllowingAccess();
 
   const withdrawals = async () => (await emulator.requests()).filter((request) => request.body?.action === 'withdraw' && request.status === 200);
-  const waiting = await waitFor(async () => {
+  const waiting = await until(async () => {
     const job = (await stored('jobs'))?.find((candidate) => candidate.automatic);
     return job?.reason?.code === 'limit_reached' && job;
   }, 'the rule to reach its share for the day');
@@ -197,7 +197,7 @@ test('the automatic withdraw rule keeps to its share a day, and a daily cap refu
   await click(By.id('tab-invite'));
   await fill('invite-profile', 'https://www.linkedin.com/in/elena-petrova/');
   await click(By.id('invite-send'));
-  await waitFor(async () => (await textOf(By.id('status'))).includes('Invitation sent to Elena Petrova.'), 'the first send');
+  await until(async () => (await textOf(By.id('status'))).includes('Invitation sent to Elena Petrova.'), 'the first send');
   await fill('invite-profile', 'https://www.linkedin.com/in/marco-bianchi/');
   await click(By.id('invite-send'));
   assert.match(await textOf(By.id('invite-error')), /1 of 1 invitations sent in the last 24 hours, this account's daily cap/);

@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, Builder, By, until as seleniumUntil } from 'selenium-webdriver';
 import firefox from 'selenium-webdriver/firefox.js';
+import { until } from '../../e2e/lib/extension.mjs';
 
-export { By };
+export { By, until };
 
 /** A Firefox with the extension at `extensionDir`; `preferences` are set before it starts. */
 export async function launchFirefox(extensionDir = process.env.INVITE_DESK_FIREFOX_EXTENSION, preferences = {}) {
@@ -60,7 +61,7 @@ export async function launchFirefox(extensionDir = process.env.INVITE_DESK_FIREF
           triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal(),
         });
         done();`, `${base}/${path}`);
-      const handle = await waitFor(async () => (await driver.getAllWindowHandles()).find((h) => !before.has(h)), `a tab for ${path}`);
+      const handle = await until(async () => (await driver.getAllWindowHandles()).find((h) => !before.has(h)), `a tab for ${path}`);
       await driver.switchTo().window(handle);
       await driver.wait(async () => (await driver.getCurrentUrl()).startsWith(base), 10_000);
       await driver.wait(seleniumUntil.elementLocated(By.css('body')), 10_000);
@@ -116,15 +117,4 @@ export async function launchFirefox(extensionDir = process.env.INVITE_DESK_FIREF
     }),
     quit: () => driver.quit(),
   };
-}
-
-/** Waits until `condition` resolves to something truthy, and returns it. */
-export async function waitFor(condition, what, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
