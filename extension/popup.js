@@ -33,8 +33,10 @@ const state = {
   order: { received: [], sent: [] },
   /** Keys of the rows ticked for a bulk action, in the tab shown. */
   selected: new Set(),
-  /** The rows the tab shows, searched and sorted, painted or not yet. */
+  /** The rows the tab shows, searched, filtered and sorted, painted or not yet. */
   shown: [],
+  /** The received list's filters (popup/selection.js), when any is set: what Accept all takes. */
+  filter: null,
   /** How many rows of each list the stored first screen holds. */
   firstRows: { received: 0, sent: 0 },
 };
@@ -104,7 +106,8 @@ function paintList() {
   const direction = state.tab;
   let rows = rowsOfTab(direction);
   // The module searches the full lists it read; until then the box waits (see paintEmpty).
-  if (state.query) rows = state.full ? matching(rows, direction) : [];
+  const filter = direction === 'received' ? state.filter : null;
+  if (state.query || filter) rows = state.full ? matching(rows, direction, filter) : [];
   if (state.oldestFirst) rows.reverse();
   state.shown = rows;
   bulk?.paintTools();
@@ -125,10 +128,10 @@ function paintList() {
   paintEmpty(rows.length, accounts);
 }
 
-/** The rows of `rows` the module's search for the query finds in the `direction` list. */
-function matching(rows, direction) {
+/** The rows of `rows` the module's search for the query, and `filter`, find in the `direction` list. */
+function matching(rows, direction, filter) {
   const listed = state.snapshot[direction];
-  const found = new Set(Array.from(module.search(direction, state.query), (index) => keyOf(listed[index])));
+  const found = new Set(Array.from(module.search(direction, state.query, filter, Date.now()), (index) => keyOf(listed[index])));
   return rows.filter((row) => found.has(keyOf(row)));
 }
 
@@ -173,6 +176,8 @@ function paintEmpty(shown, accounts) {
     optionsButton.hidden = false;
   } else if (state.query) {
     text.textContent = state.full ? `No invitation matches “${state.query}”.` : 'Searching…';
+  } else if (state.filter && state.tab === 'received') {
+    text.textContent = state.full ? 'No received invitation matches the filter.' : 'Searching…';
   }
   else if (accounts.some((account) => account.error)) text.textContent = 'Nothing to show until the problem above is solved.';
   else if (state.tab === 'received') text.textContent = 'No pending invitations. You are all caught up.';

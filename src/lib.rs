@@ -233,11 +233,23 @@ pub fn age_label(sent_at_ms: f64, now_ms: f64) -> String {
 }
 
 /// Popup: the indexes, in the `direction` list `read_lists` last gave, of the invitations a
-/// search for `query` shows.
+/// search for `query` shows, which the received list's `filter` keeps at `now_ms`; throws a
+/// filter nothing could match, naming its input.
 #[wasm_bindgen]
-pub fn search(direction: &str, query: &str) -> Vec<u32> {
+pub fn search(
+    direction: &str,
+    query: &str,
+    filter: JsValue,
+    now_ms: f64,
+) -> Result<Vec<u32>, JsValue> {
+    // A filter that cannot be read is refused, never taken for "keep everything".
+    let filter: search::Filter = match filter.is_undefined() || filter.is_null() {
+        true => search::Filter::default(),
+        false => from_js(&filter, search::FILTER_FIELD, "the filter cannot be read")?,
+    };
+    filter.check().map_err(to_js_error)?;
     let which = usize::from(direction == model::Direction::Sent.name());
-    SEARCHED.with_borrow(|searched| searched[which].matching(query))
+    Ok(SEARCHED.with_borrow(|searched| searched[which].matching(query, &filter, now_ms)))
 }
 
 /// Popup: throws the error a send would get for this profile and note (which may hold

@@ -1,9 +1,13 @@
 //! Which invitations a search shows: those whose name or headline holds every word of the
 //! query, case and accents aside, in every script ("elodie" finds "Élodie", "ÖZLEM" finds
-//! "Özlem"). The popup's module keeps the folded text of the lists it last read, so a keystroke
-//! sends only the query across.
+//! "Özlem"), and that pass the received list's filters (a note, words in the headline, how many
+//! days ago), which choose what Accept all and Decline all act on. The popup's module keeps the
+//! folded text of the lists it last read, so a keystroke sends only the query across.
 
+use crate::age::DAY_MS;
+use crate::error::{Error, Field};
 use crate::model::Invitation;
+use serde::Deserialize;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -15,36 +19,116 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
+/// What a filter looks at of one invitation, folded once.
+#[derive(Debug)]
+struct Entry {
+    /// Name and headline.
+    text: String,
+    headline: String,
+    note: bool,
+    sent_at_ms: Option<f64>,
+}
+
 /// The folded search text of each invitation of a list, in the list's order.
 #[derive(Debug, Default)]
 pub struct Index {
-    texts: Vec<String>,
+    entries: Vec<Entry>,
+}
+
+pub const FILTER_FIELD: Field = Field {
+    key: "filter",
+    label: "Filter",
+};
+pub const MORE_THAN_FIELD: Field = Field {
+    key: "more_than_days",
+    label: "Received more than (days ago)",
+};
+pub const LESS_THAN_FIELD: Field = Field {
+    key: "less_than_days",
+    label: "Received less than (days ago)",
+};
+
+/// The received list's filters; an empty one keeps everything.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Filter {
+    /// Only invitations that came with a note.
+    pub with_note: bool,
+    /// Words the headline must hold, case and accents aside.
+    pub headline: String,
+    pub more_than_days: Option<f64>,
+    pub less_than_days: Option<f64>,
+}
+
+impl Filter {
+    /// Refuses a number of days a person could not mean, or a range with nothing in it.
+    pub fn check(&self) -> Result<(), Error> {
+        for (field, days) in [
+            (MORE_THAN_FIELD, self.more_than_days),
+            (LESS_THAN_FIELD, self.less_than_days),
+        ] {
+            if days.is_some_and(|days| !days.is_finite() || days < 0.0) {
+                return Err(Error::invalid_input(
+                    field,
+                    "enter a number of days, 0 or more",
+                ));
+            }
+        }
+        match (self.more_than_days, self.less_than_days) {
+            (Some(more), Some(less)) if more >= less => Err(Error::invalid_input(
+                LESS_THAN_FIELD,
+                "it must be more than the other number of days, or nothing matches",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// An invitation without a date is kept only when no age is asked for.
+    fn keeps(&self, entry: &Entry, headline_words: &[&str], now_ms: f64) -> bool {
+        let age_days = entry.sent_at_ms.map(|at| (now_ms - at) / DAY_MS);
+        let older = |more: f64| age_days.is_some_and(|age| age > more);
+        let younger = |less: f64| age_days.is_some_and(|age| age < less);
+        (!self.with_note || entry.note)
+            && headline_words
+                .iter()
+                .all(|word| entry.headline.contains(word))
+            && self.more_than_days.is_none_or(older)
+            && self.less_than_days.is_none_or(younger)
+    }
 }
 
 impl Index {
     pub fn of(invitations: &[Invitation]) -> Index {
-        let texts = invitations
+        let entries = invitations
             .iter()
             .map(|invitation| {
                 let person = &invitation.person;
-                fold(&format!(
-                    "{}\n{}",
-                    person.name,
-                    person.headline.as_deref().unwrap_or_default()
-                ))
+                let headline = person.headline.as_deref().unwrap_or_default();
+                Entry {
+                    text: fold(&format!("{}\n{headline}", person.name)),
+                    headline: fold(headline),
+                    note: invitation
+                        .note
+                        .as_deref()
+                        .is_some_and(|note| !note.trim().is_empty()),
+                    sent_at_ms: invitation.sent_at_ms,
+                }
             })
             .collect();
-        Index { texts }
+        Index { entries }
     }
 
-    /// Indexes of the invitations whose text holds every word of `query`; all of them for a
-    /// blank query.
-    pub fn matching(&self, query: &str) -> Vec<u32> {
+    /// Indexes of the invitations whose text holds every word of `query` (all of them for a
+    /// blank query) and that `filter` keeps at `now_ms`.
+    pub fn matching(&self, query: &str, filter: &Filter, now_ms: f64) -> Vec<u32> {
         let query = fold(query);
         let words: Vec<&str> = query.split_whitespace().collect();
+        let headline = fold(&filter.headline);
+        let headline_words: Vec<&str> = headline.split_whitespace().collect();
         (0u32..)
-            .zip(&self.texts)
-            .filter(|(_, text)| words.iter().all(|word| text.contains(word)))
+            .zip(&self.entries)
+            .filter(|(_, entry)| words.iter().all(|word| entry.text.contains(word)))
+            .filter(|(_, entry)| filter.keeps(entry, &headline_words, now_ms))
             .map(|(index, _)| index)
             .collect()
     }
@@ -72,6 +156,70 @@ mod tests {
         }
     }
 
+    impl Index {
+        fn matching_text(&self, query: &str) -> Vec<u32> {
+            self.matching(query, &Filter::default(), 0.0)
+        }
+    }
+
+    const NOW: f64 = 1_800_000_000_000.0;
+
+    #[test]
+    fn the_filters_keep_notes_headline_words_and_an_age_range() {
+        let aged = |name: &str, headline: &str, note: Option<&str>, days: Option<f64>| Invitation {
+            note: note.map(str::to_owned),
+            sent_at_ms: days.map(|days| NOW - days * DAY_MS),
+            ..invitation(name, headline)
+        };
+        let index = Index::of(&[
+            aged("A", "Senior Engineer at Kumo", Some("Hi!"), Some(2.0)),
+            aged("B", "Ingénieure logiciel", None, Some(10.0)),
+            aged("C", "Recruiter", Some("  "), Some(40.0)),
+            aged("D", "Engineering Manager", Some("Met at PyData"), None),
+        ]);
+        let kept = |filter: Filter| index.matching("", &filter, NOW);
+        let with_note = Filter {
+            with_note: true,
+            ..Filter::default()
+        };
+        assert_eq!(kept(with_note.clone()), [0, 3], "a blank note is no note");
+        let engineer = Filter {
+            headline: "ENGINEER".into(),
+            ..Filter::default()
+        };
+        assert_eq!(kept(engineer), [0, 3], "words, case aside");
+        let ingenieur = Filter {
+            headline: "ingenieure".into(),
+            ..Filter::default()
+        };
+        assert_eq!(kept(ingenieur), [1], "accents aside");
+        let between = Filter {
+            more_than_days: Some(5.0),
+            less_than_days: Some(30.0),
+            ..Filter::default()
+        };
+        assert_eq!(kept(between), [1], "an undated one has no age");
+        assert_eq!(index.matching("a", &with_note, NOW), [0, 3]);
+        assert_eq!(kept(Filter::default()).len(), 4);
+    }
+
+    #[test]
+    fn a_filter_nothing_could_match_is_refused_with_its_field() {
+        let field = |filter: Filter| filter.check().unwrap_err().field;
+        let reversed = Filter {
+            more_than_days: Some(30.0),
+            less_than_days: Some(7.0),
+            ..Filter::default()
+        };
+        assert_eq!(field(reversed).as_deref(), Some("less_than_days"));
+        let negative = Filter {
+            more_than_days: Some(-1.0),
+            ..Filter::default()
+        };
+        assert_eq!(field(negative).as_deref(), Some("more_than_days"));
+        assert_eq!(Filter::default().check(), Ok(()));
+    }
+
     #[test]
     fn every_word_must_appear_in_any_order_case_and_accents_aside() {
         let index = Index::of(&[
@@ -81,16 +229,16 @@ mod tests {
             invitation("Élodie Martin", "Directrice commerciale à Lyon"),
             invitation("Özlem Yılmaz", "İstanbul"),
         ]);
-        assert_eq!(index.matching("OKAFOR"), [0]);
-        assert_eq!(index.matching("lisbon amara"), [0]);
-        assert_eq!(index.matching("佐藤"), [1]);
-        assert_eq!(index.matching("حداد"), [2]);
-        assert_eq!(index.matching("elodie"), [3]);
-        assert_eq!(index.matching("ÉLODIE a lyon"), [3]);
-        assert_eq!(index.matching("özlem"), [4]);
-        assert_eq!(index.matching("ozlem"), [4]);
-        assert_eq!(index.matching("amara engineer"), [] as [u32; 0]);
-        assert_eq!(index.matching("  "), [0, 1, 2, 3, 4]);
-        assert_eq!(Index::default().matching("a"), [] as [u32; 0]);
+        assert_eq!(index.matching_text("OKAFOR"), [0]);
+        assert_eq!(index.matching_text("lisbon amara"), [0]);
+        assert_eq!(index.matching_text("佐藤"), [1]);
+        assert_eq!(index.matching_text("حداد"), [2]);
+        assert_eq!(index.matching_text("elodie"), [3]);
+        assert_eq!(index.matching_text("ÉLODIE a lyon"), [3]);
+        assert_eq!(index.matching_text("özlem"), [4]);
+        assert_eq!(index.matching_text("ozlem"), [4]);
+        assert_eq!(index.matching_text("amara engineer"), [] as [u32; 0]);
+        assert_eq!(index.matching_text("  "), [0, 1, 2, 3, 4]);
+        assert_eq!(Index::default().matching_text("a"), [] as [u32; 0]);
     }
 }

@@ -1,5 +1,5 @@
-// The popup's list tools: ticked rows and "Select all shown", Accept or Decline all, "Withdraw
-// sent older than", CSV export. Each bulk action asks first, with the pace from the module, and
+// The popup's list tools: ticked rows and "Select all shown", Accept or Decline all (of the rows
+// the received filters keep, when set), "Withdraw sent older than", CSV export. Each bulk action asks first, with the pace from the module, and
 // runs as a job in the service worker. Which rows are old enough, and the CSV, are the module's.
 import { element } from '../lib/dom.js';
 import { problemOf, showProblem } from '../lib/problem.js';
@@ -75,6 +75,7 @@ export function paintTools() {
   $('clear-selection').hidden = selected === 0;
   $('selected-actions').hidden = selected === 0;
   $('received-tools').hidden = !received;
+  $('filters').hidden = !received;
   $('sent-tools').hidden = received;
 }
 
@@ -93,6 +94,49 @@ async function selectShown(on) {
 async function allOf(direction) {
   await bulk.popup.loadFull();
   return bulk.popup.state.snapshot?.[direction] ?? [];
+}
+
+/** Accept or Decline all: every received invitation, or with a filter set the ones it shows. */
+async function receivedFor(action) {
+  const { state } = bulk.popup;
+  if (!state.filter) return startListed(action, await allOf('received'));
+  await bulk.popup.loadFull();
+  return startListed(action, selectable(), 'matching the filter');
+}
+
+const FILTER_INPUTS = ['filter-note', 'filter-headline', 'filter-more', 'filter-less'];
+
+/** The filters as typed, or null when none is set. */
+function typedFilter() {
+  const days = (id) => ($(id).value.trim() === '' ? null : Number($(id).value));
+  const filter = {
+    with_note: $('filter-note').checked,
+    headline: $('filter-headline').value.trim(),
+    more_than_days: days('filter-more'),
+    less_than_days: days('filter-less'),
+  };
+  const set = filter.with_note || filter.headline || filter.more_than_days !== null || filter.less_than_days !== null;
+  return set ? filter : null;
+}
+
+/** Applies the filters as typed once the module accepts them; a number it refuses is shown and marked. */
+async function applyFilter() {
+  const { popup } = bulk;
+  const filter = typedFilter();
+  for (const id of FILTER_INPUTS) $(id).removeAttribute('aria-invalid');
+  try {
+    (await popup.wasm()).search('received', '', filter, Date.now());
+  } catch (problem) {
+    const input = document.querySelector(`#filters [name="${CSS.escape(problem.field ?? '')}"]`);
+    input?.setAttribute('aria-invalid', 'true');
+    showError(problem);
+    return;
+  }
+  showError(null);
+  popup.state.filter = filter;
+  popup.state.selected.clear();
+  await popup.loadFull();
+  popup.repaint();
 }
 
 async function startListed(action, rows, which = '') {
@@ -200,8 +244,9 @@ export function setUpSelection() {
     const button = $(id);
     button.addEventListener('click', () => startListed(button.dataset.action, selectedRows()));
   }
-  $('accept-all').addEventListener('click', async () => startListed('accept', await allOf('received')));
-  $('decline-all').addEventListener('click', async () => startListed('decline', await allOf('received')));
+  $('accept-all').addEventListener('click', () => receivedFor('accept'));
+  $('decline-all').addEventListener('click', () => receivedFor('decline'));
+  for (const id of FILTER_INPUTS) $(id).addEventListener('input', applyFilter);
   fillOlderThanChoices();
   $('older-days').addEventListener('change', (event) => {
     const other = $('older-other');
