@@ -1,5 +1,6 @@
 // Accessibility measured with axe-core in Chromium: the popup (each tab, no account, an account's
-// error banner, ticked rows, the confirmation dialog, a running bulk job) and the options page
+// error banner, the received filters with an error, ticked rows, the confirmation dialog, a
+// running bulk job) and the options page
 // (its three forms, then each showing an error), in the light and the dark colour scheme, have no
 // violation. A failure names every rule broken in every state, its impact, what it asks, and the
 // elements at fault, so the message says what to fix.
@@ -84,6 +85,15 @@ for (const colorScheme of COLOR_SCHEMES) {
     await rowCount(popup, received);
     await popup.getByRole('button', { name: 'Accept all' }).waitFor();
     await audit(popup, 'received');
+    await popup.getByText('Filter', { exact: true }).click();
+    await popup.getByLabel('Received more than').fill('9');
+    await popup.getByLabel('and less than').fill('2');
+    await popup.locator('#bulk-error').getByText('Received less than (days ago) is not valid.').waitFor();
+    await audit(popup, 'filters with an error');
+    await popup.getByLabel('Received more than').fill('');
+    await popup.getByLabel('and less than').fill('');
+    await rowCount(popup, received);
+    await popup.getByText('Filter', { exact: true }).click();
 
     await popup.getByRole('tab', { name: /^Sent/ }).click();
     await rowCount(popup, linkup.account.sent.length + unipile.account.sent.length);
