@@ -79,6 +79,11 @@ pub async fn act(
     }
     let held = list.held(w.env.clock.now_ms());
     let client = Client::new(&account, w.env).with_held(&held);
+    // A withdrawal holds the ledger's lock from its check to its record (see `sends_lock`).
+    let _withdrawing = match action {
+        Withdraw => Some(w.sends_lock.lock().await),
+        Accept | Decline => None,
+    };
     if let Withdraw = action {
         // Refused before the call when the day's withdrawals are used up, or the ledger that
         // counts them cannot be read.

@@ -24,8 +24,9 @@ pub struct Worker<'a> {
     pub env: Env<'a>,
     /// Every read-modify-write of storage.
     store_lock: Mutex<()>,
-    /// Invitations go out one at a time, each checked against the ledger as it stands after the
-    /// one before: a single send and a bulk job's cannot both take the last place under a cap.
+    /// Invitations and withdrawals go out one at a time, each checked against the ledger as it
+    /// stands after the one before: a single one and a bulk job's cannot both take the last
+    /// place under a cap.
     sends_lock: Mutex<()>,
     /// One bulk step at a time across all jobs.
     steps_lock: Mutex<()>,
