@@ -8,7 +8,8 @@ use crate::bulk;
 use crate::bulk::{Automatic, Effect, Item, Job, JobAction, Outcome};
 use crate::error::{Error, Field};
 use crate::input::{self, Target};
-use crate::model::{Account, Direction};
+use crate::model::Direction;
+use crate::pacing::Pace;
 use crate::settings::Settings;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
@@ -181,14 +182,14 @@ pub async fn dismiss(w: &Worker<'_>, id: &str) -> Result<(), Error> {
 
 /// Feeds each account's automatic withdraw rule: the sent invitations past its days join the
 /// account's automatic job (made when there is none), which then runs paced like any job; the
-/// job of a rule turned off, or of a removed account, stops.
+/// job of a rule turned off, or of a removed account, stops. The jobs are written only when
+/// that changes them: a check with nothing new writes nothing.
 pub async fn apply_rules(w: &Worker<'_>) -> Result<(), Error> {
     let stored = Stored::read(w, &["accounts", "settings"]).await?;
-    let accounts = stored.accounts();
     let settings: Settings = stored.get_or_default("settings");
     let now_ms = w.env.clock.now_ms();
-    let mut due: Vec<(&Account, Vec<Item>)> = Vec::new();
-    for account in accounts.iter().filter(|a| a.auto_withdraw.enabled) {
+    let mut rules: Vec<Rule> = Vec::new();
+    for account in stored.accounts().iter().filter(|a| a.auto_withdraw.enabled) {
         let list = store::read_list(w, &account.id, Direction::Sent).await?;
         let sent: Vec<_> = list.rows().cloned().collect();
         let items = account
@@ -197,62 +198,74 @@ pub async fn apply_rules(w: &Worker<'_>) -> Result<(), Error> {
             .into_iter()
             .map(|invitation| Item::new(&account.id, &invitation.id, &invitation.person.name, None))
             .collect();
-        due.push((account, items));
+        rules.push(Rule {
+            automatic: Automatic {
+                account: account.id.clone(),
+                rule: account.auto_withdraw.describe(),
+            },
+            items,
+        });
     }
     let seed = (w.env.random.unit() * (1u64 << 53) as f64) as u64;
-    let added = update(w, |jobs| {
-        for job in jobs.iter_mut().filter(|job| job.is_active()) {
-            let Some(automatic) = &job.automatic else {
-                continue;
-            };
-            let on = due
-                .iter()
-                .any(|(account, _)| account.id == automatic.account);
-            if !on {
-                job.stop(now_ms);
-            }
-        }
-        let mut added = 0;
-        for (account, items) in due {
-            let rule = account.auto_withdraw.describe();
-            let active = jobs.iter_mut().find(|job| {
-                job.is_active() || job.state == bulk::JobState::Finished
-            } && job.automatic.as_ref().is_some_and(|a| a.account == account.id));
-            match active {
-                Some(job) => {
-                    added += job.append(items, now_ms);
-                    if let Some(automatic) = job.automatic.as_mut() {
-                        automatic.rule = rule;
-                    }
-                }
-                None if !items.is_empty() => {
-                    added += items.len();
-                    let id = format!("auto-{}", account.id);
-                    let mut job = Job::new(
-                        id,
-                        JobAction::Withdraw,
-                        items,
-                        settings.action_pace(),
-                        seed,
-                        now_ms,
-                    );
-                    job.automatic = Some(Automatic {
-                        account: account.id.clone(),
-                        rule,
-                    });
-                    jobs.retain(|old| old.id != job.id);
-                    jobs.insert(0, job);
-                }
-                None => {}
-            }
-        }
-        added
-    })
-    .await?;
-    match added {
-        0 => Ok(()),
-        _ => advance_soon(w).await,
+    let feed =
+        |jobs: &mut Vec<Job>| feed_rules(jobs, rules.clone(), settings.action_pace(), seed, now_ms);
+    if feed(&mut read(w).await?) == 0 {
+        return Ok(());
     }
+    update(w, feed).await?;
+    advance_soon(w).await
+}
+
+/// One account's rule, and the invitations it finds due now.
+#[derive(Clone)]
+struct Rule {
+    automatic: Automatic,
+    items: Vec<Item>,
+}
+
+/// Brings the automatic jobs in line with `rules`; returns how many changes that made.
+fn feed_rules(jobs: &mut Vec<Job>, rules: Vec<Rule>, pace: Pace, seed: u64, now_ms: f64) -> usize {
+    let mut changes = 0;
+    for job in jobs.iter_mut().filter(|job| job.is_active()) {
+        let Some(automatic) = &job.automatic else {
+            continue;
+        };
+        if !rules
+            .iter()
+            .any(|rule| rule.automatic.account == automatic.account)
+        {
+            job.stop(now_ms);
+            changes += 1;
+        }
+    }
+    for Rule { automatic, items } in rules {
+        let current = jobs.iter_mut().find(|job| {
+            (job.is_active() || job.state == bulk::JobState::Finished)
+                && job
+                    .automatic
+                    .as_ref()
+                    .is_some_and(|a| a.account == automatic.account)
+        });
+        match current {
+            Some(job) => {
+                changes += job.append(items, now_ms);
+                if job.automatic.as_ref() != Some(&automatic) {
+                    job.automatic = Some(automatic);
+                    changes += 1;
+                }
+            }
+            None if !items.is_empty() => {
+                changes += items.len();
+                let id = format!("auto-{}", automatic.account);
+                let mut job = Job::new(id, JobAction::Withdraw, items, pace, seed, now_ms);
+                job.automatic = Some(automatic);
+                jobs.retain(|old| old.id != job.id);
+                jobs.insert(0, job);
+            }
+            None => {}
+        }
+    }
+    changes
 }
 
 /// Runs every step that is due, one at a time, then has the browser wake the worker for the
