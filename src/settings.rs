@@ -315,7 +315,7 @@ const ROWS: [Row; 10] = [
         label: DAILY_CAP_FREE.label,
         unit: INVITATIONS,
         settings: &[DAILY_CAP_FREE],
-        hint: || daily_cap_hint(&DAILY_CAP_FREE, &FREE_CAP),
+        hint: || daily_cap_hint(&DAILY_CAP_FREE),
     },
     Row {
         key: DAILY_CAP_PREMIUM.key,
@@ -323,7 +323,7 @@ const ROWS: [Row; 10] = [
         label: DAILY_CAP_PREMIUM.label,
         unit: INVITATIONS,
         settings: &[DAILY_CAP_PREMIUM],
-        hint: || daily_cap_hint(&DAILY_CAP_PREMIUM, &PREMIUM_CAP),
+        hint: || daily_cap_hint(&DAILY_CAP_PREMIUM),
     },
     Row {
         key: DAILY_WITHDRAWALS.key,
@@ -377,11 +377,11 @@ fn cap_hint(cap: &Setting) -> String {
     )
 }
 
-fn daily_cap_hint(cap: &Setting, weekly: &Setting) -> String {
+fn daily_cap_hint(cap: &Setting) -> String {
     format!(
         "Invitations in any 24 hours, from {} to {}; never more than the weekly cap. The \
          default spreads the default weekly cap over five working days.",
-        cap.min, weekly.max
+        cap.min, cap.max
     )
 }
 
