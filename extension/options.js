@@ -7,8 +7,9 @@ import { $ } from './lib/dom.js';
 
 await init({ module_or_path: new URL('./pkg/invite_desk_bg.wasm', import.meta.url) });
 // The sections ask the module as they load, so they are imported once it is ready.
-const [{ setUpAccounts }, { setUpSettings }, { setUpRepair }] = await Promise.all([
+const [{ setUpAccounts }, { setUpSettings }, { setUpRepair }, { setUpNotifications }] = await Promise.all([
   import('./options/accounts.js'), import('./options/settings.js'), import('./options/repair.js'),
+  import('./options/notifications.js'),
 ]);
 
 const wasm = async () => backend;
@@ -27,4 +28,5 @@ await setUpSettings({
   },
 });
 await setUpSettings({ form: $('limits-form'), alert: $('limits-error'), lead: $('limits-lead'), saved: said('limits-status', 'Limits saved.') });
+await setUpNotifications();
 await setUpAccounts(wasm);

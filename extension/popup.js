@@ -74,6 +74,9 @@ const sendIntent = (intent) => ask(intent, wasm);
 
 // ---------------------------------------------------------------- painting
 
+/** Whether the tab shown is a list of invitations (not Invite or Stats). */
+const showsList = () => state.tab === 'received' || state.tab === 'sent';
+
 function paint() {
   const snapshot = state.snapshot;
   const accounts = snapshot?.accounts ?? [];
@@ -82,7 +85,7 @@ function paint() {
   $('count-sent').textContent = snapshot ? String(snapshot.sent_count) : '';
   invite?.setInviteAccounts(accounts);
   bulk?.paintStanding();
-  if (state.tab !== 'invite') paintList();
+  if (showsList()) paintList();
 }
 
 /** The tab's invitations, newest first, with the ones acted on kept where they were. */
@@ -298,9 +301,11 @@ function selectTab(tab) {
     other.setAttribute('aria-selected', String(selected));
     other.tabIndex = selected ? 0 : -1;
   }
-  const listing = state.tab !== 'invite';
+  const listing = showsList();
   $('panel-list').hidden = !listing;
-  $('panel-invite').hidden = listing;
+  $('panel-invite').hidden = state.tab !== 'invite';
+  $('panel-stats').hidden = state.tab !== 'stats';
+  if (state.tab === 'stats') statsLoading().then((stats) => stats.paintStats());
   if (listing) {
     $('panel-list').setAttribute('aria-labelledby', tab.id);
     list.setAttribute('aria-label', state.tab === 'received' ? 'Received invitations' : 'Sent invitations');
@@ -379,6 +384,16 @@ function rereadLists() {
   });
 }
 
+// The Stats tab's module, loaded the first time the tab is chosen.
+let statsModule = null;
+function statsLoading() {
+  statsModule ??= import('./popup/stats.js').then((stats) => {
+    stats.setUpStats({ state, wasm, announce });
+    return stats;
+  });
+  return statsModule;
+}
+
 let checksLoaded;
 const checksLoading = new Promise((resolve) => {
   checksLoaded = resolve;
@@ -396,7 +411,7 @@ async function afterFirstPaint() {
   invite.setUpInvite({ wasm, announce });
   invite.setInviteAccounts(state.snapshot?.accounts ?? []);
   bulk = await import('./popup/bulk.js');
-  await bulk.setUpBulk({ state, wasm, announce, loadFull, repaint: paintList, list });
+  await bulk.setUpBulk({ state, wasm, announce, loadFull, repaint: paintList, list, showsList });
   if (await invite.prefillFromActiveTab()) announce('Profile URL filled in from the open LinkedIn profile.');
 }
 

@@ -33,9 +33,38 @@ function report(error) {
   console.warn('Invite Desk:', error?.code ?? 'error', error?.message ?? String(error));
 }
 
+// A notification's Accept button accepts its invitation (Chrome); a click on the notification
+// itself opens the popup, or the list in a tab where the browser will not open it (Firefox).
+// Each is a named function: the Chromium suite calls them, since no automation clicks a system
+// notification.
+function noticeButtonClicked(id, button) {
+  return run(backend.notice_button, id, button);
+}
+
+async function noticeClicked(id) {
+  if (!id.startsWith('invite-desk:')) return;
+  await chrome.notifications.clear(id);
+  await chrome.action.openPopup().catch(() => chrome.tabs.create({ url: chrome.runtime.getURL('popup.html') }));
+}
+Object.assign(globalThis, { noticeButtonClicked, noticeClicked });
+
+// The notifications API exists once the person allowed it in Options: listened to at the top
+// level when it does, else as soon as it is granted.
+let listeningToNotices = false;
+function listenToNotices() {
+  if (listeningToNotices || !chrome.notifications) return;
+  listeningToNotices = true;
+  chrome.notifications.onButtonClicked?.addListener((id, button) => noticeButtonClicked(id, button).catch(report));
+  chrome.notifications.onClicked.addListener((id) => noticeClicked(id).catch(report));
+}
+listenToNotices();
+
 chrome.runtime.onInstalled.addListener(() => run(backend.start).catch(report));
 chrome.runtime.onStartup.addListener(() => run(backend.start).catch(report));
-chrome.permissions.onAdded.addListener(() => run(backend.access_granted).catch(report));
+chrome.permissions.onAdded.addListener(() => {
+  listenToNotices();
+  run(backend.access_granted).catch(report);
+});
 chrome.alarms.onAlarm.addListener((alarm) => run(backend.on_alarm, alarm.name).catch(report));
 
 chrome.storage.onChanged.addListener((changes, area) => {

@@ -1,14 +1,17 @@
 //! The real effects of the worker (`worker::effects`) in the browser: the clock and random of
 //! JavaScript, chrome.storage.local and .session, chrome.alarms with a timer for short waits,
-//! and the toolbar badge. Stored values cross as JSON text: the browser's own JSON.parse and
+//! the toolbar badge and notifications. Stored values cross as JSON text: the browser's own JSON.parse and
 //! JSON.stringify move thousands of invitations faster, and in less code, than building them
 //! field by field.
 
 use crate::accounts;
 use crate::error::{Error, ErrorKind};
 use crate::http::{HttpRequest, HttpResponse};
+use crate::notices::Notice;
 use crate::snapshot::Badge;
-use crate::worker::effects::{Area, Clock, Env, Random, Storage, Timers, Toolbar, Transport};
+use crate::worker::effects::{
+    Area, Clock, Env, Notifier, Random, Storage, Timers, Toolbar, Transport,
+};
 use crate::worker::Worker;
 use futures_util::future::LocalBoxFuture;
 use futures_util::FutureExt;
@@ -54,6 +57,16 @@ extern "C" {
     #[wasm_bindgen(js_namespace = ["chrome", "permissions"], js_name = contains, catch)]
     fn permissions_contains(permissions: &JsValue) -> Result<js_sys::Promise, JsValue>;
 
+    // Not `async` either: the API exists only once the person allowed notifications.
+    #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = create, catch)]
+    fn notifications_create(id: &str, options: &JsValue) -> Result<js_sys::Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = clear, catch)]
+    fn notifications_clear(id: &str) -> Result<js_sys::Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = getContexts, catch)]
+    fn runtime_get_contexts(filter: &JsValue) -> Result<js_sys::Promise, JsValue>;
+
     #[wasm_bindgen(js_namespace = console, js_name = warn)]
     fn console_warn(what: &str, code: &str, message: &str);
 }
@@ -80,6 +93,7 @@ pub fn env() -> Env<'static> {
         storage: &Browser,
         transport: &Browser,
         toolbar: &Browser,
+        notifier: &Browser,
     }
 }
 
@@ -210,6 +224,83 @@ impl Toolbar for Browser {
         }
         .boxed_local()
     }
+}
+
+impl Notifier for Browser {
+    fn popup_open(&self) -> LocalBoxFuture<'_, bool> {
+        async move {
+            let open = async {
+                let types = js_sys::Array::of2(&"POPUP".into(), &"TAB".into());
+                let filter = object(&[("contextTypes", types.into())]).ok()?;
+                let asked = runtime_get_contexts(&filter).ok()?;
+                let contexts = wasm_bindgen_futures::JsFuture::from(asked).await.ok()?;
+                let open = js_sys::Array::from(&contexts).iter().any(|context| {
+                    Reflect::get(&context, &"documentUrl".into())
+                        .ok()
+                        .and_then(|url| url.as_string())
+                        .and_then(|url| url::Url::parse(&url).ok())
+                        .is_some_and(|url| url.path() == "/popup.html")
+                });
+                Some(open)
+            };
+            // Where the browser cannot tell, nothing is taken as open: the person asked to be told.
+            open.await.unwrap_or(false)
+        }
+        .boxed_local()
+    }
+
+    fn notify<'a>(&'a self, notice: &'a Notice) -> LocalBoxFuture<'a, Result<(), Error>> {
+        async move {
+            let mut options = vec![
+                ("type", "basic".into()),
+                ("iconUrl", "icons/icon128.png".into()),
+                ("title", notice.title.as_str().into()),
+                ("message", notice.message.as_str().into()),
+            ];
+            // Firefox has no buttons, and refuses a notification that asks for them.
+            if has_notification_buttons() && !notice.buttons.is_empty() {
+                let buttons: js_sys::Array = notice
+                    .buttons
+                    .iter()
+                    .map(|title| object(&[("title", title.as_str().into())]))
+                    .collect::<Result<_, _>>()?;
+                options.push(("buttons", buttons.into()));
+            }
+            let created = notifications_create(&notice.id, &object(&options)?)
+                .map_err(|_| notifications_not_allowed())?;
+            wasm_bindgen_futures::JsFuture::from(created)
+                .await
+                .map_err(browser_error)?;
+            Ok(())
+        }
+        .boxed_local()
+    }
+
+    fn clear<'a>(&'a self, id: &'a str) -> LocalBoxFuture<'a, Result<(), Error>> {
+        async move {
+            let cleared = notifications_clear(id).map_err(|_| notifications_not_allowed())?;
+            wasm_bindgen_futures::JsFuture::from(cleared)
+                .await
+                .map_err(browser_error)?;
+            Ok(())
+        }
+        .boxed_local()
+    }
+}
+
+fn has_notification_buttons() -> bool {
+    ["chrome", "notifications", "onButtonClicked"]
+        .iter()
+        .try_fold(js_sys::global().into(), |at: JsValue, name| {
+            Reflect::get(&at, &(*name).into())
+                .ok()
+                .filter(|v| !v.is_undefined())
+        })
+        .is_some()
+}
+
+fn notifications_not_allowed() -> Error {
+    Error::new(ErrorKind::Browser).with_detail("notifications are not allowed in this browser")
 }
 
 impl Transport for Browser {

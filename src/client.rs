@@ -244,7 +244,7 @@ impl<'a> Client<'a> {
     /// `check_invitation`).
     pub async fn invitation_status(&self, profile: &str) -> Result<Relationship, Error> {
         let status = async {
-            if self.account.provider != ProviderKind::Linkup {
+            if !providers::api(self.account.provider).tells_acceptance() {
                 return Err(Error::invalid_input(
                     accounts::PROVIDER_FIELD,
                     "only LinkUp tells the status of one invitation; the lists show it for Unipile",

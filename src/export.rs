@@ -1,13 +1,16 @@
-//! The current list as CSV for a spreadsheet: name, headline, profile URL, direction, sent date
-//! (or age, when the provider only gave one) and account label. Accounts contribute their label
+//! CSV for a spreadsheet: the current list (name, headline, profile URL, direction, sent date, or
+//! age when the provider only gave one, and account label), and what became of the invitations
+//! the stats count. Accounts contribute their label
 //! only, so no key can reach the file; provider text that a spreadsheet would run as a formula
 //! is written as text.
 
 use crate::age::{age_label, iso_date};
 use crate::model::{Direction, Invitation};
 use crate::snapshot::AccountStatus;
+use crate::stats::AccountStats;
 
 const HEADER: &str = "Name,Headline,Profile URL,Direction,Sent,Account";
+const STATS_HEADER: &str = "Account,Name,Profile URL,Sent,Note,Outcome,Ended";
 
 pub fn list_csv(invitations: &[Invitation], accounts: &[AccountStatus], now_ms: f64) -> String {
     let mut csv = String::from(HEADER);
@@ -35,15 +38,50 @@ pub fn list_csv(invitations: &[Invitation], accounts: &[AccountStatus], now_ms: 
             &sent,
             account,
         ];
-        for (index, field) in fields.iter().enumerate() {
-            if index > 0 {
-                csv.push(',');
-            }
-            push_field(&mut csv, field);
-        }
-        csv.push_str("\r\n");
+        push_row(&mut csv, &fields);
     }
     csv
+}
+
+/// What became of the invitations counted in the stats, one row each, oldest first; dates in
+/// the page's time zone, `utc_offset_minutes` ahead of UTC.
+pub fn stats_csv(accounts: &[(&str, &AccountStats)], utc_offset_minutes: f64) -> String {
+    let mut csv = String::from(STATS_HEADER);
+    csv.push_str("\r\n");
+    let date = |ms: f64| iso_date(ms + utc_offset_minutes * 60_000.0);
+    for (label, stats) in accounts {
+        for tracked in &stats.tracked {
+            let note = match tracked.note {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
+            };
+            let ended = tracked.ended_at_ms.map(date).unwrap_or_default();
+            push_row(
+                &mut csv,
+                &[
+                    label,
+                    &tracked.name,
+                    tracked.profile_url.as_deref().unwrap_or_default(),
+                    &date(tracked.sent_at_ms),
+                    note,
+                    tracked.outcome.words(),
+                    &ended,
+                ],
+            );
+        }
+    }
+    csv
+}
+
+fn push_row(csv: &mut String, fields: &[&str]) {
+    for (index, field) in fields.iter().enumerate() {
+        if index > 0 {
+            csv.push(',');
+        }
+        push_field(csv, field);
+    }
+    csv.push_str("\r\n");
 }
 
 /// One field, quoted when it holds a separator, a quote or a line break (RFC 4180), and
@@ -138,5 +176,26 @@ mod tests {
         assert!(row.starts_with("\"'=HYPERLINK(\"\"https://evil.example\"\",\"\"x\"\")\","));
         assert!(row.contains("\"'-2+3\nline \"\"two\"\"\""));
         assert!(row.ends_with(",\"'@work\"\r\n"));
+    }
+
+    #[test]
+    fn stats_rows_say_what_became_of_each_invitation() {
+        let stats: AccountStats = serde_json::from_str(
+            r#"{"since_ms": 0, "tracked": [
+                {"id": "1", "name": "=cmd|x", "profile_url": "https://www.linkedin.com/in/a/",
+                 "sent_at_ms": 1795000000000, "note": true, "outcome": "accepted",
+                 "ended_at_ms": 1795090000000},
+                {"id": "2", "name": "Bo, Chen", "sent_at_ms": 1795000000000,
+                 "outcome": "pending"}]}"#,
+        )
+        .unwrap();
+        let csv = stats_csv(&[("Work", &stats)], 0.0);
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(lines[0], STATS_HEADER);
+        assert_eq!(
+            lines[1],
+            "Work,\"'=cmd|x\",https://www.linkedin.com/in/a/,2026-11-18,yes,accepted,2026-11-19"
+        );
+        assert_eq!(lines[2], "Work,\"Bo, Chen\",,2026-11-18,,pending,");
     }
 }

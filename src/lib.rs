@@ -16,12 +16,14 @@ pub mod limits;
 pub mod lists;
 pub mod model;
 pub mod names;
+pub mod notices;
 pub mod pacing;
 pub mod providers;
 pub mod rules;
 pub mod search;
 pub mod settings;
 pub mod snapshot;
+pub mod stats;
 pub mod sync;
 pub mod worker;
 
@@ -367,6 +369,42 @@ pub fn list_csv(invitations: JsValue, accounts: JsValue, now_ms: f64) -> Result<
         "the accounts could not be read",
     )?;
     Ok(export::list_csv(&invitations, &accounts, now_ms))
+}
+
+/// Popup: the Stats view of the account `account`, or of all when `None`, with its CSV; dates
+/// and weeks in the page's time zone, `utc_offset_minutes` ahead of UTC.
+#[wasm_bindgen]
+pub async fn stats_report(
+    account: Option<String>,
+    now_ms: f64,
+    utc_offset_minutes: f64,
+) -> Result<JsValue, JsValue> {
+    #[derive(serde::Serialize)]
+    struct Report {
+        view: stats::StatsView,
+        csv: String,
+    }
+    let all = worker::store::read_stats(browser::worker())
+        .await
+        .map_err(to_js_error)?;
+    let chosen: Vec<(&str, &stats::AccountStats)> = all
+        .iter()
+        .filter(|(a, _)| account.as_ref().is_none_or(|id| &a.id == id))
+        .map(|(a, stats)| (a.label.as_str(), stats))
+        .collect();
+    let values: Vec<&stats::AccountStats> = chosen.iter().map(|(_, stats)| *stats).collect();
+    Ok(to_js(&Report {
+        view: stats::view(&values, now_ms, utc_offset_minutes),
+        csv: export::stats_csv(&chosen, utc_offset_minutes),
+    }))
+}
+
+/// Service worker: a button of one of our notifications was clicked.
+#[wasm_bindgen]
+pub async fn notice_button(notice: String, button: u32) -> Result<(), JsValue> {
+    worker::observe::accept_clicked(browser::worker(), &notice, button as usize)
+        .await
+        .map_err(to_js_error)
 }
 
 /// Options page: which of the stored `{ledger, jobs}` values cannot be read, each

@@ -403,6 +403,18 @@ impl Ledger {
             .any(|sent| sent.profile.as_ref() == Some(&profile) && sent.at_ms > withdrawn)
     }
 
+    /// Whether the latest invitation to `profile` this ledger counts carried a note.
+    pub fn note_sent_to(&self, key: &str, profile: &str) -> Option<bool> {
+        let profile = profile.to_ascii_lowercase();
+        self.0
+            .get(key)?
+            .sent
+            .iter()
+            .rev()
+            .find(|sent| sent.profile.as_ref() == Some(&profile))
+            .map(|sent| sent.note)
+    }
+
     /// After a damaged ledger was replaced: nothing is known of what the account sent lately, so
     /// it sends nothing for a week, and no note for a month.
     pub fn unknown_history(&mut self, key: &str, now_ms: f64) {

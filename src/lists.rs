@@ -108,6 +108,17 @@ impl Head {
     }
 }
 
+/// What a check found changed in a list at the provider, apart from what was done here.
+#[derive(Debug, Default, PartialEq)]
+pub struct Changed {
+    /// The list had never been read: all of it arrived at once, none of it is news.
+    pub first_read: bool,
+    /// New at the provider, newest first.
+    pub arrived: Vec<Invitation>,
+    /// Gone at the provider (accepted, declined or withdrawn elsewhere), as they were held.
+    pub left: Vec<Invitation>,
+}
+
 /// One list as read from storage, changed in memory, then written back in part.
 #[derive(Debug, Clone)]
 pub struct List {
@@ -266,10 +277,11 @@ impl List {
     /// What a check found, applied to the list as it is now. `before` is what the check
     /// started from: what changed here since (an action, a send) is kept, and the provider's
     /// count, read before it, is corrected by it.
-    pub fn apply(&mut self, found: Found, before: &Held, now_ms: f64) {
+    pub fn apply(&mut self, found: Found, before: &Held, now_ms: f64) -> Changed {
         let now: HashSet<String> = self.rows().map(|r| r.id.clone()).collect();
         let then: HashSet<&String> = before.ids.iter().collect();
         let handled = self.head.recently_handled(now_ms);
+        let first_read = self.head.checked_at_ms.is_none() && before.ids.is_empty();
         // Acted on here during the check (and not left the provider's list in its eyes).
         let gone_here: HashSet<&String> =
             before.ids.iter().filter(|id| !now.contains(*id)).collect();
@@ -278,7 +290,7 @@ impl List {
             .filter(|row| !then.contains(&row.id))
             .cloned()
             .collect();
-        match found {
+        let changed = match found {
             Found::Changes {
                 added,
                 removed,
@@ -296,15 +308,39 @@ impl List {
                     .count();
                 self.head.total =
                     total.map(|t| (t + unseen_here as u64).saturating_sub(gone_unseen as u64));
+                let left = self
+                    .rows()
+                    .filter(|row| removed.contains(&row.id))
+                    .cloned()
+                    .collect();
                 self.remove(&removed);
                 let fresh: Vec<Invitation> = added
                     .into_iter()
                     .filter(|a| !now.contains(&a.id) && !handled.contains(&a.id))
                     .collect();
-                self.add_top(fresh);
+                self.add_top(fresh.clone());
+                Changed {
+                    first_read,
+                    arrived: fresh,
+                    left,
+                }
             }
             Found::Everything(all) => {
                 let listed: HashSet<&String> = all.iter().map(|a| &a.id).collect();
+                let left = self
+                    .rows()
+                    .filter(|r| then.contains(&r.id) && !listed.contains(&r.id))
+                    .cloned()
+                    .collect();
+                let arrived = all
+                    .iter()
+                    .filter(|a| {
+                        !now.contains(&a.id)
+                            && !gone_here.contains(&a.id)
+                            && !handled.contains(&a.id)
+                    })
+                    .cloned()
+                    .collect();
                 let mut rows: Vec<Invitation> = new_here
                     .iter()
                     .filter(|r| !listed.contains(&r.id))
@@ -317,13 +353,19 @@ impl List {
                 self.replace(rows);
                 self.head.total = Some(self.rows().count() as u64);
                 self.head.reconciled_at_ms = Some(now_ms);
+                Changed {
+                    first_read,
+                    arrived,
+                    left,
+                }
             }
-        }
+        };
         self.head.error = None;
         self.head.checked_at_ms = Some(now_ms);
         // A list is first read whole or to its end; the next full read is due a period later.
         self.head.reconciled_at_ms.get_or_insert(now_ms);
         self.head_changed = true;
+        changed
     }
 
     /// The rows of an earlier version's snapshot, as they were.

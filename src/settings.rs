@@ -31,6 +31,9 @@ pub struct Settings {
     /// Between invitations: Unipile advises 2 to 5 minutes.
     pub invite_delay_min_s: f64,
     pub invite_delay_max_s: f64,
+    /// A notification when new received invitations arrive: off until the person turns it on
+    /// (and allows notifications) in Options.
+    pub notify_new: bool,
 }
 
 const DEFAULT: Settings = Settings {
@@ -46,6 +49,7 @@ const DEFAULT: Settings = Settings {
     action_delay_max_s: 20.0,
     invite_delay_min_s: 120.0,
     invite_delay_max_s: 300.0,
+    notify_new: false,
 };
 
 impl Default for Settings {

@@ -36,15 +36,18 @@ function firefox(manifest) {
 }
 
 // Loopback goes in the optional hosts only on Firefox, where the tests grant it from the
-// options page as a person grants a provider's address; on Chrome both lists have it.
+// options page as a person grants a provider's address; on Chrome both lists have it, and
+// notifications are granted at install too: no automation answers Chrome's permission dialog,
+// so there the options page's request finds the permission already given.
 function loopback(manifest, suffix) {
   const optional = [...(manifest.optional_host_permissions ?? []), ...LOOPBACK];
-  const granted = manifest.browser_specific_settings
-    ? manifest.host_permissions
-    : [...manifest.host_permissions, ...LOOPBACK];
+  const onChrome = !manifest.browser_specific_settings;
+  const granted = onChrome ? [...manifest.host_permissions, ...LOOPBACK] : manifest.host_permissions;
+  const permissions = onChrome ? [...manifest.permissions, ...manifest.optional_permissions] : manifest.permissions;
   return {
     ...manifest,
     name: `Invite Desk (${suffix})`,
+    permissions,
     host_permissions: granted,
     optional_host_permissions: optional,
   };

@@ -2,6 +2,7 @@
 // the received filters keep, when set), "Withdraw sent older than", CSV export. Each bulk action asks first, with the pace from the module, and
 // runs as a job in the service worker. Which rows are old enough, and the CSV, are the module's.
 import { element } from '../lib/dom.js';
+import { downloadCsv } from '../lib/download.js';
 import { problemOf, showProblem } from '../lib/problem.js';
 import { ask } from '../lib/worker.js';
 import { confirmed } from './confirm.js';
@@ -25,7 +26,7 @@ function listed(direction) {
 /** The rows the tab shows that can still be acted on (not those already handled here). */
 export function selectable() {
   const { state } = bulk.popup;
-  if (state.tab === 'invite') return [];
+  if (!bulk.popup.showsList()) return [];
   const { keys } = listed(state.tab);
   return state.shown.filter((row) => keys.has(keyOf(row)));
 }
@@ -33,7 +34,7 @@ export function selectable() {
 /** The ticked rows still listed in the tab. */
 function selectedRows() {
   const { state } = bulk.popup;
-  if (state.tab === 'invite' || state.selected.size === 0) return [];
+  if (!bulk.popup.showsList() || state.selected.size === 0) return [];
   return listed(state.tab).rows.filter((row) => state.selected.has(keyOf(row)));
 }
 
@@ -48,7 +49,7 @@ export function paintTools() {
     shownTab = state.tab;
     showError(null);
   }
-  const listing = state.tab !== 'invite';
+  const listing = bulk.popup.showsList();
   // Until the full lists are read, "all" would mean the first screen only.
   const ready = listing && state.full && (state.snapshot?.accounts?.length ?? 0) > 0;
   $('list-tools').hidden = !ready;
@@ -200,11 +201,6 @@ async function withdrawOlder() {
   startListed('withdraw', rows, which);
 }
 
-const today = () => {
-  const date = new Date();
-  return [date.getFullYear(), date.getMonth() + 1, date.getDate()].map((part) => String(part).padStart(2, '0')).join('-');
-};
-
 /** Downloads the list as shown (this tab, search applied) as CSV, written by the module. */
 async function exportCsv() {
   showError(null);
@@ -224,11 +220,7 @@ async function exportCsv() {
     showError(problem);
     return;
   }
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-  link.download = `invite-desk-${popup.state.tab}-${today()}.csv`;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  downloadCsv(popup.state.tab, csv);
   popup.announce(`Exported ${plural(rows.length, `${popup.state.tab} invitation`)} as CSV.`);
 }
 

@@ -30,6 +30,16 @@ impl Api for Linkup {
         MAX_PAGE_SIZE
     }
 
+    /// linkup.md §3.1, §3.2: received and sent items have no note field.
+    fn lists_notes(&self) -> bool {
+        false
+    }
+
+    /// linkup.md §3.7.
+    fn tells_acceptance(&self) -> bool {
+        true
+    }
+
     fn probe_size(&self, _: Direction) -> u32 {
         RESULTS_PER_CREDIT
     }

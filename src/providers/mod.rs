@@ -55,6 +55,17 @@ pub trait Api {
         true
     }
 
+    /// Whether listed invitations carry their note, so one without a note had none.
+    fn lists_notes(&self) -> bool {
+        true
+    }
+
+    /// Whether the API tells of one person whether they are now a connection (LinkUp's
+    /// `check_invitation`): where none does, an invitation gone from the sent list "left" it.
+    fn tells_acceptance(&self) -> bool {
+        false
+    }
+
     /// The page of `direction` starting at `start`, at most `size` items.
     fn list(
         &self,

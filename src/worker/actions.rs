@@ -3,7 +3,7 @@
 //! a call whose answer never came is settled by the cheapest question instead of being sent
 //! again.
 
-use super::{clock, store, Answer, Worker};
+use super::{clock, observe, store, Answer, Worker};
 use crate::bulk::{Effect, JobAction};
 use crate::client::{Client, Settled};
 use crate::error::{Error, ErrorKind};
@@ -124,7 +124,7 @@ pub async fn act(
         ),
         Err(error) if error.kind == ErrorKind::NotFound => {
             // The invitation is gone at the provider: it leaves the list, and the user learns why.
-            handled(w, account_id, direction, invitation_id, None, &held).await?;
+            handled(w, &account, direction, invitation_id, None, &held).await?;
             return Err(error);
         }
         Err(error) => {
@@ -143,7 +143,7 @@ pub async fn act(
         if let Withdraw = action {
             record_withdrawn(w, &client, &account, &invitation).await?;
         }
-        handled(w, account_id, direction, invitation_id, found, &held).await
+        handled(w, &account, direction, invitation_id, found, &held).await
     };
     Ok(match recorded.await {
         Ok(()) => answer,
@@ -178,10 +178,11 @@ pub async fn was_done(
         Settled::NotDone { found } => {
             if let Some(found) = found {
                 let now_ms = w.env.clock.now_ms();
-                store::update_list(w, account_id, direction, |list| {
+                let changed = store::update_list(w, account_id, direction, |list| {
                     list.apply(found, &held, now_ms)
                 })
                 .await?;
+                observe::seen(w, &account, direction, changed).await?;
             }
             Ok(Effect::NotDone)
         }
@@ -189,7 +190,7 @@ pub async fn was_done(
             if let Withdraw = action {
                 record_withdrawn(w, &client, &account, &invitation).await?;
             }
-            handled(w, account_id, direction, invitation_id, done.found, &held).await?;
+            handled(w, &account, direction, invitation_id, done.found, &held).await?;
             Ok(Effect::Done)
         }
     }
@@ -199,20 +200,23 @@ pub async fn was_done(
 /// settled a lost answer found.
 async fn handled(
     w: &Worker<'_>,
-    account_id: &str,
+    account: &Account,
     direction: Direction,
     invitation_id: &str,
     found: Option<Found>,
     held: &Held,
 ) -> Result<(), Error> {
     let now_ms = w.env.clock.now_ms();
-    store::update_list(w, account_id, direction, |list| {
-        if let Some(found) = found {
-            list.apply(found, held, now_ms);
-        }
+    let changed = store::update_list(w, &account.id, direction, |list| {
+        let changed = found.map(|found| list.apply(found, held, now_ms));
         list.handle(invitation_id, now_ms);
+        changed.unwrap_or_default()
     })
-    .await
+    .await?;
+    // What the settling check found beside it; new received ones are seen in the open popup.
+    observe::seen(w, account, direction, changed)
+        .await
+        .map(drop)
 }
 
 /// Remembers whom the account withdrew, whom LinkedIn will not let it invite for a while.
@@ -234,5 +238,6 @@ async fn record_withdrawn(
     store::update(w, "ledger", |ledger: &mut Ledger| {
         ledger.record_withdrawn(&key, profile, now_ms)
     })
-    .await
+    .await?;
+    observe::withdrawn_by_us(w, account, invitation).await
 }

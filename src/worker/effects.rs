@@ -1,11 +1,13 @@
 //! Everything the worker does to the world goes through `Env`: a clock, a random source,
-//! timers and alarms, storage, the HTTP transport and the toolbar, one small trait each.
+//! timers and alarms, storage, the HTTP transport, the toolbar and notifications, one small
+//! trait each.
 //! `browser.rs` and `http.rs` hold the only real implementations; the worker's tests run the
 //! same code against fakes that fail at every step. Futures are boxed so that each trait can
 //! stand behind `&dyn`: one worker, whatever the effects.
 
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse};
+use crate::notices::Notice;
 use crate::snapshot::Badge;
 use futures_util::future::LocalBoxFuture;
 
@@ -64,6 +66,14 @@ pub trait Toolbar {
     fn show<'a>(&'a self, badge: &'a Badge) -> LocalBoxFuture<'a, Result<(), Error>>;
 }
 
+pub trait Notifier {
+    /// Whether the popup is open anywhere: what is new is seen there, not announced.
+    fn popup_open(&self) -> LocalBoxFuture<'_, bool>;
+    /// Shows `notice`; an error when the person has not allowed notifications.
+    fn notify<'a>(&'a self, notice: &'a Notice) -> LocalBoxFuture<'a, Result<(), Error>>;
+    fn clear<'a>(&'a self, id: &'a str) -> LocalBoxFuture<'a, Result<(), Error>>;
+}
+
 /// The effects one worker runs with.
 #[derive(Clone, Copy)]
 pub struct Env<'a> {
@@ -73,4 +83,5 @@ pub struct Env<'a> {
     pub storage: &'a dyn Storage,
     pub transport: &'a dyn Transport,
     pub toolbar: &'a dyn Toolbar,
+    pub notifier: &'a dyn Notifier,
 }

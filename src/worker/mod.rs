@@ -9,6 +9,7 @@ pub mod clock;
 pub mod effects;
 pub mod intents;
 pub mod jobs;
+pub mod observe;
 pub mod refresh;
 pub mod sends;
 pub mod store;

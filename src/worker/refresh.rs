@@ -1,13 +1,15 @@
 //! Keeping each account's lists in sync: on install, start and changed settings, on the polling
 //! alarm, when the popup opens and on its Refresh, each list due (`sync::due`) is checked
-//! (`Client::check`) and what was found stored (`store::update_list`); then the automatic
-//! withdraw rule looks at the sent lists (`jobs::apply_rules`).
+//! (`Client::check`), what was found stored (`store::update_list`) and observed
+//! (`observe.rs`: the stats, the notification of new invitations); then the automatic withdraw
+//! rule looks at the sent lists (`jobs::apply_rules`).
 
-use super::{jobs, store, Worker};
+use super::{jobs, observe, store, Worker};
 use crate::age::later;
 use crate::client::Client;
 use crate::error::{Error, ErrorKind};
-use crate::model::{Account, Direction};
+use crate::lists::Changed;
+use crate::model::{Account, Direction, Invitation};
 use crate::settings::Settings;
 use crate::sync::{due, Due, Occasion};
 use futures_util::future::join_all;
@@ -93,10 +95,11 @@ pub async fn sync(w: &Worker<'_>, occasion: Occasion) -> Result<(), Error> {
             .map(|(_, direction, due)| (*direction, *due))
             .collect();
         async move {
+            let mut arrived = Vec::new();
             for (direction, due) in mine {
-                check(w, account, direction, due).await?;
+                arrived.extend(check(w, account, direction, due).await?);
             }
-            Ok::<(), Error>(())
+            Ok::<Vec<Invitation>, Error>(arrived)
         }
     }))
     .await;
@@ -107,16 +110,20 @@ pub async fn sync(w: &Worker<'_>, occasion: Occasion) -> Result<(), Error> {
     store::record_synced(w, w.env.clock.now_ms()).await?;
     // The automatic withdraw rule looks at the lists as they now stand.
     jobs::apply_rules(w).await?;
-    results.into_iter().collect()
+    let arrived: Vec<Invitation> = results.iter().flatten().flatten().cloned().collect();
+    // A notification that cannot be shown is not news lost: the badge and the list have it.
+    let _announced = observe::announce(w, &arrived).await;
+    results.into_iter().try_for_each(|result| result.map(drop))
 }
 
-/// One check of one list, stored.
+/// One check of one list, stored, its changes observed (`observe::seen`); gives back the
+/// received invitations that are news.
 pub async fn check(
     w: &Worker<'_>,
     account: &Account,
     direction: Direction,
     due: Due,
-) -> Result<(), Error> {
+) -> Result<Vec<Invitation>, Error> {
     let list = store::read_list(w, &account.id, direction).await?;
     let held = list.held(w.env.clock.now_ms());
     let everything = due == Due::Everything;
@@ -124,11 +131,15 @@ pub async fn check(
         .check(direction, held.clone(), everything)
         .await;
     let now_ms = w.env.clock.now_ms();
-    store::update_list(w, &account.id, direction, |list| match outcome {
-        Ok(found) if found.is_nothing(list.head.total) => {}
+    let changed = store::update_list(w, &account.id, direction, |list| match outcome {
+        Ok(found) if found.is_nothing(list.head.total) => Changed::default(),
         Ok(found) => list.apply(found, &held, now_ms),
-        Err(failed) => list.failed(failed.error, failed.total, now_ms),
+        Err(failed) => {
+            list.failed(failed.error, failed.total, now_ms);
+            Changed::default()
+        }
     })
     .await?;
-    store::record_checked(w, &account.id, direction, now_ms).await
+    store::record_checked(w, &account.id, direction, now_ms).await?;
+    observe::seen(w, account, direction, changed).await
 }

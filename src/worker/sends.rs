@@ -5,12 +5,13 @@
 //! settles it; only a refusal by the provider gives the place back.
 
 use super::refresh::check;
-use super::{clock, store, Answer, Worker};
+use super::{clock, observe, store, Answer, Worker};
 use crate::bulk::Effect;
 use crate::client::{is_target, Client, Done, Settled};
 use crate::error::{Error, ErrorKind};
 use crate::input::{self, Target};
 use crate::limits::{ledger_key, Ledger};
+use crate::lists::Changed;
 use crate::model::{Account, Direction};
 use crate::providers::Action;
 use crate::settings::Settings;
@@ -163,19 +164,30 @@ async fn store_sent(
     held: &Held,
 ) -> Result<(), Error> {
     let now_ms = w.env.clock.now_ms();
-    match (done.found, done.invitation) {
+    let changed = match (done.found, done.invitation) {
         (Some(found), _) => {
             store::update_list(w, &account.id, Direction::Sent, |list| {
                 list.apply(found, held, now_ms)
             })
-            .await
+            .await?
         }
         (None, Some(invitation)) => {
             store::update_list(w, &account.id, Direction::Sent, |list| {
-                list.add_new(invitation)
+                list.add_new(invitation.clone())
             })
-            .await
+            .await?;
+            Changed {
+                arrived: vec![invitation],
+                ..Changed::default()
+            }
         }
-        (None, None) => check(w, account, Direction::Sent, Due::Check).await,
-    }
+        (None, None) => {
+            return check(w, account, Direction::Sent, Due::Check)
+                .await
+                .map(drop)
+        }
+    };
+    observe::seen(w, account, Direction::Sent, changed)
+        .await
+        .map(drop)
 }

@@ -11,6 +11,7 @@ use crate::error::{Error, ErrorKind};
 use crate::lists::{self, head_key, Head, List, Writes};
 use crate::model::{Account, Direction, Invitation};
 use crate::snapshot::{ListTop, View, FIRST_SCREEN_ROWS};
+use crate::stats::{stats_key, AccountStats};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -167,12 +168,56 @@ pub async fn update<T, R>(
 where
     T: Serialize + DeserializeOwned + Default,
 {
+    update_if(w, key, |value| (change(value), true)).await
+}
+
+/// As `update`, written only when `change` says it changed the value.
+pub async fn update_if<T, R>(
+    w: &Worker<'_>,
+    key: &str,
+    change: impl FnOnce(&mut T) -> (R, bool),
+) -> Result<R, Error>
+where
+    T: Serialize + DeserializeOwned + Default,
+{
     let _writing = w.store_lock.lock().await;
     let mut value: T = Stored::read(w, &[key]).await?.readable(key)?;
-    let result = change(&mut value);
+    let (result, changed) = change(&mut value);
+    if changed {
+        let mut writes = Writes::default();
+        writes.put(key.to_owned(), &value);
+        write(w, writes).await?;
+    }
+    Ok(result)
+}
+
+/// As `update_if` for a value that only informs, such as the stats: a damaged one is kept
+/// aside under `damaged:{key}` and starts again empty, rather than stopping the work.
+pub async fn update_informative<T, R>(
+    w: &Worker<'_>,
+    key: &str,
+    change: impl FnOnce(&mut T) -> (R, bool),
+) -> Result<R, Error>
+where
+    T: Serialize + DeserializeOwned + Default,
+{
+    let _writing = w.store_lock.lock().await;
+    let stored = Stored::read(w, &[key]).await?;
     let mut writes = Writes::default();
-    writes.put(key.to_owned(), &value);
-    write(w, writes).await?;
+    let mut value: T = match stored.readable(key) {
+        Ok(value) => value,
+        Err(_) => {
+            if let Some(raw) = stored.raw(key) {
+                writes.put(format!("damaged:{key}"), raw);
+            }
+            T::default()
+        }
+    };
+    let (result, changed) = change(&mut value);
+    if changed || !writes.is_empty() {
+        writes.put(key.to_owned(), &value);
+        write(w, writes).await?;
+    }
     Ok(result)
 }
 
@@ -186,6 +231,19 @@ pub fn stored_account(stored: &Stored, id: &str) -> Result<Account, Error> {
             Error::new(ErrorKind::NotFound)
                 .with_detail("this account was removed or changed in Options; reopen the popup")
         })
+}
+
+/// Every account's stats, with the account; a damaged one is an error naming it.
+pub async fn read_stats(w: &Worker<'_>) -> Result<Vec<(Account, AccountStats)>, Error> {
+    let accounts = Stored::read(w, &["accounts"]).await?.accounts();
+    let keys: Vec<String> = accounts.iter().map(|a| stats_key(&a.id)).collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let stored = Stored::read(w, &keys).await?;
+    accounts
+        .into_iter()
+        .zip(keys)
+        .map(|(account, key)| Ok((account, stored.readable(key)?)))
+        .collect()
 }
 
 /// `account`'s list of `direction` with every row.
@@ -355,6 +413,7 @@ pub async fn remove_lists_except(
             let head: Head = Stored::read(w, &[&key]).await?.get_or_default(&key);
             keys.extend(List::all_keys(&head, account, direction));
         }
+        keys.push(stats_key(account));
     }
     write(
         w,

@@ -11,8 +11,11 @@ use futures_util::FutureExt;
 use http_body_util::BodyExt;
 use invite_desk::error::{Error, ErrorKind};
 use invite_desk::http::{HttpRequest, HttpResponse, Method};
+use invite_desk::notices::Notice;
 use invite_desk::snapshot::Badge;
-use invite_desk::worker::effects::{Area, Clock, Env, Random, Storage, Timers, Toolbar, Transport};
+use invite_desk::worker::effects::{
+    Area, Clock, Env, Notifier, Random, Storage, Timers, Toolbar, Transport,
+};
 use invite_desk_emulator::{app, load, SharedState};
 use proptest::prelude::*;
 use serde::de::DeserializeOwned;
@@ -108,6 +111,28 @@ impl Applied {
     }
 }
 
+/// Which API the world's accounts use.
+#[derive(Clone, Copy)]
+struct Provider {
+    name: &'static str,
+    api_key: &'static str,
+    base_url: &'static str,
+    credits: Option<u64>,
+}
+
+const UNIPILE_V2: Provider = Provider {
+    name: "unipile_v2",
+    api_key: "up2_model_key",
+    base_url: "https://model.unipile.example",
+    credits: None,
+};
+const LINKUP: Provider = Provider {
+    name: "linkup",
+    api_key: "lk_model_key",
+    base_url: "https://model.linkup.example",
+    credits: Some(1000),
+};
+
 pub struct World {
     state: SharedState,
     router: axum::Router,
@@ -125,7 +150,15 @@ pub struct World {
     reached: RefCell<Vec<Applied>>,
     applied: RefCell<Vec<Applied>>,
     stopped: Cell<bool>,
+    provider: Provider,
+    /// Every request that reached the provider: method, path and LinkUp's action.
+    calls: RefCell<Vec<String>>,
     pub badge: RefCell<Option<Badge>>,
+    /// Notifications shown and not cleared, oldest first.
+    pub notices: RefCell<Vec<Notice>>,
+    /// Whether the popup is open, and whether the person allowed notifications.
+    pub popup_open: Cell<bool>,
+    pub notifications_allowed: Cell<bool>,
     /// The extension's id of each account: a new one when it is added again.
     ids: RefCell<[String; 2]>,
 }
@@ -134,6 +167,15 @@ impl World {
     /// Two free Unipile v2 accounts, each with 6 received and 4 sent invitations, 30 people to
     /// invite, a weekly cap of `weekly_cap` and invitations at least `invite_delay_min_s` apart.
     pub fn new(weekly_cap: usize, invite_delay_min_s: f64) -> World {
+        World::of(UNIPILE_V2, weekly_cap, invite_delay_min_s)
+    }
+
+    /// The same two accounts on LinkUp, whose key has 1,000 credits.
+    pub fn linkup(weekly_cap: usize, invite_delay_min_s: f64) -> World {
+        World::of(LINKUP, weekly_cap, invite_delay_min_s)
+    }
+
+    fn of(provider: Provider, weekly_cap: usize, invite_delay_min_s: f64) -> World {
         let people: Vec<Value> = (0..40)
             .map(|i| json!({"public_identifier": format!("person-{i}"), "first_name": format!("Pat{i}"), "last_name": "Doe"}))
             .collect();
@@ -147,7 +189,7 @@ impl World {
         let scenario = json!({
             "clock": "2026-11-01T00:00:00Z",
             "people": people,
-            "keys": [{"provider": "unipile_v2", "api_key": "up2_model_key", "accounts": [account(0), account(1)]}],
+            "keys": [{"provider": provider.name, "api_key": provider.api_key, "credits": provider.credits, "accounts": [account(0), account(1)]}],
         });
         let state = load(&scenario.to_string()).expect("the model's scenario loads");
         let router = app(state.clone());
@@ -168,7 +210,12 @@ impl World {
             reached: RefCell::new(Vec::new()),
             applied: RefCell::new(Vec::new()),
             stopped: Cell::new(false),
+            provider,
+            calls: RefCell::new(Vec::new()),
             badge: RefCell::new(None),
+            notices: RefCell::new(Vec::new()),
+            popup_open: Cell::new(false),
+            notifications_allowed: Cell::new(true),
             ids: RefCell::new([0, 1].map(|n| format!("a{n}"))),
         };
         world.store_accounts();
@@ -189,6 +236,7 @@ impl World {
             storage: self,
             transport: self,
             toolbar: self,
+            notifier: self,
         }
     }
 
@@ -200,9 +248,9 @@ impl World {
     fn store_accounts(&self) {
         let accounts: Vec<Value> = (0..2)
             .map(|n| {
-                json!({"id": self.account_id(n), "label": format!("Account {n}"), "provider": "unipile_v2",
-                       "api_key": "up2_model_key", "account_id": World::provider_account(n),
-                       "base_url": "https://model.unipile.example", "plan": "free"})
+                json!({"id": self.account_id(n), "label": format!("Account {n}"), "provider": self.provider.name,
+                       "api_key": self.provider.api_key, "account_id": World::provider_account(n),
+                       "base_url": self.provider.base_url, "plan": "free"})
             })
             .collect();
         self.put("accounts", json!(accounts));
@@ -240,6 +288,36 @@ impl World {
             }
             assert!(awaits < 1_000_000, "the worker never finishes a step");
         }
+    }
+
+    /// What happened on LinkedIn itself to account `n` (the emulator's control API): the
+    /// ids of what the changes made, newest first.
+    pub fn on_linkedin(&self, n: usize, changes: Value) -> Value {
+        let request = axum::http::Request::builder()
+            .method("POST")
+            .uri(format!(
+                "/__emulator/accounts/{}/linkedin",
+                World::provider_account(n)
+            ))
+            .header("content-type", "application/json")
+            .body(Body::from(json!({ "changes": changes }).to_string()))
+            .expect("a control request");
+        let body = self.runtime.block_on(async {
+            let response = self
+                .router
+                .clone()
+                .oneshot(request)
+                .await
+                .expect("infallible");
+            assert_eq!(response.status(), 200, "the emulator takes the changes");
+            response
+                .into_body()
+                .collect()
+                .await
+                .expect("a body")
+                .to_bytes()
+        });
+        serde_json::from_slice(&body).expect("the control API answers JSON")
     }
 
     /// Runs the intent in `message` to its end with `worker`.
@@ -364,6 +442,16 @@ impl World {
         rows.get(nth)?["id"].as_str().map(str::to_owned)
     }
 
+    /// How many requests reached the provider whose line ("POST /v2/network check_invitation")
+    /// contains `what`.
+    pub fn calls_of(&self, what: &str) -> usize {
+        self.calls
+            .borrow()
+            .iter()
+            .filter(|c| c.contains(what))
+            .count()
+    }
+
     pub fn applied(&self) -> Vec<Applied> {
         self.applied.borrow().clone()
     }
@@ -486,6 +574,12 @@ impl World {
         at_ms: f64,
     ) {
         let path = path.split('?').next().unwrap_or_default();
+        let action = serde_json::from_str::<Value>(body.unwrap_or("{}"))
+            .ok()
+            .and_then(|b| b["action"].as_str().map(str::to_owned));
+        self.calls
+            .borrow_mut()
+            .push(format!("{method} {path} {}", action.unwrap_or_default()));
         let parts: Vec<&str> = path.split('/').collect();
         // /v2/{account}/users/me/relation-requests[/{id}/{accept|cancel}]
         let (kind, target, note) = match (method, parts.as_slice()) {
@@ -715,6 +809,34 @@ impl Transport for World {
                     .to_string(),
                 }),
             }
+        }
+        .boxed_local()
+    }
+}
+
+impl Notifier for World {
+    fn popup_open(&self) -> LocalBoxFuture<'_, bool> {
+        async move { self.popup_open.get() }.boxed_local()
+    }
+
+    fn notify<'a>(&'a self, notice: &'a Notice) -> LocalBoxFuture<'a, Result<(), Error>> {
+        async move {
+            yield_once().await;
+            if !self.notifications_allowed.get() {
+                return Err(Error::new(ErrorKind::Browser));
+            }
+            let mut notices = self.notices.borrow_mut();
+            notices.retain(|shown| shown.id != notice.id);
+            notices.push(notice.clone());
+            Ok(())
+        }
+        .boxed_local()
+    }
+
+    fn clear<'a>(&'a self, id: &'a str) -> LocalBoxFuture<'a, Result<(), Error>> {
+        async move {
+            self.notices.borrow_mut().retain(|shown| shown.id != id);
+            Ok(())
         }
         .boxed_local()
     }

@@ -389,23 +389,14 @@ struct LinkedinChanges {
     changes: Vec<Value>,
 }
 
+/// `arrive` and `sent_on_site`: new invitations, from or to one person or `count` new ones.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Arrive {
+struct NewPending {
     #[serde(default)]
     person: Option<String>,
     #[serde(default)]
     count: Option<u32>,
-    #[serde(default)]
-    days_ago: Option<f64>,
-    #[serde(default)]
-    note: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SentOnSite {
-    person: String,
     #[serde(default)]
     days_ago: Option<f64>,
     #[serde(default)]
@@ -420,7 +411,7 @@ struct At {
     at: usize,
 }
 
-/// Largest `count` of one `arrive` change (the generator's per-list maximum).
+/// Largest `count` of one `arrive` or `sent_on_site` change (the generator's per-list maximum).
 const MAX_ARRIVALS: u32 = 100_000;
 
 const CHANGE_KINDS: [&str; 8] = [
@@ -517,11 +508,11 @@ fn apply_change(batch: &mut Batch<'_>, change: &Value) -> Result<Value, String> 
         move |refusal: Refusal| fail(format!("{refusal} (\"{who}\")"))
     };
     match kind.as_str() {
-        "arrive" => {
-            let arrive: Arrive =
+        "arrive" | "sent_on_site" => {
+            let new: NewPending =
                 serde_json::from_value(spec.clone()).map_err(|e| fail(e.to_string()))?;
-            let sent_at = sent_at(batch.now, arrive.days_ago).map_err(fail)?;
-            let people = match (&arrive.person, arrive.count) {
+            let sent_at = sent_at(batch.now, new.days_ago).map_err(fail)?;
+            let people = match (&new.person, new.count) {
                 (Some(_), Some(_)) => return Err(fail("give person or count, not both".into())),
                 (Some(person), None) => {
                     vec![batch
@@ -529,6 +520,9 @@ fn apply_change(batch: &mut Batch<'_>, change: &Value) -> Result<Value, String> 
                         .resolve(person)
                         .map_err(unknown(person))?
                         .clone()]
+                }
+                (None, _) if kind == "sent_on_site" && new.count.is_none() => {
+                    return Err(fail("give person or count".into()))
                 }
                 (None, count) => {
                     let count = count.unwrap_or(1);
@@ -544,35 +538,19 @@ fn apply_change(batch: &mut Batch<'_>, change: &Value) -> Result<Value, String> 
                     people
                 }
             };
+            let direction = match kind.as_str() {
+                "arrive" => Direction::Received,
+                _ => Direction::Sent,
+            };
             let ids = batch
                 .account
-                .add_pending(
-                    Direction::Received,
-                    &people,
-                    sent_at,
-                    arrive.note.as_deref(),
-                )
+                .add_pending(direction, &people, sent_at, new.note.as_deref())
                 .map_err(refused)?;
-            Ok(if arrive.count.is_some() {
+            Ok(if new.count.is_some() {
                 json!({ "ids": ids })
             } else {
                 json!({ "id": ids[0] })
             })
-        }
-        "sent_on_site" => {
-            let sent: SentOnSite =
-                serde_json::from_value(spec.clone()).map_err(|e| fail(e.to_string()))?;
-            let sent_at = sent_at(batch.now, sent.days_ago).map_err(fail)?;
-            let person = batch
-                .people
-                .resolve(&sent.person)
-                .map_err(unknown(&sent.person))?
-                .clone();
-            let ids = batch
-                .account
-                .add_pending(Direction::Sent, &[person], sent_at, sent.note.as_deref())
-                .map_err(refused)?;
-            Ok(json!({ "id": ids[0] }))
         }
         _ => {
             let direction = match kind.as_str() {

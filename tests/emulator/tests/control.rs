@@ -1130,6 +1130,21 @@ async fn sent_on_site_is_not_counted_against_the_weekly_limit() {
 }
 
 #[tokio::test]
+async fn sent_on_site_with_a_count_sends_to_new_people() {
+    let (app, _) = emulator(&site_scenario(0, json!({})));
+    let made = site_ok(&app, ACCOUNT, json!([ { "sent_on_site": { "count": 3 } } ])).await;
+    let ids: Vec<&str> = made[0]["ids"]
+        .as_array()
+        .expect("ids")
+        .iter()
+        .map(|id| id.as_str().expect("an id"))
+        .collect();
+    assert_eq!(ids.len(), 3);
+    let (_, listed) = page(&app, Api::Linkup, "sent", 0, 10).await;
+    assert_eq!(listed, ids, "newest first, as answered");
+}
+
+#[tokio::test]
 async fn refused_changes_are_400_and_name_the_change() {
     let (app, _) = emulator(&site_scenario(3, json!({})));
     site_ok(
@@ -1172,7 +1187,11 @@ async fn refused_changes_are_400_and_name_the_change() {
             json!([ { "sent_on_site": { "person": "erin" } } ]),
             "already connected",
         ),
-        (json!([ { "sent_on_site": {} } ]), "missing field `person`"),
+        (json!([ { "sent_on_site": {} } ]), "give person or count"),
+        (
+            json!([ { "sent_on_site": { "person": "carol", "count": 2 } } ]),
+            "not both",
+        ),
         (
             json!([ { "arrive": { "person": "carol", "count": 1 } } ]),
             "not both",
