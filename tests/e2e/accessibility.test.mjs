@@ -104,6 +104,10 @@ for (const colorScheme of COLOR_SCHEMES) {
     await popup.locator('#standing').filter({ hasText: /this week/ }).waitFor();
     await audit(popup, 'invite');
 
+    await popup.getByRole('tab', { name: 'Stats' }).click();
+    await popup.getByText(/^Counting since /).waitFor();
+    await audit(popup, 'stats');
+
     await popup.getByRole('tab', { name: /^Received/ }).click();
     await rowCount(popup, received);
     for (const row of [0, 1]) await popup.locator('#list .select').nth(row).check();

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from './lib/emulator.mjs';
 import { launchExtension, waitForBadge, workerStartedAfter } from './lib/extension.mjs';
-import { measureDay, simulateDay } from './lib/sync-events.mjs';
+import { measureDay, ruleAndStatsDay, simulateDay } from './lib/sync-events.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const RESTARTS = Number(process.env.BENCH_RESTARTS ?? 8);
@@ -228,6 +228,36 @@ async function syncCosts() {
   }
 }
 
+/**
+ * What the automatic withdraw rule and the acceptance stats add to a day on LinkUp (issue 16), beside
+ * the same day without them: credits by action, for 1,000 received + 1,234 sent.
+ */
+async function ruleAndStatsCosts() {
+  const days = {};
+  for (const [name, live] of [['plain', simulateDay], ['rule and stats', ruleAndStatsDay]]) {
+    const emulator = await startEmulator('sync.json');
+    const browser = await launchExtension(extensionDir);
+    try {
+      days[name] = await live(browser, emulator, {
+        id: 'bench', label: 'Bench', provider: 'linkup', api_key: 'lk_sync_key', account_id: 'acc_sync_linkup',
+        base_url: emulator.url, plan: 'premium',
+      });
+    } finally {
+      await browser.close();
+      await emulator.stop();
+    }
+  }
+  const reads = (day) => (day.byAction.list_invitations ?? 0) + (day.byAction.list_sent ?? 0);
+  const rule = days['rule and stats'];
+  console.log('The automatic withdraw rule and the acceptance stats, a day on LinkUp, 1,000 received + 1,234 sent '
+    + '(rule at 30 days and 40 a day; 30 sent that day, 10 accepted and 5 declined by their recipients):');
+  console.log(`  credits: ${days.plain.credits} without them → ${rule.credits} with them `
+    + '(goal: the sync budget plus 1 credit per withdrawal)');
+  console.log(`  list reads ${reads(days.plain)} → ${reads(rule)} calls; withdrawals ${rule.byAction.withdraw ?? 0} `
+    + `(1 credit each); acceptance checks ${rule.byAction.check_invitation ?? 0} (1 credit for each invitation `
+    + 'that left the sent list other than by our withdrawal)');
+}
+
 // What users feel first, on a machine not yet busy with the sync scenarios: those warm it and
 // move the paint and wake figures from one run to the next.
 const emulator = await startEmulator('bench.json');
@@ -256,3 +286,4 @@ try {
 }
 
 await syncCosts();
+await ruleAndStatsCosts();

@@ -173,18 +173,32 @@ export async function measureDay(browser, emulator, account) {
 /**
  * A day at the default settings, lived by the worker in a few minutes: the polling alarm fired every
  * 15 minutes of its clock (96 times, a full read falling due at the end), and the popup opened
- * ten times, 5 minutes after a poll. Returns the credits and calls the emulator counted.
+ * ten times, 5 minutes after a poll. `settings` are stored with the account; `beforeDay` runs once
+ * its lists are read, `beforePoll(n)` before poll n. Returns the credits and calls the emulator
+ * counted, and the calls by action (LinkUp's `action`, else method and path).
  */
-export async function simulateDay(browser, emulator, account) {
+export async function simulateDay(browser, emulator, account, { settings = {}, beforeDay, beforePoll } = {}) {
   const reader = await readerPage(browser);
   const clock = workerClock(browser);
-  await addAccount(browser, reader, account);
+  await addAccount(browser, reader, account, settings);
+  await beforeDay?.(clock, reader);
   await emulator.clearRequests();
   const before = (await emulator.account(account.account_id)).credits ?? 0;
+  const byAction = {};
+  const tally = async () => {
+    const requests = await emulator.requests();
+    await emulator.clearRequests();
+    for (const request of requests) {
+      const action = request.body?.action ?? `${request.method} ${request.path}`;
+      byAction[action] = (byAction[action] ?? 0) + 1;
+    }
+    return requests.length;
+  };
   let calls = 0;
   const worker = () => browser.context.serviceWorkers()[0];
   let minutesSincePoll = 0;
   for (let poll = 1; poll <= 96; poll += 1) {
+    await beforePoll?.(poll);
     await clock.advance(15 - minutesSincePoll);
     minutesSincePoll = 0;
     let since = clock.now();
@@ -198,10 +212,43 @@ export async function simulateDay(browser, emulator, account) {
       await until(async () => await syncedAt(reader) >= since, 'the popup\'s checks', 120_000);
       await popup.close();
     }
-    calls += (await emulator.requests()).length;
-    await emulator.clearRequests();
+    calls += await tally();
   }
+  // Work the day started (a bulk job's paced steps) ends before the count does.
+  let last = -1;
+  await until(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const now = (await emulator.requests()).length;
+    const quiet = now === last;
+    last = now;
+    return quiet;
+  }, 'the day\'s last calls', 300_000);
+  calls += await tally();
   const credits = before - ((await emulator.account(account.account_id)).credits ?? 0);
   await reader.close();
-  return { credits, calls };
+  return { credits, calls, byAction };
+}
+
+/**
+ * A day of the automatic withdraw rule and the acceptance stats on `account` (LinkUp): the rule
+ * on at its defaults (older than 30 days, 40 a day), 30 invitations sent from LinkedIn's site as
+ * the day starts, 10 of them accepted by their recipients a fifth into the day and 5 declined
+ * later. Bulk steps a second apart, which changes their pace, not their cost.
+ */
+export function ruleAndStatsDay(browser, emulator, account) {
+  let sentToday = [];
+  const changes = (kind, ids) => ids.map((id) => ({ [kind]: id }));
+  return simulateDay(browser, emulator, {
+    ...account, auto_withdraw: { enabled: true, older_than_days: 30, per_day: 40 },
+  }, {
+    settings: { action_delay_min_s: 1, action_delay_max_s: 1 },
+    beforeDay: async () => {
+      const made = await emulator.linkedin(account.account_id, [{ sent_on_site: { count: 30 } }]);
+      sentToday = made.changes[0].ids;
+    },
+    beforePoll: async (poll) => {
+      if (poll === 20) await emulator.linkedin(account.account_id, changes('accepted_by_them', sentToday.slice(0, 10)));
+      if (poll === 60) await emulator.linkedin(account.account_id, changes('declined_by_them', sentToday.slice(10, 15)));
+    },
+  });
 }
