@@ -257,21 +257,24 @@ impl Notifier for Browser {
                 ("title", notice.title.as_str().into()),
                 ("message", notice.message.as_str().into()),
             ];
-            // Firefox has no buttons, and refuses a notification that asks for them.
-            if has_notification_buttons() && !notice.buttons.is_empty() {
+            let plain = object(&options)?;
+            if !notice.buttons.is_empty() {
                 let buttons: js_sys::Array = notice
                     .buttons
                     .iter()
                     .map(|title| object(&[("title", title.as_str().into())]))
                     .collect::<Result<_, _>>()?;
                 options.push(("buttons", buttons.into()));
+                // Firefox has no buttons and refuses a notification that asks for them: it
+                // gets the same without.
+                if create_notification(&notice.id, &object(&options)?)
+                    .await
+                    .is_ok()
+                {
+                    return Ok(());
+                }
             }
-            let created = notifications_create(&notice.id, &object(&options)?)
-                .map_err(|_| notifications_not_allowed())?;
-            wasm_bindgen_futures::JsFuture::from(created)
-                .await
-                .map_err(browser_error)?;
-            Ok(())
+            create_notification(&notice.id, &plain).await
         }
         .boxed_local()
     }
@@ -288,15 +291,12 @@ impl Notifier for Browser {
     }
 }
 
-fn has_notification_buttons() -> bool {
-    ["chrome", "notifications", "onButtonClicked"]
-        .iter()
-        .try_fold(js_sys::global().into(), |at: JsValue, name| {
-            Reflect::get(&at, &(*name).into())
-                .ok()
-                .filter(|v| !v.is_undefined())
-        })
-        .is_some()
+async fn create_notification(id: &str, options: &JsValue) -> Result<(), Error> {
+    let created = notifications_create(id, options).map_err(|_| notifications_not_allowed())?;
+    wasm_bindgen_futures::JsFuture::from(created)
+        .await
+        .map_err(browser_error)?;
+    Ok(())
 }
 
 fn notifications_not_allowed() -> Error {

@@ -30,18 +30,24 @@ fn outcome_of(world: &World, id: &str) -> Outcome {
     tracked.expect("counted").outcome
 }
 
-/// Three invitations sent from LinkedIn's site to persons 1 to 3 of account 0; their ids.
-fn sent_on_site(world: &World) -> Vec<String> {
-    let made = world.on_linkedin(
-        0,
-        json!([1, 2, 3].map(|p| json!({"sent_on_site": {"person": format!("person-{p}")}}))),
-    );
+/// What happened on LinkedIn to account 0, one change per person given: the ids it made.
+fn made(world: &World, kind: &str, people: &[usize]) -> Vec<String> {
+    let changes: Vec<Value> = people
+        .iter()
+        .map(|p| json!({ kind: {"person": format!("person-{p}")} }))
+        .collect();
+    let made = world.on_linkedin(0, json!(changes));
     made["changes"]
         .as_array()
         .expect("one answer per change")
         .iter()
         .map(|c| c["id"].as_str().expect("an id").to_owned())
         .collect()
+}
+
+/// Three invitations sent from LinkedIn's site to persons 1 to 3 of account 0; their ids.
+fn sent_on_site(world: &World) -> Vec<String> {
+    made(world, "sent_on_site", &[1, 2, 3])
 }
 
 #[test]
@@ -126,17 +132,7 @@ fn notify_on(world: &World) {
 }
 
 fn arrive(world: &World, people: &[usize]) -> Vec<String> {
-    let changes: Vec<Value> = people
-        .iter()
-        .map(|p| json!({"arrive": {"person": format!("person-{p}")}}))
-        .collect();
-    let made = world.on_linkedin(0, json!(changes));
-    made["changes"]
-        .as_array()
-        .expect("one answer per change")
-        .iter()
-        .map(|c| c["id"].as_str().expect("an id").to_owned())
-        .collect()
+    made(world, "arrive", people)
 }
 
 #[test]

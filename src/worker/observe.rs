@@ -28,6 +28,8 @@ pub async fn seen(
         Direction::Received => Ok(changed.arrived),
         Direction::Sent => {
             sent_changed(w, account, &changed).await?;
+            // Also when nothing changed: what a failed ask left is asked again.
+            ask_about_departures(w, account).await?;
             Ok(Vec::new())
         }
     }
@@ -54,8 +56,7 @@ async fn sent_changed(w: &Worker<'_>, account: &Account, changed: &Changed) -> R
         let left = stats.left(&changed.left, api.tells_acceptance(), now_ms);
         ((), started || arrived || left)
     })
-    .await?;
-    ask_about_departures(w, account).await
+    .await
 }
 
 /// An invitation withdrawn from Invite Desk.
@@ -72,8 +73,8 @@ pub async fn withdrawn_by_us(
 }
 
 /// Asks the provider, where it can tell, whether the invitations gone from the sent list were
-/// accepted: a few per sync, each answer stored as it comes. A failed ask stops the round; the
-/// ones not asked wait for the next sync.
+/// accepted: a few per check of the sent list, each answer stored as it comes. A failed ask
+/// stops the round; the ones not asked wait for the next check.
 async fn ask_about_departures(w: &Worker<'_>, account: &Account) -> Result<(), Error> {
     if !providers::api(account.provider).tells_acceptance() {
         return Ok(());

@@ -168,31 +168,12 @@ pub async fn update<T, R>(
 where
     T: Serialize + DeserializeOwned + Default,
 {
-    update_if(w, key, |value| (change(value), true)).await
+    read_change_write(w, key, false, |value| (change(value), true)).await
 }
 
-/// As `update`, written only when `change` says it changed the value.
-pub async fn update_if<T, R>(
-    w: &Worker<'_>,
-    key: &str,
-    change: impl FnOnce(&mut T) -> (R, bool),
-) -> Result<R, Error>
-where
-    T: Serialize + DeserializeOwned + Default,
-{
-    let _writing = w.store_lock.lock().await;
-    let mut value: T = Stored::read(w, &[key]).await?.readable(key)?;
-    let (result, changed) = change(&mut value);
-    if changed {
-        let mut writes = Writes::default();
-        writes.put(key.to_owned(), &value);
-        write(w, writes).await?;
-    }
-    Ok(result)
-}
-
-/// As `update_if` for a value that only informs, such as the stats: a damaged one is kept
-/// aside under `damaged:{key}` and starts again empty, rather than stopping the work.
+/// As `update`, for a value that only informs, such as the stats: written only when `change`
+/// says it changed it, and a damaged one is set aside under `damaged:{key}` and starts again
+/// empty, rather than stopping the work.
 pub async fn update_informative<T, R>(
     w: &Worker<'_>,
     key: &str,
@@ -201,17 +182,28 @@ pub async fn update_informative<T, R>(
 where
     T: Serialize + DeserializeOwned + Default,
 {
+    read_change_write(w, key, true, change).await
+}
+
+async fn read_change_write<T, R>(
+    w: &Worker<'_>,
+    key: &str,
+    set_aside_damaged: bool,
+    change: impl FnOnce(&mut T) -> (R, bool),
+) -> Result<R, Error>
+where
+    T: Serialize + DeserializeOwned + Default,
+{
     let _writing = w.store_lock.lock().await;
     let stored = Stored::read(w, &[key]).await?;
     let mut writes = Writes::default();
-    let mut value: T = match stored.readable(key) {
-        Ok(value) => value,
-        Err(_) => {
-            if let Some(raw) = stored.raw(key) {
-                writes.put(format!("damaged:{key}"), raw);
-            }
+    let mut value: T = match (stored.readable(key), stored.raw(key)) {
+        (Ok(value), _) => value,
+        (Err(_), Some(raw)) if set_aside_damaged => {
+            writes.put(format!("damaged:{key}"), raw);
             T::default()
         }
+        (Err(error), _) => return Err(error),
     };
     let (result, changed) = change(&mut value);
     if changed || !writes.is_empty() {

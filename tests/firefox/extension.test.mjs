@@ -2,7 +2,8 @@
 // the options page with the host permission Firefox leaves to the user (refused, then
 // allowed), a rejected key, the badge, the popup's lists, accept, an invitation with a note,
 // the popup asking for access to a provider, a bulk job that goes on after Firefox stops the
-// idle background page, the automatic withdraw rule and a daily cap. The emulator checks what
+// idle background page, the automatic withdraw rule and a daily cap, and notifications (allowed
+// from Options, without buttons in Firefox, a click opening the list). The emulator checks what
 // reached the provider.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -203,4 +204,37 @@ test('the automatic withdraw rule keeps to its share a day, and a daily cap refu
   assert.match(await textOf(By.id('invite-error')), /1 of 1 invitations sent in the last 24 hours, this account's daily cap/);
   const invites = (await emulator.requests()).filter((request) => request.body?.action === 'invite');
   assert.equal(invites.length, 1, 'the second never left');
+});
+
+test('notifications, allowed from Options, tell of new invitations, and a click opens the list', async () => {
+  await start();
+  await storeAccounts([account(linkup.key, linkup.account.account_id, linkup.account.plan)], { poll_minutes: 1 });
+  await popupAllowingAccess();
+  await waitForBadge(String(RECEIVED));
+  // The list open in a tab is the popup open: what arrives is seen there. It closes.
+  await firefox.driver.close();
+  await firefox.driver.switchTo().window((await firefox.driver.getAllWindowHandles())[0]);
+  const options = await firefox.open('options.html');
+  await click(By.id('notify-new'));
+  await firefox.answerPermissionPrompt(true);
+  await textOf(byText('p', 'Notifications are on.'));
+  assert.equal((await stored('settings')).notify_new, true);
+
+  await emulator.linkedin(linkup.account.account_id, [{ arrive: { count: 2 } }]);
+  // The polling alarm runs every minute at this setting.
+  const notices = await until(async () => {
+    const ids = await firefox.inPage('return Object.keys(await browser.notifications.getAll());');
+    return ids.length > 0 && ids;
+  }, 'a notification', 150_000);
+  assert.equal(notices.length, 1, 'one for the two');
+  await waitForBadge(String(RECEIVED + 2));
+
+  // A click on it: Firefox opens no popup without a click on the toolbar, so the list opens in a tab.
+  const before = new Set(await firefox.driver.getAllWindowHandles());
+  await firefox.inPage('const page = await browser.runtime.getBackgroundPage(); await page.noticeClicked(args[0]);', notices[0]);
+  const opened = await until(async () => (await firefox.driver.getAllWindowHandles()).find((handle) => !before.has(handle)), 'the list in a tab');
+  await firefox.driver.switchTo().window(opened);
+  assert.match(await firefox.driver.getCurrentUrl(), /\/popup\.html$/);
+  await firefox.driver.switchTo().window(options);
+  assert.deepEqual(await firefox.inPage('return Object.keys(await browser.notifications.getAll());'), []);
 });
