@@ -281,7 +281,8 @@ impl List {
         let now: HashSet<String> = self.rows().map(|r| r.id.clone()).collect();
         let then: HashSet<&String> = before.ids.iter().collect();
         let handled = self.head.recently_handled(now_ms);
-        let first_read = self.head.checked_at_ms.is_none() && before.ids.is_empty();
+        // Never read whole before (a failed first check sets no reconcile time).
+        let first_read = self.head.reconciled_at_ms.is_none();
         // Acted on here during the check (and not left the provider's list in its eyes).
         let gone_here: HashSet<&String> =
             before.ids.iter().filter(|id| !now.contains(*id)).collect();

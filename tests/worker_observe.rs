@@ -209,6 +209,24 @@ fn no_notification_while_the_popup_is_open_or_when_not_asked_for() {
 }
 
 #[test]
+fn a_list_first_read_after_a_failed_check_is_no_news() {
+    let world: &'static World = Box::leak(Box::new(World::new(100, 120.0)));
+    let worker = Worker::new(world.env());
+    notify_on(world);
+    world.next_read_outcome(fakes::Outcome::TimedOut);
+    world.drive(refresh::start(&worker), None);
+    look(world, &worker);
+    assert!(
+        world.notices.borrow().is_empty(),
+        "{:?}",
+        world.notices.borrow()
+    );
+    arrive(world, &[1]);
+    look(world, &worker);
+    assert_eq!(world.notices.borrow().len(), 1, "what arrives after it is");
+}
+
+#[test]
 fn a_failed_accept_from_a_notification_is_said_in_another() {
     let world: &'static World = Box::leak(Box::new(World::new(100, 120.0)));
     let worker = Worker::new(world.env());
