@@ -271,8 +271,8 @@ pub fn view(accounts: &[&AccountStats], now_ms: f64, utc_offset_minutes: f64) ->
         median: median_to_accept(&tracked, None),
         since: match since {
             Some(ms) => format!("Counting since {}", iso_date(ms + offset_ms)),
-            None => "Nothing counted yet: counting starts when the sent invitations are first \
-                     read."
+            None => "Nothing counted yet: counting starts at the next check of the sent \
+                     invitations."
                 .into(),
         },
     }

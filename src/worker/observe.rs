@@ -35,10 +35,9 @@ pub async fn seen(
     }
 }
 
+/// Written only when something changed, or counting starts (a first read, or the first check
+/// after an update that brought the stats).
 async fn sent_changed(w: &Worker<'_>, account: &Account, changed: &Changed) -> Result<(), Error> {
-    if !changed.first_read && changed.arrived.is_empty() && changed.left.is_empty() {
-        return Ok(());
-    }
     let api = providers::api(account.provider);
     // Our own sends tell best; else the list, where it shows notes. A ledger that cannot be
     // read only leaves the note unknown.
