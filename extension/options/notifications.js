@@ -44,4 +44,6 @@ export async function setUpNotifications() {
   });
   onLocalChange(['settings'], (changes) => shown(plainObject(changes.settings.newValue)));
   await shown(plainObject((await readLocal('settings')).settings));
+  // Until now a click would have changed the box and nothing else.
+  box.disabled = false;
 }

@@ -215,6 +215,7 @@ test('notifications, allowed from Options, tell of new invitations, and a click 
   await firefox.driver.close();
   await firefox.driver.switchTo().window((await firefox.driver.getAllWindowHandles())[0]);
   const options = await firefox.open('options.html');
+  await until(() => firefox.driver.findElement(By.id('notify-new')).isEnabled(), 'the switch to be ready');
   await click(By.id('notify-new'));
   await firefox.answerPermissionPrompt(true);
   await textOf(byText('p', 'Notifications are on.'));
