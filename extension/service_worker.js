@@ -42,7 +42,6 @@ function noticeButtonClicked(id, button) {
 }
 
 async function noticeClicked(id) {
-  if (!id.startsWith('invite-desk:')) return;
   await chrome.notifications.clear(id);
   await chrome.action.openPopup().catch(() => chrome.tabs.create({ url: chrome.runtime.getURL('popup.html') }));
 }

@@ -111,6 +111,15 @@ pub struct Person {
 }
 
 impl Person {
+    /// How the limits ledger names the person: the vanity name, else the member id; empty
+    /// when neither is known.
+    pub fn ledger_name(&self) -> &str {
+        self.public_identifier
+            .as_deref()
+            .or(self.provider_id.as_deref())
+            .unwrap_or_default()
+    }
+
     /// The person as shown: URLs kept only when safe to open, blanks dropped, a name always
     /// present, and the vanity name and the profile URL each filled in from the other.
     pub fn sanitized(self) -> Person {

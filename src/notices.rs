@@ -5,7 +5,6 @@
 
 use crate::error::Error;
 use crate::model::Invitation;
-use serde::Serialize;
 
 const NEW_PREFIX: &str = "invite-desk:new:";
 /// Chrome shows at most two buttons.
@@ -15,7 +14,7 @@ const NAMED: usize = 3;
 /// A name longer than this is cut: a notification has a few lines.
 const NAME_CHARS: usize = 40;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
     pub id: String,
     pub title: String,

@@ -13,8 +13,9 @@ use std::collections::HashSet;
 pub const STATS_WEEKS: usize = 8;
 /// Invitations kept per account: a heavy account sends at most its weekly cap (250) a week.
 pub const MAX_TRACKED: usize = 2_000;
-/// Invitations asked about per sync (LinkUp: 1 credit each); the rest wait for the next sync.
-pub const ASKS_PER_SYNC: usize = 10;
+/// Invitations asked about per check of the sent list (LinkUp: 1 credit each); the rest wait
+/// for the next check.
+pub const ASKS_PER_CHECK: usize = 10;
 
 const DAY_MS: f64 = 86_400_000.0;
 const WEEK_MS: f64 = 7.0 * DAY_MS;
@@ -162,7 +163,7 @@ impl AccountStats {
             .iter()
             .filter(|t| t.to_ask)
             .filter_map(|t| Some((t.id.clone(), t.profile_url.clone()?)))
-            .take(ASKS_PER_SYNC)
+            .take(ASKS_PER_CHECK)
             .collect()
     }
 

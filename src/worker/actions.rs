@@ -226,13 +226,8 @@ async fn record_withdrawn(
     account: &Account,
     invitation: &Invitation,
 ) -> Result<(), Error> {
-    let person = &invitation.person;
     // One without a profile still counts against the day's withdrawals.
-    let profile = person
-        .public_identifier
-        .as_deref()
-        .or(person.provider_id.as_deref())
-        .unwrap_or_default();
+    let profile = invitation.person.ledger_name();
     let now_ms = clock::caps_now(w, client).await?;
     let key = ledger_key(account);
     store::update(w, "ledger", |ledger: &mut Ledger| {

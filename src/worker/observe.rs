@@ -45,7 +45,7 @@ async fn sent_changed(w: &Worker<'_>, account: &Account, changed: &Changed) -> R
     let key = ledger_key(account);
     let note_of = |invitation: &Invitation| {
         ledger
-            .note_sent_to(&key, &profile_key(invitation))
+            .note_sent_to(&key, invitation.person.ledger_name())
             .or_else(|| api.lists_notes().then_some(invitation.note.is_some()))
     };
     let now_ms = w.env.clock.now_ms();
@@ -98,17 +98,6 @@ async fn ask_about_departures(w: &Worker<'_>, account: &Account) -> Result<(), E
         .await?;
     }
     Ok(())
-}
-
-/// The ledger's name for the person an invitation goes to.
-fn profile_key(invitation: &Invitation) -> String {
-    let person = &invitation.person;
-    person
-        .public_identifier
-        .as_deref()
-        .or(person.provider_id.as_deref())
-        .unwrap_or_default()
-        .to_ascii_lowercase()
 }
 
 /// Announces `arrived`, new received invitations across accounts, in one notification, when
