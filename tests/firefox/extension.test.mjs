@@ -235,6 +235,8 @@ test('notifications, allowed from Options, tell of new invitations, and a click 
   await firefox.inPage('const page = await browser.runtime.getBackgroundPage(); await page.noticeClicked(args[0]);', notices[0]);
   const opened = await until(async () => (await firefox.driver.getAllWindowHandles()).find((handle) => !before.has(handle)), 'the list in a tab');
   await firefox.driver.switchTo().window(opened);
+  // A new tab shows about:blank until it has navigated.
+  await until(async () => (await firefox.driver.getCurrentUrl()) !== 'about:blank', 'the tab to load');
   assert.match(await firefox.driver.getCurrentUrl(), /\/popup\.html$/);
   await firefox.driver.switchTo().window(options);
   assert.deepEqual(await firefox.inPage('return Object.keys(await browser.notifications.getAll());'), []);
