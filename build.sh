@@ -136,13 +136,18 @@ assemble() {
 
 # A copy of dist/BROWSER that may also reach the emulator on loopback: the module built with the
 # `loopback` feature, and loopback in the manifest's hosts. Only tests, the demo and the bench
-# use it; the shipped manifest and module never name loopback.
+# use it; the shipped manifest and module never name loopback. The test copy's background also
+# defines the hook the suites move its clock with (tests/e2e/lib/test-background.js).
 make_loopback_variant() {
   local browser=$1 dir=$DIST/$2 suffix=$3
   build_wasm loopback
   rm -rf "$dir" && cp -R "$DIST/$browser" "$dir"
   cp "$BUILD/pkg-loopback/invite_desk.js" "$BUILD/pkg-loopback/invite_desk_bg.wasm" "$dir/pkg/"
   node "$TOOLS/manifest.mjs" loopback "$dir/manifest.json" "$suffix"
+  if [ "$suffix" = test ]; then
+    cp tests/e2e/lib/test-background.js tests/e2e/lib/pin-date.js "$dir/"
+    node "$TOOLS/manifest.mjs" background "$dir/manifest.json" test-background.js
+  fi
 }
 
 wasm_size_report() {

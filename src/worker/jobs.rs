@@ -272,6 +272,12 @@ fn feed_rules(jobs: &mut Vec<Job>, rules: Vec<Rule>, pace: Pace, seed: u64, now_
 /// next.
 pub async fn advance(w: &Worker<'_>) -> Result<(), Error> {
     let _stepping = w.steps_lock.lock().await;
+    let stepped = run_due_steps(w).await;
+    store::record_ended(w, store::Ended::JobSteps, w.env.clock.now_ms()).await?;
+    stepped
+}
+
+async fn run_due_steps(w: &Worker<'_>) -> Result<(), Error> {
     loop {
         let jobs = read(w).await?;
         let now_ms = w.env.clock.now_ms();

@@ -70,7 +70,6 @@ pub struct Answer {
     pub bookkeeping: Option<Error>,
 }
 
-/// On install and browser start, and when the settings change: (re)arm the polling alarm, move
 impl Answer {
     /// What an action that happened answers.
     pub fn of(done: crate::client::Done) -> Answer {

@@ -107,12 +107,14 @@ pub async fn sync(w: &Worker<'_>, occasion: Occasion) -> Result<(), Error> {
         // Nothing was due: the badge still goes up from what is stored.
         store::refresh_view(w).await?;
     }
-    store::record_synced(w, w.env.clock.now_ms()).await?;
-    // The automatic withdraw rule looks at the lists as they now stand.
-    jobs::apply_rules(w).await?;
+    // The automatic withdraw rule looks at the lists as they now stand; a rule that cannot run
+    // does not keep the news from being announced.
+    let ruled = jobs::apply_rules(w).await;
     let arrived: Vec<Invitation> = results.iter().flatten().flatten().cloned().collect();
     // A notification that cannot be shown is not news lost: the badge and the list have it.
     let _announced = observe::announce(w, &arrived).await;
+    store::record_ended(w, store::Ended::Sync, w.env.clock.now_ms()).await?;
+    ruled?;
     results.into_iter().try_for_each(|result| result.map(drop))
 }
 

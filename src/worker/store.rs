@@ -451,11 +451,28 @@ pub async fn record_checked(
     write_to(w, Area::Session, &writes).await
 }
 
-/// Remembers when the last look at every due list ended (`synced` in session storage), whatever
-/// it found: the moment a page can trust the lists to be as fresh as the schedule makes them.
-pub async fn record_synced(w: &Worker<'_>, now_ms: f64) -> Result<(), Error> {
+/// Work whose end is recorded in session storage, whatever it found: the moment a page (or a
+/// test) can trust that every step of it ran, the ones that do nothing visible included.
+#[derive(Debug, Clone, Copy)]
+pub enum Ended {
+    /// A look at every due list, and what follows it: the automatic rule, the announcement.
+    Sync,
+    /// A run of the jobs' due steps, up to the next wake-up set.
+    JobSteps,
+}
+
+impl Ended {
+    fn key(self) -> &'static str {
+        match self {
+            Ended::Sync => "synced",
+            Ended::JobSteps => "jobs_advanced",
+        }
+    }
+}
+
+pub async fn record_ended(w: &Worker<'_>, work: Ended, now_ms: f64) -> Result<(), Error> {
     let mut writes = Writes::default();
-    writes.put("synced".to_owned(), &now_ms);
+    writes.put(work.key().to_owned(), &now_ms);
     write_to(w, Area::Session, &writes).await
 }
 

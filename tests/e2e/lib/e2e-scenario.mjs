@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach } from 'node:test';
 import { scenarioPath, startEmulator } from './emulator.mjs';
+import { chromiumBackground, testClock } from './clock.mjs';
 import { launchExtension, waitForBadge } from './extension.mjs';
 
 export const scenario = JSON.parse(readFileSync(scenarioPath('e2e.json'), 'utf8'));
@@ -39,12 +40,26 @@ export function storedAccount(which, emulatorUrl, overrides = {}) {
   };
 }
 
-/** Each test of the calling file gets a fresh emulator on a scenario (this one by default) and a fresh browser. */
+/**
+ * Each test of the calling file gets a fresh emulator on a scenario (this one by default) and a
+ * fresh browser. `session.pin(at, timezone)`, called first in a test, starts them at the instant
+ * `at` instead, the browser in `timezone`; `session.clock` is then the test's clock.
+ */
 export function freshEmulatorAndBrowser(scenarioName = 'e2e.json') {
-  const session = {};
+  const session = {
+    async pin(at, timezone) {
+      await session.browser?.close();
+      await session.emulator?.stop();
+      session.emulator = await startEmulator(scenarioName, { clock: at });
+      session.browser = await launchExtension(undefined, undefined, { timezone });
+      session.clock = testClock(chromiumBackground(session.browser), { at, emulator: session.emulator });
+      await session.clock.apply();
+    },
+  };
   beforeEach(async () => {
     session.emulator = await startEmulator(scenarioName);
     session.browser = await launchExtension();
+    session.clock = testClock(chromiumBackground(session.browser), { emulator: session.emulator });
   });
   afterEach(async () => {
     await session.browser?.close();
@@ -63,7 +78,7 @@ export async function popupUpToDate(session, { accounts, settings, received }) {
     [accounts, settings],
   );
   await waitForBadge(session.browser.worker, String(received));
-  const popup = await session.browser.openPopup();
+  const popup = await session.browser.openPopup((page) => session.clock?.follow(page));
   await popup.getByRole('status').filter({ hasText: 'Up to date' }).waitFor();
   return popup;
 }

@@ -1,15 +1,25 @@
 // Starts the provider emulator binary on a free loopback port with a scenario, for one test.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const scenarioPath = (name) =>
   fileURLToPath(new URL(`../../scenarios/${name}`, import.meta.url));
 
-export async function startEmulator(scenario) {
+/** Starts the emulator on the scenario file `scenario`; `clock` (RFC 3339) sets its clock, which ages count back from. */
+export async function startEmulator(scenario, { clock } = {}) {
   const binary = process.env.INVITE_DESK_EMULATOR;
   if (!binary) throw new Error('INVITE_DESK_EMULATOR is not set: run the tests through ./build.sh test');
-  const child = spawn(binary, ['--port', '0', '--scenario', scenarioPath(scenario)], {
+  let file = scenarioPath(scenario);
+  if (clock) {
+    const pinned = { ...JSON.parse(readFileSync(file, 'utf8')), clock };
+    file = join(mkdtempSync(join(tmpdir(), 'invite-desk-scenario-')), scenario);
+    writeFileSync(file, JSON.stringify(pinned));
+  }
+  const child = spawn(binary, ['--port', '0', '--scenario', file], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
@@ -41,6 +51,8 @@ export async function startEmulator(scenario) {
     clearRequests: () => control('DELETE', 'requests'),
     /** Changes made on LinkedIn itself, in order: see the emulator's README. */
     linkedin: (accountId, changes) => control('POST', `accounts/${encodeURIComponent(accountId)}/linkedin`, { changes }),
+    /** Moves the emulator's clock `seconds` forward: its Date header, rolling windows and cooldowns. */
+    advanceClock: (seconds) => control('POST', 'clock', { advance_seconds: seconds }),
     /** What the emulator holds for one account: counts, ids, credits. */
     account: (accountId) => control('GET', `accounts/${encodeURIComponent(accountId)}`),
     stop: () => new Promise((resolve) => {

@@ -8,14 +8,18 @@ import { chromium } from 'playwright-core';
 
 export const POPUP_SIZE = { width: 380, height: 600 };
 
-/** A browser with the extension; `keptProfile` reuses a profile and leaves it for the next launch. */
-export async function launchExtension(extensionDir = process.env.INVITE_DESK_EXTENSION, keptProfile = undefined) {
+/**
+ * A browser with the extension; `keptProfile` reuses a profile and leaves it for the next launch;
+ * `timezone` (an IANA name) is the browser's time zone, else the machine's.
+ */
+export async function launchExtension(extensionDir = process.env.INVITE_DESK_EXTENSION, keptProfile = undefined, { timezone } = {}) {
   if (!extensionDir) throw new Error('INVITE_DESK_EXTENSION is not set: run the tests through ./build.sh test');
   const profile = keptProfile ?? mkdtempSync(join(tmpdir(), 'invite-desk-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     viewport: POPUP_SIZE,
+    ...(timezone ? { env: { ...process.env, TZ: timezone } } : {}),
     ignoreDefaultArgs: ['--disable-extensions'],
     args: [
       `--disable-extensions-except=${extensionDir}`,
@@ -35,9 +39,10 @@ export async function launchExtension(extensionDir = process.env.INVITE_DESK_EXT
     context,
     worker,
     extensionId,
-    /** The popup, opened as a page of the popup's size. */
-    openPopup: async () => {
+    /** The popup, opened as a page of the popup's size; `prepare(page)` runs before it loads. */
+    openPopup: async (prepare) => {
       const page = await context.newPage();
+      await prepare?.(page);
       await page.goto(`chrome-extension://${extensionId}/popup.html`);
       return page;
     },

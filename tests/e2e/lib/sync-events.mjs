@@ -4,7 +4,11 @@
 // accept). Shared by the e2e tests, which assert the goals, and `./build.sh bench`, which prints
 // the figures. Time in the service worker is moved by replacing its `Date.now`, which the wasm
 // module reads; alarms are fired by setting them to now.
+import { chromiumBackground, fireAndWait, runJobsUntil, testClock } from './clock.mjs';
 import { until } from './extension.mjs';
+
+/** The key the reader page writes to know that every earlier storage event has reached it; not counted. */
+const MARK_KEY = 'e2e:written-mark';
 
 /**
  * A page of the extension that sends no intent and stays open: storage is read and watched from
@@ -13,38 +17,39 @@ import { until } from './extension.mjs';
 export async function readerPage(browser) {
   const page = await browser.context.newPage();
   await page.goto(`chrome-extension://${browser.extensionId}/manifest.json`);
-  await page.evaluate(() => {
+  await page.evaluate((markKey) => {
     self.written = { bytes: 0, keys: 0 };
     chrome.storage.onChanged.addListener((changes, area) => {
       if (area !== 'local') return;
-      for (const change of Object.values(changes)) {
+      for (const [key, change] of Object.entries(changes)) {
+        if (key === markKey) continue;
         self.written.keys += 1;
         self.written.bytes += change.newValue === undefined ? 0 : JSON.stringify(change.newValue).length;
       }
     });
-  });
+  }, MARK_KEY);
   return page;
 }
 
-/** The service worker's clock, moved forward by `advance`; reapplied to a restarted worker. */
-export function workerClock(browser) {
-  let offsetMs = 0;
-  const apply = async () => {
-    await browser.context.serviceWorkers()[0].evaluate((offset) => {
-      self.realNow ??= Date.now.bind(Date);
-      Date.now = () => self.realNow() + offset;
-    }, offsetMs);
-  };
-  return {
-    apply,
-    async advance(minutes) {
-      offsetMs += minutes * 60_000;
-      await apply();
-    },
-    /** The worker's time now. */
-    now: () => Date.now() + offsetMs,
-  };
+/**
+ * What the reader counted once every write made so far has reached it: storage events come in
+ * the order of the writes, so the reader's own mark arriving means the ones before it did.
+ */
+async function writtenSoFar(reader) {
+  return reader.evaluate((key) => new Promise((resolve) => {
+    const mark = String(Math.random());
+    const seen = (changes, area) => {
+      if (area !== 'local' || changes[key]?.newValue !== mark) return;
+      chrome.storage.onChanged.removeListener(seen);
+      resolve({ ...self.written });
+    };
+    chrome.storage.onChanged.addListener(seen);
+    chrome.storage.local.set({ [key]: mark });
+  }), MARK_KEY);
 }
+
+/** The service worker's clock, moved forward by `advance`; reapplied to a restarted worker. */
+export const workerClock = (browser) => testClock(chromiumBackground(browser));
 
 /** When the worker last finished looking at every due list (its own clock), from session storage. */
 export async function syncedAt(reader) {
@@ -60,16 +65,18 @@ export function checkedAt(reader, accountId) {
   }, accountId);
 }
 
-/** Fires the polling alarm now and waits until the lists of `which` ('received', 'sent') are checked. */
+/**
+ * Fires the polling alarm now and waits until the lists of `which` ('received', 'sent') are
+ * checked and the sync that checked them has ended, its announcement and rule included.
+ */
 export async function poll(browser, clock, reader, accountId, which = ['received']) {
   await clock.apply();
   const since = clock.now();
-  await browser.context.serviceWorkers()[0].evaluate(
-    () => chrome.alarms.create('refresh', { when: (self.realNow ?? Date.now)() }),
-  );
+  await chromiumBackground(browser).fire('refresh');
   await until(async () => {
     const checked = await checkedAt(reader, accountId);
-    return which.every((direction) => checked[direction] >= since);
+    const last = Math.max(...which.map((direction) => checked[direction]));
+    return last >= since && await syncedAt(reader) >= last;
   }, `the poll of ${which.join(' and ')}`);
 }
 
@@ -82,16 +89,9 @@ export async function addAccount(browser, reader, account, settings = {}) {
     const status = view?.accounts?.find((known) => known.id === account.id);
     return status?.received_count != null && status?.sent_count != null;
   }, 'the first read of both lists', 120_000);
-  // The storage events of a first read of thousands of rows reach the reader page late: wait for
-  // the last of them, so that no measure counts them.
-  let keys = -1;
-  await until(async () => {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const now = await reader.evaluate(() => self.written.keys);
-    const quiet = now === keys;
-    keys = now;
-    return quiet;
-  }, 'the first read\'s storage events', 120_000);
+  // The storage events of a first read of thousands of rows reach the reader page late: no
+  // measure counts them.
+  await writtenSoFar(reader);
 }
 
 /**
@@ -103,9 +103,7 @@ export async function cost(emulator, reader, accountId, run) {
   const before = (await emulator.account(accountId)).credits ?? 0;
   await reader.evaluate(() => { self.written = { bytes: 0, keys: 0 }; });
   await run();
-  // Storage events arrive after the write's promise resolves.
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  const written = await reader.evaluate(() => self.written);
+  const written = await writtenSoFar(reader);
   const requests = await emulator.requests();
   return {
     calls: requests.length,
@@ -195,34 +193,30 @@ export async function simulateDay(browser, emulator, account, { settings = {}, b
     return requests.length;
   };
   let calls = 0;
-  const worker = () => browser.context.serviceWorkers()[0];
+  const background = chromiumBackground(browser);
   let minutesSincePoll = 0;
   for (let poll = 1; poll <= 96; poll += 1) {
     await beforePoll?.(poll);
     await clock.advance(15 - minutesSincePoll);
     minutesSincePoll = 0;
-    let since = clock.now();
-    await worker().evaluate(() => chrome.alarms.create('refresh', { when: (self.realNow ?? Date.now)() }));
-    await until(async () => await syncedAt(reader) >= since, 'the poll', 120_000);
+    await fireAndWait(background, clock, 'refresh', 'synced');
     if (poll % 10 === 5) {
       await clock.advance(5);
       minutesSincePoll = 5;
-      since = clock.now();
+      const since = clock.now();
       const popup = await browser.openPopup();
       await until(async () => await syncedAt(reader) >= since, 'the popup\'s checks', 120_000);
       await popup.close();
     }
     calls += await tally();
   }
-  // Work the day started (a bulk job's paced steps) ends before the count does.
-  let last = -1;
-  await until(async () => {
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    const now = (await emulator.requests()).length;
-    const quiet = now === last;
-    last = now;
-    return quiet;
-  }, 'the day\'s last calls', 300_000);
+  // Work the day started (a bulk job's paced steps) ends before the count does; what waits past
+  // the day (a rule's share for tomorrow) is not the day's.
+  const dayEnds = clock.now() + 60_000;
+  await runJobsUntil(background, clock, async () => {
+    const alarm = await background.alarm('jobs');
+    return !alarm || alarm.scheduledTime > dayEnds;
+  }, 'end of the day\'s job steps');
   calls += await tally();
   const credits = before - ((await emulator.account(account.account_id)).credits ?? 0);
   await reader.close();

@@ -48,6 +48,18 @@ export async function launchFirefox(extensionDir = process.env.INVITE_DESK_FIREF
     }
   }
 
+  /** Runs `script` (an async function body taking `args`) in the current extension page. */
+  const inPage = (script, ...args) => driver.executeAsyncScript(`
+    const done = arguments[arguments.length - 1];
+    const args = [...arguments].slice(0, -1);
+    (async (...args) => { ${script} })(...args).then(
+      (value) => done({ value }),
+      (error) => done({ error: String(error?.message ?? error) }),
+    );`, ...args).then((answer) => {
+    if (answer.error) throw new Error(answer.error);
+    return answer.value;
+  });
+
   return {
     driver,
     addonId,
@@ -104,17 +116,17 @@ export async function launchFirefox(extensionDir = process.env.INVITE_DESK_FIREF
     backgroundState: () => inChrome(`
       const [id, done] = arguments;
       done(WebExtensionPolicy.getByID(id).extension.backgroundState);`, addonId),
-    /** Runs `script` (an async function body taking `args`) in the current extension page. */
-    inPage: (script, ...args) => driver.executeAsyncScript(`
-      const done = arguments[arguments.length - 1];
-      const args = [...arguments].slice(0, -1);
-      (async (...args) => { ${script} })(...args).then(
-        (value) => done({ value }),
-        (error) => done({ error: String(error?.message ?? error) }),
-      );`, ...args).then((answer) => {
-      if (answer.error) throw new Error(answer.error);
-      return answer.value;
-    }),
+    inPage,
+    /**
+     * The background's side of the test clock (`../e2e/lib/clock.mjs`), reached from the current
+     * extension page; the test build's background defines `pinClock` in its own realm.
+     */
+    background: {
+      pin: (offsetMs) => inPage('(await browser.runtime.getBackgroundPage()).pinClock(args[0]);', offsetMs),
+      alarm: (name) => inPage('return (await browser.alarms.get(args[0])) ?? null;', name),
+      fire: (name) => inPage('await browser.alarms.create(args[0], { when: Date.now() });', name),
+      session: (key) => inPage('return (await browser.storage.session.get(args[0]))[args[0]];', key),
+    },
     quit: () => driver.quit(),
   };
 }
