@@ -27,7 +27,8 @@ WASM_CEILING=1126400
 WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# Each step says how long the command has run: where a cold run's minutes go.
+say() { printf '\033[1m==> [%dm%02ds] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- installs
@@ -66,11 +67,10 @@ ensure_npm_packages() {
   fi
 }
 
-# Chromium and its driver for the browser tests; a small CJK font so screenshots of Chinese and
-# Japanese names show glyphs, not boxes.
-ensure_chromium() {
+# Installs the Debian packages of `$@` that are missing, in one apt transaction.
+ensure_debian_packages() {
   local package missing=()
-  for package in chromium chromium-driver fonts-droid-fallback; do
+  for package in "$@"; do
     # "install ok installed": a removed package whose config files remain does not count.
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
       missing+=("$package")
@@ -82,20 +82,22 @@ ensure_chromium() {
   fi
 }
 
-# Firefox ESR from Debian, and geckodriver, built from crates.io into tools/ (about 2 minutes,
-# once), for the Firefox suite.
+# Chromium and its driver for the browser tests; a small CJK font so screenshots of Chinese and
+# Japanese names show glyphs, not boxes.
+CHROMIUM_PACKAGES=(chromium chromium-driver fonts-droid-fallback)
+# Firefox ESR for the Firefox suite.
+FIREFOX_PACKAGES=(firefox-esr)
+ensure_chromium() { ensure_debian_packages "${CHROMIUM_PACKAGES[@]}"; }
+
+# geckodriver, built from crates.io into tools/ (about a minute, once), for the Firefox suite; a
+# debug build: it only relays WebDriver commands, and builds in half the time.
 GECKODRIVER_VERSION=0.37.1
-ensure_firefox() {
-  dpkg-query -W -f='${Status}' firefox-esr 2>/dev/null | grep -q 'install ok installed' || {
-    say "Installing Debian's firefox-esr"
-    as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq firefox-esr >/dev/null
-  }
+ensure_geckodriver() {
   local have
   have=$("$TOOLS/bin/geckodriver" --version 2>/dev/null | awk 'NR == 1 { print $2 }') || true
   if [ "$have" != "$GECKODRIVER_VERSION" ]; then
-    say "Installing geckodriver $GECKODRIVER_VERSION into tools/ (a few minutes, once)"
-    cargo install geckodriver --version "$GECKODRIVER_VERSION" --root "$TOOLS" --force
+    say "Installing geckodriver $GECKODRIVER_VERSION into tools/ (a minute, once)"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION" --root "$TOOLS" --force --debug
   fi
 }
 
@@ -137,7 +139,7 @@ assemble() {
 # A copy of dist/BROWSER that may also reach the emulator on loopback: the module built with the
 # `loopback` feature, and loopback in the manifest's hosts. Only tests, the demo and the bench
 # use it; the shipped manifest and module never name loopback. The test copy's background also
-# defines the hook the suites move its clock with (tests/e2e/lib/test-background.js).
+# defines the hook the suites move its clock with (tests/e2e/lib/background-for-tests.js).
 make_loopback_variant() {
   local browser=$1 dir=$DIST/$2 suffix=$3
   build_wasm loopback
@@ -145,8 +147,8 @@ make_loopback_variant() {
   cp "$BUILD/pkg-loopback/invite_desk.js" "$BUILD/pkg-loopback/invite_desk_bg.wasm" "$dir/pkg/"
   node "$TOOLS/manifest.mjs" loopback "$dir/manifest.json" "$suffix"
   if [ "$suffix" = test ]; then
-    cp tests/e2e/lib/test-background.js tests/e2e/lib/pin-date.js "$dir/"
-    node "$TOOLS/manifest.mjs" background "$dir/manifest.json" test-background.js
+    cp tests/e2e/lib/background-for-tests.js tests/e2e/lib/pin-date.js "$dir/"
+    node "$TOOLS/manifest.mjs" background "$dir/manifest.json" background-for-tests.js
   fi
 }
 
@@ -273,10 +275,15 @@ web_ext_lint() {
 }
 
 cmd_test() {
+  # The browsers download and unpack while the module compiles: apt waits on the network and
+  # the disk, cargo on the cores.
+  mkdir -p "$BUILD"
+  ensure_debian_packages "${CHROMIUM_PACKAGES[@]}" "${FIREFOX_PACKAGES[@]}" >"$BUILD/apt.log" 2>&1 &
+  local apt=$!
   cmd_build
   check_wasm_size
-  ensure_chromium
-  ensure_firefox
+  ensure_geckodriver
+  wait "$apt" || { cat "$BUILD/apt.log" >&2; die "the browsers could not be installed"; }
   ensure_npm_packages "$ROOT/tests/e2e"
   ensure_npm_packages "$ROOT/tests/sdk"
   ensure_npm_packages "$ROOT/tests/firefox"

@@ -379,3 +379,19 @@ fn withdrawals_past_the_days_cap_are_refused_before_any_call_and_a_job_waits_a_d
         .expect("the job");
     assert_eq!(job.state, JobState::Finished);
 }
+
+#[test]
+fn two_syncs_at_once_read_each_list_once() {
+    let reads = |concurrent: usize| {
+        let world: &'static World = Box::leak(Box::new(World::new(100, 120.0)));
+        let worker = Worker::new(world.env());
+        let syncs = (0..concurrent).map(|_| invite_desk::worker::refresh::start(&worker));
+        world.drive(futures_util::future::join_all(syncs), None);
+        world.calls_of("GET")
+    };
+    // The browser's start and the accounts the options page just saved, say: the second finds
+    // the lists just read, where both once read every page (for a heavy LinkUp account, 400
+    // credits twice).
+    assert!(reads(1) > 0);
+    assert_eq!(reads(2), reads(1));
+}

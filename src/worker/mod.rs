@@ -31,6 +31,9 @@ pub struct Worker<'a> {
     sends_lock: Mutex<()>,
     /// One bulk step at a time across all jobs.
     steps_lock: Mutex<()>,
+    /// One sync at a time: a second one (the popup opening during the first read, say) then
+    /// finds the lists just read, rather than reading every page again.
+    sync_lock: Mutex<()>,
 }
 
 impl<'a> Worker<'a> {
@@ -40,6 +43,7 @@ impl<'a> Worker<'a> {
             store_lock: Mutex::new(()),
             sends_lock: Mutex::new(()),
             steps_lock: Mutex::new(()),
+            sync_lock: Mutex::new(()),
         }
     }
 }

@@ -62,8 +62,10 @@ pub async fn access_granted(w: &Worker<'_>) -> Result<(), Error> {
 }
 
 /// Checks every list that is due on `occasion`, all accounts at once, and stores what each
-/// found; a list whose check fails keeps its rows and shows the error.
+/// found; a list whose check fails keeps its rows and shows the error. A sync waits for one
+/// under way, then checks what is still due.
 pub async fn sync(w: &Worker<'_>, occasion: Occasion) -> Result<(), Error> {
+    let _syncing = w.sync_lock.lock().await;
     let stored = Stored::read(w, &["accounts", "settings"]).await?;
     let accounts = stored.accounts();
     let settings: Settings = stored.get_or_default("settings");

@@ -11,7 +11,6 @@ import { screenshot } from './lib/extension.mjs';
 const scenario = JSON.parse(readFileSync(scenarioPath('bulk-ui.json'), 'utf8'));
 const linkupKey = scenario.keys.find((key) => key.provider === 'linkup');
 const LINKUP = linkupKey.accounts[0];
-const FAST = { action_delay_min_s: 1, action_delay_max_s: 1 };
 
 const session = freshEmulatorAndBrowser('bulk-ui.json');
 
@@ -28,7 +27,7 @@ async function withdrawn() {
 }
 
 test('the rule turned on in Options withdraws the oldest invitations past its days, its share a day, and pauses', async () => {
-  const popup = await popupUpToDate(session, { accounts: [work()], settings: FAST, received: LINKUP.received.length });
+  const popup = await popupUpToDate(session, { accounts: [work()], settings: {}, received: LINKUP.received.length });
   const options = await session.browser.context.newPage();
   await options.goto(`chrome-extension://${session.browser.extensionId}/options.html`);
   await options.getByRole('button', { name: 'Edit Work' }).click();
@@ -51,7 +50,8 @@ test('the rule turned on in Options withdraws the oldest invitations past its da
   assert.equal(due.length, 3);
   const job = popup.getByRole('region', { name: 'Bulk jobs' }).getByRole('article', { name: 'Automatic withdraw' });
   await job.getByText('Sent invitations older than 10 days are withdrawn, at most 2 a day.').waitFor();
-  await job.getByText(/^Waiting until /).waitFor({ timeout: 30_000 });
+  await session.runJobs((stored) => stored.automatic && stored.reason?.code === 'limit_reached', 'rule at its share for the day');
+  await job.getByText(/^Waiting until /).waitFor();
   assert.match(await job.locator('.state').textContent(), /2 of 2 withdrawals in the last 24 hours/);
   assert.match(await job.locator('.counts').textContent(), /^2 done · 1 remaining/);
   assert.deepEqual(await withdrawn(), due.slice(0, 2).map((invitation) => String(invitation.id)),

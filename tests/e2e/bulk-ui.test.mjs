@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { freshEmulatorAndBrowser, fullName, popupUpToDate } from './lib/e2e-scenario.mjs';
+import { chromiumBackground, fireAndWait } from './lib/clock.mjs';
+import { freshEmulatorAndBrowser, fullName, popupUpToDate, storedJobs } from './lib/e2e-scenario.mjs';
 import { scenarioPath } from './lib/emulator.mjs';
 import { screenshot, waitForBadge } from './lib/extension.mjs';
 
@@ -20,8 +21,9 @@ const [linkupKey, unipileKey] = scenario.keys;
 const LINKUP = linkupKey.accounts[0];
 const UNIPILE = unipileKey.accounts[0];
 
-// Short pacing, as the options page would store it: 1 s between actions, 12 s between invitations.
-const FAST = { action_delay_min_s: 1, action_delay_max_s: 1, invite_delay_min_s: 12, invite_delay_max_s: 12 };
+// A fixed pace, as the options page would store it: 30 s between actions, 2 minutes between
+// invitations. The tests do not wait for it: they run each step when the clock reaches it.
+const PACE = { action_delay_min_s: 30, action_delay_max_s: 30, invite_delay_min_s: 120, invite_delay_max_s: 120 };
 
 const session = freshEmulatorAndBrowser('bulk-ui.json');
 
@@ -35,13 +37,12 @@ const recruiting = () => ({
 });
 
 /** Stores accounts and settings as the options page would, and opens the popup once it is up to date. */
-const popupWith = (accounts, settings = FAST) => popupUpToDate(session, {
+const popupWith = (accounts, settings = PACE) => popupUpToDate(session, {
   accounts,
   settings,
   received: accounts.reduce((sum, account) => sum + (account.provider === 'linkup' ? LINKUP : UNIPILE).received.length, 0),
 });
 
-const storedJobs = async () => (await session.browser.worker.evaluate(() => chrome.storage.local.get('jobs'))).jobs ?? [];
 const listLength = (popup, n) =>
   popup.waitForFunction((n) => document.querySelectorAll('#list > li').length === n, n);
 const row = (popup, name) => popup.locator('#list > li').filter({ hasText: name });
@@ -72,13 +73,14 @@ test('two ticked received rows are accepted together after a confirmation, and l
   const dialog = popup.getByRole('dialog', { name: 'Accept 2 received invitations?' });
   await dialog.waitFor();
   assert.match(await dialog.textContent(),
-    /One every 1 second, about 1 second in all\. You can close the popup; it keeps going\./);
+    /One every 30 seconds, about 30 seconds in all\. You can close the popup; it keeps going\./);
   assert.ok(await dialog.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === document.activeElement),
     'the safe choice has the focus');
   await screenshot(popup, 'popup-bulk-dialog-selected');
   await dialog.getByRole('button', { name: 'Accept 2', exact: true }).click();
 
   const job = jobsPanel(popup).getByRole('article', { name: 'Accepting 2 received invitations' });
+  await session.runJobs((stored) => stored.state === 'finished', 'finished job');
   await job.getByText('Finished', { exact: true }).waitFor();
   await job.getByText('2 done · 0 remaining', { exact: true }).waitFor();
   assert.deepEqual(await job.getByRole('progressbar').evaluate((bar) => [bar.value, bar.max]), [2, 2]);
@@ -134,24 +136,24 @@ test('Accept all asks with the count, the badge follows, and Stop leaves the res
   await popup.getByRole('button', { name: 'Accept all' }).click();
   const dialog = popup.getByRole('dialog', { name: `Accept ${total} received invitations?` });
   await dialog.waitFor();
-  assert.match(await dialog.textContent(), new RegExp(`One every 1 second, about ${total - 1} seconds in all`));
+  assert.match(await dialog.textContent(), new RegExp(`One every 30 seconds, about ${Math.round((total - 1) / 2)} minutes in all`));
   await session.emulator.clearRequests();
   await dialog.getByRole('button', { name: `Accept ${total}`, exact: true }).click();
 
   const job = jobsPanel(popup).getByRole('article', { name: `Accepting ${total} received invitations` });
   await job.getByText('Running', { exact: true }).waitFor();
+  await session.runJobs((stored) => stored.progress.done >= 2, 'two accepted');
   await job.getByText(/^2 done · /).waitFor();
   await screenshot(popup, 'popup-bulk-jobs-running');
   const stop = job.getByRole('button', { name: /^Stop/ });
   await stop.focus();
   await popup.keyboard.press('Enter');
   await job.getByText('Stopped', { exact: true }).waitFor();
-  // An accept in flight at Stop still finishes and is counted.
   await job.getByText(/ · 0 remaining$/).waitFor();
   const close = job.getByRole('button', { name: /^Close/ });
   assert.ok(await close.evaluate((el) => el === document.activeElement), 'focus moves from Stop to Close');
 
-  const { progress } = (await storedJobs())[0];
+  const { progress } = (await storedJobs(session.browser))[0];
   assert.ok(progress.done >= 2 && progress.done < total, `stopped midway (${progress.done} done)`);
   assert.equal(progress.done + progress.not_done, total);
   await job.getByText(`${progress.done} done · ${progress.not_done} not done · 0 remaining`, { exact: true }).waitFor();
@@ -162,7 +164,9 @@ test('Accept all asks with the count, the badge follows, and Stop leaves the res
   assert.equal(await job.getByRole('listitem').filter({ hasText: / — Done$/ }).count(), progress.done);
   await screenshot(popup, 'popup-bulk-jobs-stopped');
 
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  // An hour later, the jobs' alarm fired and its run ended: still nothing more.
+  await session.clock.advance(60);
+  await fireAndWait(chromiumBackground(session.browser), session.clock, 'jobs', 'jobs_advanced');
   assert.equal((await linkupDone('accept')).length, progress.done, 'one accept per item done, none after Stop');
   assert.equal((await session.emulator.account(LINKUP.account_id)).received, total - progress.done);
   await waitForBadge(session.browser.worker, String(total - progress.done));
@@ -170,7 +174,7 @@ test('Accept all asks with the count, the badge follows, and Stop leaves the res
 
   await close.click();
   await jobsPanel(popup).waitFor({ state: 'hidden' });
-  assert.deepEqual(await storedJobs(), [], 'Close dismissed the job');
+  assert.deepEqual(await storedJobs(session.browser), [], 'Close dismissed the job');
 });
 
 test('"Withdraw sent older than" counts by the scenario\'s ages, refuses a bad number of days, and withdraws', async () => {
@@ -222,6 +226,7 @@ test('"Withdraw sent older than" counts by the scenario\'s ages, refuses a bad n
   await dialog.getByRole('button', { name: `Withdraw ${expected.length}`, exact: true }).click();
 
   const job = jobsPanel(popup).getByRole('article', { name: `Withdrawing ${expected.length} sent invitations` });
+  await session.runJobs((stored) => stored.state === 'finished', 'finished withdrawals');
   await job.getByText('Finished', { exact: true }).waitFor();
   assert.deepEqual((await linkupDone('withdraw')).sort(), expected.map((invitation) => invitation.id).sort());
   await listLength(popup, LINKUP.sent.length - expected.length);
@@ -292,7 +297,7 @@ test('Invite a list on the Unipile account: bad lines shown and not sent, {first
   const text = await dialog.textContent();
   assert.match(text, /All fit today's and this week's caps \(0 of 40 today · 0 of 200 this week\)\./);
   assert.match(text, /1 line left out/);
-  assert.match(text, /One every 12 seconds, about 12 seconds in all\. You can close the popup; it keeps going\./);
+  assert.match(text, /One every 2 minutes, about 2 minutes in all\. You can close the popup; it keeps going\./);
   await screenshot(popup, 'popup-bulk-dialog-invite');
   await dialog.getByRole('button', { name: 'Invite 2', exact: true }).click();
 
@@ -305,7 +310,8 @@ test('Invite a list on the Unipile account: bad lines shown and not sent, {first
   assert.equal(await popup.getByLabel('Profile URLs, one per line').inputValue(), '', 'ready for the next list');
 
   const job = jobsPanel(popup).getByRole('article', { name: 'Inviting 2 people' });
-  await job.getByText('Finished', { exact: true }).waitFor({ timeout: 30_000 });
+  await session.runJobs((stored) => stored.state === 'finished', 'finished invite list');
+  await job.getByText('Finished', { exact: true }).waitFor();
   await standing.getByText('2 of 40 today · 2 of 200 this week', { exact: true }).waitFor();
   sent = await sends();
   assert.deepEqual(sent.map((request) => request.body.message), ['Hi Elena, glad to connect!', 'Hi Marco, glad to connect!']);
@@ -315,7 +321,7 @@ test('Invite a list on the Unipile account: bad lines shown and not sent, {first
 });
 
 test('a list longer than the weekly cap says how many fit, and the job waits saying until when', async () => {
-  const popup = await popupWith([work()], { ...FAST, weekly_cap_free: 1 });
+  const popup = await popupWith([work()], { ...PACE, weekly_cap_free: 1 });
   await popup.getByRole('tab', { name: 'Invite' }).click();
   await popup.locator('#standing').getByText('0 of 1 this week · 0 of 5 notes this month', { exact: true }).waitFor();
   await popup.getByLabel('Profile URLs, one per line').fill('elena-petrova\naisha-bello\n');
@@ -327,6 +333,7 @@ test('a list longer than the weekly cap says how many fit, and the job waits say
   await dialog.getByRole('button', { name: 'Invite 2', exact: true }).click();
 
   const job = jobsPanel(popup).getByRole('article', { name: 'Inviting 2 people' });
+  await session.runJobs((stored) => stored.reason?.code === 'limit_reached', 'job waiting for the cap');
   await job.getByText(/^Waiting until /).waitFor();
   assert.match(await job.locator('.state').textContent(), /can go on in 7 days/);
   assert.match(await job.locator('.counts').textContent(), /^1 done · 1 remaining/);

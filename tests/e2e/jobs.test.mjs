@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { chromiumBackground } from './lib/clock.mjs';
 import { freshEmulatorAndBrowser } from './lib/e2e-scenario.mjs';
 import { scenarioPath } from './lib/emulator.mjs';
 import { screenshot, stopServiceWorker, storedLists, until, workerStartedAfter } from './lib/extension.mjs';
@@ -63,7 +64,7 @@ async function intent(message) {
 
 test('a bulk withdraw of 30 finishes after its service worker is stopped mid-job, each withdrawal sent once', async () => {
   const unipile = account(unipileKey, 'acc_bulk_unipile');
-  await configure([unipile], { action_delay_min_s: 1, action_delay_max_s: 1.5 });
+  await configure([unipile], {});
   const snapshot = await lists();
   assert.equal(snapshot.sent.length, GENERATED_SENT);
   await session.emulator.clearRequests();
@@ -74,10 +75,13 @@ test('a bulk withdraw of 30 finishes after its service worker is stopped mid-job
   assert.equal(answer.result.count, GENERATED_SENT);
   const jobOf = async () => (await stored('jobs')).jobs.find((job) => job.id === answer.result.job);
 
-  await until(async () => (await jobOf()).progress.done >= 10, '10 withdrawals');
+  await session.runJobs((job) => job.id === answer.result.job && job.progress.done >= 10, '10 withdrawals');
   // Withdrawals now take 2 s to answer, so the stop lands on one in flight.
   const withdrawal = { path_prefix: '/v2/acc_bulk_unipile/users/me/relation-requests/', method: 'POST' };
   await session.emulator.latency({ ...withdrawal, ms: 2000 });
+  const background = chromiumBackground(session.browser);
+  await session.clock.advanceTo((await background.alarm('jobs')).scheduledTime);
+  await background.fire('jobs');
   const before = await until(async () => {
     const job = await jobOf();
     return job.items.some((item) => item.outcome === 'in_flight') && job;
@@ -87,12 +91,14 @@ test('a bulk withdraw of 30 finishes after its service worker is stopped mid-job
   await session.emulator.latency({ ...withdrawal, ms: 0 });
   const inFlight = before.items.find((item) => item.outcome === 'in_flight').target;
 
-  // Nothing but the job's alarm wakes the worker: no page sends an intent.
+  // Nothing but the job's alarm wakes the worker (no page sends an intent): the wake-up it set
+  // before the call, fired now rather than waited for.
+  const rescue = await session.reader.evaluate(() => chrome.alarms.get('jobs'));
+  assert.ok(rescue, 'the job set a wake-up before its call');
+  await session.reader.evaluate(() => chrome.alarms.create('jobs', { when: Date.now() }));
   await workerStartedAfter(session.browser, stoppedOrigin);
-  const finished = await until(async () => {
-    const job = await jobOf();
-    return job.state === 'finished' && job;
-  }, 'the job to finish', 120_000);
+  await session.clock.apply();
+  const finished = await session.runJobs((job) => job.id === answer.result.job && job.state === 'finished', 'finished job');
 
   assert.equal(finished.progress.done, GENERATED_SENT);
   assert.deepEqual(
@@ -178,11 +184,13 @@ test('a rate-limited step waits for Retry-After, a rejected key pauses the job u
   }, 'the job to wait out the rate limit');
   assert.equal(waiting.state, 'running');
   assert.equal(waiting.progress.done, 0);
-
-  await until(async () => (await jobOf()).progress.done === 1, 'the first withdrawal after the wait');
-  const [limited, retried] = (await session.emulator.requests()).filter((request) => request.path.endsWith('/cancel'));
+  const [limited] = (await session.emulator.requests()).filter((request) => request.path.endsWith('/cancel'));
   assert.equal(limited.status, 429);
-  assert.ok(retried.received_ms - limited.received_ms >= 3000, 'it waits for Retry-After, not the usual delay');
+  // By the worker's clock, which the emulator's log stamps by the machine's: not before the
+  // answer came plus Retry-After, rather than the usual second.
+  assert.ok(waiting.next_at_ms >= limited.received_ms + session.clock.offsetMs + 3000, 'it waits for Retry-After, not the usual delay');
+
+  await session.runJobs((job) => job.id === answer.result.job && job.progress.done === 1, 'first withdrawal after the wait');
   await session.emulator.fault({
     ...withdrawal,
     response: {
@@ -190,20 +198,14 @@ test('a rate-limited step waits for Retry-After, a rejected key pauses the job u
       body: { object: 'Error', status: 401, type: 'errors/invalid_credentials', title: 'Unauthorized' },
     },
   });
-  const paused = await until(async () => {
-    const job = await jobOf();
-    return job.state === 'paused' && job;
-  }, 'the job to pause on the rejected key');
+  const paused = await session.runJobs((job) => job.id === answer.result.job && job.state === 'paused', 'job paused on the rejected key');
   assert.equal(paused.reason.message, 'The API key was rejected.');
   assert.match(paused.reason.next_step, /Check the API key in Options/);
   assert.equal(paused.progress.remaining, 3, 'the refused item is still to do');
   assert.equal(paused.progress.estimated_end_ms, null);
 
   assert.equal((await intent({ type: 'resume_job', job: answer.result.job })).ok, true);
-  const finished = await until(async () => {
-    const job = await jobOf();
-    return job.state === 'finished' && job;
-  }, 'the job to finish after Resume');
+  const finished = await session.runJobs((job) => job.id === answer.result.job && job.state === 'finished', 'job finished after Resume');
   assert.equal(finished.progress.done, 4);
   const done = (await session.emulator.requests())
     .filter((request) => request.path.endsWith('/cancel') && request.status === 200)

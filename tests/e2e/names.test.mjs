@@ -11,7 +11,6 @@ const scenario = JSON.parse(readFileSync(scenarioPath('names.json'), 'utf8'));
 const [linkupKey, unipileKey] = scenario.keys;
 const LINKUP = linkupKey.accounts[0];
 const UNIPILE = unipileKey.accounts[0];
-const FAST = { invite_delay_min_s: 12, invite_delay_max_s: 12 };
 
 const session = freshEmulatorAndBrowser('names.json');
 
@@ -26,7 +25,7 @@ const recruiting = () => ({
 
 const popupWith = (accounts) => popupUpToDate(session, {
   accounts,
-  settings: FAST,
+  settings: {},
   received: accounts.reduce((sum, account) => sum + (account.provider === 'linkup' ? LINKUP : UNIPILE).received.length, 0),
 });
 
@@ -86,7 +85,8 @@ test('an invite list sends to Élodie by her first name and leaves out, saying w
   await popup.getByRole('dialog').getByRole('button', { name: 'Invite 3', exact: true }).click();
 
   const job = popup.getByRole('region', { name: 'Bulk jobs' }).getByRole('article', { name: 'Inviting 3 people' });
-  await job.getByText('Finished', { exact: true }).waitFor({ timeout: 60_000 });
+  await session.runJobs((stored) => stored.state === 'finished', 'finished invite list');
+  await job.getByText('Finished', { exact: true }).waitFor();
   const sends = (await session.emulator.requests())
     .filter((r) => r.method === 'POST' && r.path.endsWith('/users/me/relation-requests'));
   assert.deepEqual(sends.map((r) => r.body.message), ['Hi Élodie!']);

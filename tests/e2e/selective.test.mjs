@@ -14,7 +14,6 @@ const people = new Map(scenario.people.map((person) => [person.public_identifier
 const [linkupKey, unipileKey] = scenario.keys;
 const LINKUP = linkupKey.accounts[0];
 const UNIPILE = unipileKey.accounts[0];
-const FAST = { action_delay_min_s: 1, action_delay_max_s: 1 };
 
 const session = freshEmulatorAndBrowser('selective.json');
 
@@ -38,7 +37,7 @@ async function linkupDone(action) {
 
 test('the filters show the matching rows, refuse an empty range, and Accept all and Decline all take exactly those', async () => {
   const received = LINKUP.received.length + UNIPILE.received.length;
-  const popup = await popupUpToDate(session, { accounts: accounts(), settings: FAST, received });
+  const popup = await popupUpToDate(session, { accounts: accounts(), settings: {}, received });
   await popup.getByText('Filter', { exact: true }).click();
 
   // LinkUp does not say whether an invitation came with a note; Unipile does.
@@ -90,6 +89,7 @@ test('the filters show the matching rows, refuse an empty range, and Accept all 
   await popup.getByRole('button', { name: 'Decline all' }).click();
   const decline = popup.getByRole('dialog', { name: `Decline ${old} received invitations matching the filter?` });
   await decline.getByRole('button', { name: `Decline ${old}`, exact: true }).click();
+  await session.runJobs((job) => job.action === 'decline' && job.state === 'finished', 'finished decline');
   await popup.getByRole('article', { name: `Declining ${old} received invitations` }).getByText('Finished', { exact: true }).waitFor();
   assert.deepEqual((await linkupDone('decline')).sort(), oldLinkup.map((invitation) => invitation.id).sort());
   assert.equal((await session.emulator.account(UNIPILE.account_id)).received, UNIPILE.received.length - 1 - oldUnipile.length);

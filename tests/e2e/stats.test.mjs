@@ -6,16 +6,28 @@ import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { freshEmulatorAndBrowser, fullName, linkup, personOf, popupUpToDate, storedAccount } from './lib/e2e-scenario.mjs';
 import { screenshot, until } from './lib/extension.mjs';
-import { poll, readerPage, workerClock } from './lib/sync-events.mjs';
+import { poll, readerPage } from './lib/sync-events.mjs';
 
 const session = freshEmulatorAndBrowser();
 const SENT_AFTER = ['fatima-zahra-rabat', 'lukas-novak', 'script-in-name'];
 
-test('stats count an acceptance by the other person, a withdrawal of ours and one that left the list', async () => {
+// The test moves the clock two hours on. It runs at fixed instants in Paris, each with the week
+// its sends belong to: the middle of a week; a Sunday evening, so the two hours cross midnight
+// and the week's end and the popup opens on a new week; the night the clocks go forward.
+const INSTANTS = [
+  { when: 'in the middle of a week', at: '2026-12-09T12:00:00+01:00', week: '2026-12-07' },
+  { when: "across midnight and the week's end", at: '2026-12-13T22:30:00+01:00', week: '2026-12-07' },
+  { when: 'across a change to summer time', at: '2027-03-28T01:30:00+01:00', week: '2027-03-22' },
+];
+
+for (const { when, at, week } of INSTANTS) test(`stats count an acceptance by the other person, a withdrawal of ours and one that left the list (${when})`, async () => {
+  await session.pin(at, 'Europe/Paris');
   const account = storedAccount(linkup, session.emulator.url);
   const popup = await popupUpToDate(session, {
-    accounts: [account], settings: { action_delay_min_s: 1, action_delay_max_s: 1 }, received: linkup.account.received.length,
+    accounts: [account], settings: {}, received: linkup.account.received.length,
   });
+  assert.equal(await popup.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone), 'Europe/Paris');
+  assert.equal(await popup.evaluate(() => new Date().toISOString().slice(0, 13)), new Date(at).toISOString().slice(0, 13), 'the page runs at the instant');
   const tab = popup.getByRole('tab', { name: 'Stats' });
   await tab.click();
   const panel = popup.getByRole('tabpanel', { name: 'Stats' });
@@ -28,7 +40,7 @@ test('stats count an acceptance by the other person, a withdrawal of ours and on
     SENT_AFTER.map((person) => ({ sent_on_site: { person } })));
   const [acceptedId, declinedId, withdrawnId] = made.changes.map((change) => change.id);
   const reader = await readerPage(session.browser);
-  const clock = workerClock(session.browser);
+  const { clock } = session;
   await clock.advance(61);
   await poll(session.browser, clock, reader, account.id, ['sent']);
   await until(async () => (await term('Still pending').textContent()) === '3', 'three pending');
@@ -52,8 +64,8 @@ test('stats count an acceptance by the other person, a withdrawal of ours and on
   assert.equal(await term('Left the list').textContent(), '1');
   assert.equal(await term('Still pending').textContent(), '0');
   assert.match(await term('Median time to accept').textContent(), /^\d+ (seconds|minutes|hours)$/);
-  const thisWeek = panel.getByRole('row').nth(1);
-  assert.match(await thisWeek.textContent(), /^week of \d{4}-\d{2}-\d{2}\s*3\s*1\s*33 %$/);
+  const sendingWeek = panel.getByRole('row').filter({ hasText: `week of ${week}` });
+  assert.match(await sendingWeek.textContent(), /^week of \d{4}-\d{2}-\d{2}\s*3\s*1\s*33 %$/);
   assert.equal(await panel.getByRole('row').count(), 9, 'a header and eight weeks');
   const checks = (await session.emulator.requests()).filter((request) => request.body?.action === 'check_invitation');
   assert.equal(checks.length, 2, 'one credit for each invitation gone, none for our withdrawal');

@@ -84,7 +84,7 @@ for (const provider of ['linkup', 'unipile_v2', 'unipile_v1']) {
     await screenshot(popup, `sync-${provider}-after-poll`, { fullPage: false });
 
     if (provider === 'unipile_v1') {
-      const refreshed = await cost(emulator, reader, account.account_id, async () => {
+      const refreshed = await cost(browser, emulator, reader, account.account_id, async () => {
         await popup.getByRole('button', { name: 'Refresh', exact: true }).click();
         const dialog = popup.getByRole('dialog');
         await dialog.getByText(/Reads every invitation again: about \d+ requests to LinkedIn through Unipile\./).waitFor();

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach } from 'node:test';
 import { scenarioPath, startEmulator } from './emulator.mjs';
-import { chromiumBackground, testClock } from './clock.mjs';
+import { chromiumBackground, runJobsUntil, testClock } from './clock.mjs';
 import { launchExtension, waitForBadge } from './extension.mjs';
 
 export const scenario = JSON.parse(readFileSync(scenarioPath('e2e.json'), 'utf8'));
@@ -40,13 +40,26 @@ export function storedAccount(which, emulatorUrl, overrides = {}) {
   };
 }
 
+/** The bulk jobs as stored, read in the worker that runs now. */
+export async function storedJobs(browser) {
+  const worker = browser.context.serviceWorkers()[0];
+  return (await worker.evaluate(() => chrome.storage.local.get('jobs'))).jobs ?? [];
+}
+
 /**
  * Each test of the calling file gets a fresh emulator on a scenario (this one by default) and a
- * fresh browser. `session.pin(at, timezone)`, called first in a test, starts them at the instant
- * `at` instead, the browser in `timezone`; `session.clock` is then the test's clock.
+ * fresh browser, and `session.clock`, the test's clock. `session.pin(at, timezone)`, called first
+ * in a test, starts them at the instant `at` instead, the browser in `timezone`.
  */
 export function freshEmulatorAndBrowser(scenarioName = 'e2e.json') {
   const session = {
+    /**
+     * Runs the jobs' paced steps at once, each when the clock reaches it, until a stored job
+     * satisfies `predicate`, and returns that job. Stored, not shown: a popup repaints a moment
+     * after, and one step too many could move the clock past a day's share.
+     */
+    runJobs: (predicate, what) => runJobsUntil(chromiumBackground(session.browser), session.clock,
+      async () => (await storedJobs(session.browser)).find(predicate), what),
     async pin(at, timezone) {
       await session.browser?.close();
       await session.emulator?.stop();

@@ -32,20 +32,23 @@ export async function readerPage(browser) {
 }
 
 /**
- * What the reader counted once every write made so far has reached it: storage events come in
- * the order of the writes, so the reader's own mark arriving means the ones before it did.
+ * What the reader counted once every write the worker made so far has reached it: the worker
+ * writes a mark after them, and one writer's changes reach a listener in the order it made them.
  */
-async function writtenSoFar(reader) {
-  return reader.evaluate((key) => new Promise((resolve) => {
-    const mark = String(Math.random());
-    const seen = (changes, area) => {
-      if (area !== 'local' || changes[key]?.newValue !== mark) return;
-      chrome.storage.onChanged.removeListener(seen);
-      resolve({ ...self.written });
-    };
-    chrome.storage.onChanged.addListener(seen);
-    chrome.storage.local.set({ [key]: mark });
-  }), MARK_KEY);
+async function writtenSoFar(browser, reader) {
+  const mark = String(Math.random());
+  await reader.evaluate(([key, mark]) => {
+    self.marked = new Promise((resolve) => {
+      const seen = (changes, area) => {
+        if (area !== 'local' || changes[key]?.newValue !== mark) return;
+        chrome.storage.onChanged.removeListener(seen);
+        resolve({ ...self.written });
+      };
+      chrome.storage.onChanged.addListener(seen);
+    });
+  }, [MARK_KEY, mark]);
+  await browser.context.serviceWorkers()[0].evaluate(([key, mark]) => chrome.storage.local.set({ [key]: mark }), [MARK_KEY, mark]);
+  return reader.evaluate(() => self.marked);
 }
 
 /** The service worker's clock, moved forward by `advance`; reapplied to a restarted worker. */
@@ -82,28 +85,33 @@ export async function poll(browser, clock, reader, accountId, which = ['received
 
 /** Stores `account` as the options page would and waits until both its lists are read. */
 export async function addAccount(browser, reader, account, settings = {}) {
-  await browser.worker.evaluate(([account, settings]) =>
-    chrome.storage.local.set({ accounts: [account], settings }), [account, settings]);
+  const storedAt = await browser.worker.evaluate(async ([account, settings]) => {
+    const at = Date.now();
+    await chrome.storage.local.set({ accounts: [account], settings });
+    return at;
+  }, [account, settings]);
+  // Read, and the sync that read them ended: what it writes after the counts (the rest of the
+  // rows, the stats) is written too.
   await until(async () => {
     const { view } = await reader.evaluate(() => chrome.storage.local.get('view'));
     const status = view?.accounts?.find((known) => known.id === account.id);
-    return status?.received_count != null && status?.sent_count != null;
+    return status?.received_count != null && status?.sent_count != null && await syncedAt(reader) >= storedAt;
   }, 'the first read of both lists', 120_000);
   // The storage events of a first read of thousands of rows reach the reader page late: no
   // measure counts them.
-  await writtenSoFar(reader);
+  await writtenSoFar(browser, reader);
 }
 
 /**
  * What `run` costs: the provider calls the emulator saw, the LinkUp credits it charged, and the
  * bytes written to chrome.storage.local.
  */
-export async function cost(emulator, reader, accountId, run) {
+export async function cost(browser, emulator, reader, accountId, run) {
   await emulator.clearRequests();
   const before = (await emulator.account(accountId)).credits ?? 0;
   await reader.evaluate(() => { self.written = { bytes: 0, keys: 0 }; });
   await run();
-  const written = await writtenSoFar(reader);
+  const written = await writtenSoFar(browser, reader);
   const requests = await emulator.requests();
   return {
     calls: requests.length,
@@ -126,19 +134,19 @@ export async function measureDay(browser, emulator, account) {
   const figures = {};
 
   await clock.advance(16);
-  figures.idlePoll = await cost(emulator, reader, providerAccount, () => poll(browser, clock, reader, id));
+  figures.idlePoll = await cost(browser, emulator, reader, providerAccount, () => poll(browser, clock, reader, id));
 
   await emulator.linkedin(providerAccount, [{ arrive: { count: 3 } }]);
   await clock.advance(16);
-  figures.pollWithThreeNew = await cost(emulator, reader, providerAccount, () => poll(browser, clock, reader, id));
+  figures.pollWithThreeNew = await cost(browser, emulator, reader, providerAccount, () => poll(browser, clock, reader, id));
 
   await clock.advance(60);
-  figures.hourlyPoll = await cost(emulator, reader, providerAccount,
+  figures.hourlyPoll = await cost(browser, emulator, reader, providerAccount,
     () => poll(browser, clock, reader, id, ['received', 'sent']));
 
   await clock.advance(2);
   let popup;
-  figures.popupOpen = await cost(emulator, reader, providerAccount, async () => {
+  figures.popupOpen = await cost(browser, emulator, reader, providerAccount, async () => {
     const since = clock.now();
     popup = await browser.openPopup();
     await until(async () => {
@@ -147,13 +155,13 @@ export async function measureDay(browser, emulator, account) {
     }, 'the checks the popup asked for');
   });
 
-  figures.accept = await cost(emulator, reader, providerAccount, async () => {
+  figures.accept = await cost(browser, emulator, reader, providerAccount, async () => {
     const row = popup.locator('#list > li').first();
     await row.locator('button[data-intent="accept"]').click();
     await row.locator('.outcome.done').waitFor();
   });
 
-  figures.fullRead = await cost(emulator, reader, providerAccount, async () => {
+  figures.fullRead = await cost(browser, emulator, reader, providerAccount, async () => {
     const since = clock.now();
     // By id: with thousands of rows, finding buttons by role computes every row's name.
     await popup.locator('#refresh').click();

@@ -50,3 +50,23 @@ pub fn iso_utc(t: OffsetDateTime) -> String {
         t.second()
     )
 }
+
+/// The HTTP `Date` header for `t` (IMF-fixdate, RFC 9110 §5.6.7): the provider's own clock, which
+/// the extension reads to count its caps. Written by hand for the same reason as `iso_utc`.
+pub fn http_date(t: OffsetDateTime) -> String {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let t = t.checked_to_offset(UtcOffset::UTC).unwrap_or(t);
+    format!(
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        DAYS[usize::from(t.weekday().number_days_from_monday())],
+        t.day(),
+        MONTHS[usize::from(u8::from(t.month()) - 1)],
+        t.year(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}

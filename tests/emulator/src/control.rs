@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -19,7 +19,7 @@ use http_body::Frame;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::clock::{iso_utc, parse_rfc3339, VirtualClock};
+use crate::clock::{self, iso_utc, parse_rfc3339, VirtualClock};
 use crate::domain::{Account, Direction, People, Refusal};
 use crate::scenario::Scenario;
 use crate::state::{self, SharedState};
@@ -674,10 +674,17 @@ pub async fn intercept(
         tokio::time::sleep(delay).await;
     }
     let request = Request::from_parts(parts, Body::from(bytes));
-    let response = match fault {
+    let mut response = match fault {
         None => next.run(request).await,
         Some(fault) => faulted(fault, request, next).await,
     };
+    // The provider's clock is the virtual one; a fault may send a Date of its own.
+    if !response.headers().contains_key(header::DATE) {
+        let now = state::lock(&control.state).clock.now();
+        if let Ok(date) = HeaderValue::from_str(&clock::http_date(now)) {
+            response.headers_mut().insert(header::DATE, date);
+        }
+    }
     let status = if response.extensions().get::<Dropped>().is_some() {
         0
     } else {

@@ -7,7 +7,7 @@ mod common;
 #[allow(dead_code)]
 mod unipile_common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Request, StatusCode};
@@ -39,9 +39,11 @@ async fn fault(app: &Router, spec: Value) {
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
-/// How long a `list_invitations` takes, checking it succeeds.
+/// How long a `list_invitations` takes on tokio's clock, checking it succeeds. The tests that
+/// time run with that clock paused: a delay is then exactly the emulator's sleep, whatever the
+/// machine is doing, and no test bounds the wall time.
 async fn timed_list(app: &Router) -> Duration {
-    let started = Instant::now();
+    let started = tokio::time::Instant::now();
     assert_eq!(list(app, json!({})).await.0, StatusCode::OK);
     started.elapsed()
 }
@@ -223,9 +225,45 @@ async fn the_clock_moves_only_when_told() {
     }
 }
 
+#[tokio::test]
+async fn every_answer_dates_itself_by_the_virtual_clock_unless_a_fault_says_otherwise() {
+    let (app, _) = emulator(&scenario(&[1.0], 100));
+    let date = |headers: &HeaderMap| headers["date"].to_str().map(str::to_owned).ok();
+    let (_, headers, _) = raw(&app, list_request(KEY)).await;
+    // CLOCK, 2026-11-22T09:00:00Z, a Sunday.
+    assert_eq!(
+        date(&headers),
+        Some("Sun, 22 Nov 2026 09:00:00 GMT".to_owned())
+    );
+    control(
+        &app,
+        "POST",
+        "clock",
+        Some(json!({ "advance_seconds": 86_400 * 40 + 61 })),
+    )
+    .await;
+    let (_, headers, _) = raw(&app, list_request("lk_unknown")).await;
+    assert_eq!(
+        date(&headers),
+        Some("Fri, 01 Jan 2027 09:01:01 GMT".to_owned()),
+        "errors too"
+    );
+    fault(
+        &app,
+        json!({ "path_prefix": "/v2", "response": { "status": 200, "body": {},
+                "headers": { "Date": "Mon, 01 Feb 2027 00:00:00 GMT" } } }),
+    )
+    .await;
+    let (_, headers, _) = raw(&app, list_request(KEY)).await;
+    assert_eq!(
+        date(&headers),
+        Some("Mon, 01 Feb 2027 00:00:00 GMT".to_owned())
+    );
+}
+
 // ---- latency ----------------------------------------------------------------------------
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn latency_delays_matching_requests_until_removed() {
     let (app, _) = emulator(&scenario(&[1.0], 100));
     control(
@@ -237,13 +275,13 @@ async fn latency_delays_matching_requests_until_removed() {
     .await;
     assert!(timed_list(&app).await >= Duration::from_millis(300));
     // Other routes are not delayed.
-    let started = Instant::now();
+    let started = tokio::time::Instant::now();
     let request = Request::get("/v2/credits")
         .header("x-api-key", KEY)
         .body(Body::empty())
         .expect("request");
     send(&app, request).await;
-    assert!(started.elapsed() < Duration::from_millis(300));
+    assert_eq!(started.elapsed(), Duration::ZERO);
 
     control(
         &app,
@@ -252,7 +290,7 @@ async fn latency_delays_matching_requests_until_removed() {
         Some(json!({ "method": "POST", "path_prefix": "/v2/network", "ms": 0 })),
     )
     .await;
-    assert!(timed_list(&app).await < Duration::from_millis(300));
+    assert_eq!(timed_list(&app).await, Duration::ZERO);
 }
 
 // ---- faults -----------------------------------------------------------------------------
@@ -429,7 +467,7 @@ async fn broken_bodies_malformed_truncated_html_and_dropped() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn slow_answers_late() {
     let (app, _) = emulator(&scenario(&[1.0], 100));
     fault(
@@ -438,10 +476,7 @@ async fn slow_answers_late() {
     )
     .await;
     assert!(timed_list(&app).await >= Duration::from_millis(400));
-    assert!(
-        timed_list(&app).await < Duration::from_millis(400),
-        "once only"
-    );
+    assert!(timed_list(&app).await == Duration::ZERO, "once only");
 }
 
 #[tokio::test]
