@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, test } from 'node:test';
 import { startEmulator, scenarioPath } from './lib/emulator.mjs';
-import { launchExtension, screenshot, waitForBadge } from './lib/extension.mjs';
+import { launchExtension, screenshot, until, waitForBadge } from './lib/extension.mjs';
 
 const scenario = JSON.parse(readFileSync(scenarioPath('e2e.json'), 'utf8'));
 const e2eKey = scenario.keys.find((key) => key.api_key === 'lk_e2e_key');
@@ -331,13 +331,7 @@ test('the check intervals are saved with the other settings, re-arm the alarm an
   assert.equal(await section.locator('#refresh-error').textContent(), '', 'the alert is gone');
   assert.deepEqual(await storedSettings(), { poll_minutes: 30, sent_check_minutes: 60, reconcile_hours: 48 });
   assert.match(await cost.textContent(), /48 a day for received invitations and 24 for sent ones/);
-  const deadline = Date.now() + 5_000;
-  let period = await alarmPeriod();
-  while (period !== 30 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    period = await alarmPeriod();
-  }
-  assert.equal(period, 30, 'the worker re-arms its alarm');
+  await until(async () => (await alarmPeriod()) === 30, 'the worker to re-arm its alarm');
   await screenshot(page, 'options-refresh-saved');
 
   // The page shows what is stored, and keeps settings it does not know.
