@@ -21,6 +21,7 @@ use serde_json::{json, Value};
 
 use crate::clock::{self, iso_utc, parse_rfc3339, VirtualClock};
 use crate::domain::{Account, Direction, People, Refusal};
+use crate::paging::PagingFault;
 use crate::scenario::Scenario;
 use crate::state::{self, SharedState};
 
@@ -226,6 +227,7 @@ pub fn routes(control: Arc<Control>) -> Router {
         .route("/__emulator/reset", post(reset))
         .route("/__emulator/scenario", put(load_scenario))
         .route("/__emulator/clock", get(clock).post(move_clock))
+        .route("/__emulator/paging", put(set_paging).delete(clear_paging))
         .route("/__emulator/latency", post(latency))
         .route("/__emulator/faults", post(add_fault).delete(clear_faults))
         .route("/__emulator/requests", get(requests).delete(clear_requests))
@@ -274,6 +276,22 @@ async fn load_scenario(State(control): State<Arc<Control>>, body: String) -> Res
 
 fn now_body(clock: &VirtualClock) -> Response {
     Json(json!({ "now": iso_utc(clock.now()) })).into_response()
+}
+
+/// From now on every list answer pages as the body says (`paging.rs`), until cleared or reset.
+async fn set_paging(State(control): State<Arc<Control>>, body: Bytes) -> Response {
+    match parse::<PagingFault>(&body) {
+        Ok(fault) => {
+            state::lock(&control.state).paging = Some(fault);
+            ok()
+        }
+        Err(message) => bad("bad_request", message),
+    }
+}
+
+async fn clear_paging(State(control): State<Arc<Control>>) -> Response {
+    state::lock(&control.state).paging = None;
+    ok()
 }
 
 async fn clock(State(control): State<Arc<Control>>) -> Response {

@@ -14,6 +14,7 @@ pub mod clock;
 pub mod control;
 pub mod domain;
 mod linkup;
+pub mod paging;
 pub mod ratelimit;
 pub mod scenario;
 pub mod state;

@@ -16,6 +16,7 @@ use time::OffsetDateTime;
 
 use crate::clock::iso_utc;
 use crate::domain::{Direction, Invitation, Person, Refusal};
+use crate::paging::{self, PagingFault};
 use crate::scenario::Provider;
 use crate::state::{self, SharedState};
 
@@ -360,13 +361,16 @@ fn handle_network(
     };
     let params = params_object(body, needs_params)?;
     let settings = state.linkup.clone();
+    let paging = state.paging;
     let acc = &state.keys[key].accounts[account];
 
     // Read-only part: the response data and cost of a read, or the change to make.
     let (data, cost, change) = match action {
         "list_invitations" => {
             let query = ListQuery::parse(&params)?;
-            let (list, returned) = list(&acc.received, &query, None, |inv| received_item(inv, now));
+            let (list, returned) = list(&acc.received, &query, None, paging, |inv| {
+                received_item(inv, now)
+            });
             (to_value(list), list_cost(returned, &settings), None)
         }
         "list_sent" => {
@@ -377,7 +381,7 @@ fn handle_network(
                     .clone()
                     .unwrap_or(CONNECTION.to_owned()),
             );
-            let (list, returned) = list(&acc.sent, &query, echo, |inv| sent_item(inv, now));
+            let (list, returned) = list(&acc.sent, &query, echo, paging, |inv| sent_item(inv, now));
             (to_value(list), list_cost(returned, &settings), None)
         }
         "accept" | "decline" => {
@@ -650,11 +654,13 @@ impl ListQuery {
     }
 }
 
-/// One page of `all` (newest first), sliced without copying the rest: O(page).
+/// One page of `all` (newest first) as `fault` serves it (`paging.rs`), sliced without copying
+/// the rest: O(page).
 fn list<T>(
     all: &[Invitation],
     query: &ListQuery,
     echo_type: Option<String>,
+    fault: Option<PagingFault>,
     item: impl Fn(&Invitation) -> T,
 ) -> (InvitationList<T>, u64) {
     let type_matches = query
@@ -662,25 +668,28 @@ fn list<T>(
         .as_deref()
         .is_none_or(|t| t == CONNECTION);
     let matching: &[Invitation] = if type_matches { all } else { &[] };
-    let total = matching.len() as u64;
-    let start = query.offset.min(total);
-    let end = start.saturating_add(query.count).min(total);
+    let served = paging::serve(
+        fault,
+        matching.len(),
+        usize::try_from(query.offset).unwrap_or(usize::MAX),
+        usize::try_from(query.count).unwrap_or(usize::MAX),
+    );
     // start <= end <= len, so this cannot fail; an empty page is the safe fallback anyway.
-    let page = matching
-        .get(start as usize..end as usize)
-        .unwrap_or_default();
+    let page = matching.get(served.start..served.end).unwrap_or_default();
     let returned = page.len() as u64;
-    let next_offset = query.offset.saturating_add(returned);
+    let next_offset = served
+        .next
+        .map_or(query.offset.saturating_add(returned), |next| next as u64);
     let list = InvitationList {
         invitations: page.iter().map(item).collect(),
         total_results: returned,
-        total_available_results: total,
+        total_available_results: served.total as u64,
         invitation_type: echo_type,
         pagination: Pagination {
             offset: query.offset,
             count: returned,
             next_offset,
-            has_more: next_offset < total,
+            has_more: served.next.is_some(),
             results_per_page: query.count.min(UPSTREAM_PAGE),
             pages_fetched: returned.div_ceil(UPSTREAM_PAGE).max(1),
         },

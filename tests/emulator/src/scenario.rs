@@ -41,6 +41,9 @@ pub struct Scenario {
     pub linkedin: LinkedinSettings,
     #[serde(default)]
     pub unipile: crate::unipile_common::UnipileSettings,
+    /// Every list answer pages this way (`paging.rs`); absent, they page honestly.
+    #[serde(default)]
+    pub paging: Option<crate::paging::PagingFault>,
     pub people: Vec<Person>,
     pub keys: Vec<Key>,
 }

@@ -35,6 +35,8 @@ pub struct State {
     pub unipile: crate::unipile_common::UnipileSettings,
     /// Rate-limit buckets by a name each API chooses (e.g. per key or per account).
     buckets: HashMap<String, TokenBucket>,
+    /// How every list answer pages: honestly, or with a paging fault.
+    pub paging: Option<crate::paging::PagingFault>,
     /// Synthetic people created so far by the control API's `arrive` changes (see
     /// `arrivals`); 0 after a scenario load, restored by reset like everything else.
     pub arrivals: u64,
@@ -92,6 +94,7 @@ impl State {
             keys,
             unipile: scenario.unipile.clone(),
             buckets: HashMap::new(),
+            paging: scenario.paging,
             arrivals: 0,
         })
     }

@@ -2,6 +2,7 @@
 //! caller's account, turning LinkedIn refusals into each API's (configurable) error,
 //! millisecond timestamps, base64 offset cursors and query parameters.
 
+use crate::paging::{self, PagingFault};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -345,12 +346,18 @@ impl Cursor {
     }
 }
 
-/// One page of `list` and the cursor of the next page, if any remains.
-pub fn page<T>(list: &[T], offset: usize, limit: usize) -> (&[T], Option<Cursor>) {
-    let start = offset.min(list.len());
-    let end = start.saturating_add(limit).min(list.len());
-    let next = (end < list.len()).then_some(Cursor { limit, cursor: end });
-    (&list[start..end], next)
+/// One page of `list` as `fault` serves it (`paging.rs`): its items, the cursor of the next
+/// page, if any, and the total it states.
+pub fn page<T>(
+    list: &[T],
+    offset: usize,
+    limit: usize,
+    fault: Option<PagingFault>,
+) -> (&[T], Option<Cursor>, usize) {
+    let served = paging::serve(fault, list.len(), offset, limit);
+    let next = served.next.map(|cursor| Cursor { limit, cursor });
+    let items = list.get(served.start..served.end).unwrap_or_default();
+    (items, next, served.total)
 }
 
 /// Query parameters, percent-decoded; a query that cannot be decoded is the caller's error.

@@ -360,7 +360,7 @@ fn list(
         Direction::Sent => &account.sent,
         Direction::Received => &account.received,
     };
-    let (items, next) = page(pending, cursor.map_or(0, |c| c.cursor), limit);
+    let (items, next, _) = page(pending, cursor.map_or(0, |c| c.cursor), limit, state.paging);
     let owner = common::owner(settings, &state.people, &account.account_id);
     let now = state.clock.now();
     let body = InvitationList {

@@ -310,14 +310,16 @@ fn list_page(
         Direction::Sent => &account.sent,
         Direction::Received => &account.received,
     };
-    let (items, next) = page(pending, offset, limit);
+    let (items, next, total) = page(pending, offset, limit, state.paging);
+    // A paging fault is told through cursors, whatever the scenario says of them.
+    let cursors = settings.v2_next_cursor || state.paging.is_some();
     let body = List {
         data: items
             .iter()
             .map(|inv| relation_request(inv, direction, headers, account_id))
             .collect(),
-        total_count: pending.len(),
-        next_cursor: next.filter(|_| settings.v2_next_cursor).map(Cursor::encode),
+        total_count: total,
+        next_cursor: next.filter(|_| cursors).map(Cursor::encode),
     };
     Ok(Json(body).into_response())
 }

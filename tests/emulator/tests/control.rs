@@ -1414,3 +1414,130 @@ async fn changes_are_never_logged_and_reset_undoes_them() {
     let (_, listed) = list(&app, json!({ "count": 3 })).await;
     assert_eq!(listed["data"]["invitations"], names);
 }
+
+// ---- paging faults ----------------------------------------------------------------------
+
+/// The received page at `offset` of 100 as `api` serves it: how many items, the total it
+/// states (Unipile v1 states none) and the offset its "next" points at (`None`: the last page).
+async fn paged(app: &Router, api: Api, offset: usize) -> (usize, Option<u64>, Option<u64>) {
+    use base64::Engine;
+    let cursor = |offset: usize| {
+        let json = json!({ "limit": 100, "cursor": offset }).to_string();
+        unipile_common::url_encode(&base64::engine::general_purpose::STANDARD.encode(json))
+    };
+    let offset_of = |cursor: &Value| -> Option<u64> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(cursor.as_str()?)
+            .ok()?;
+        serde_json::from_slice::<Value>(&bytes).ok()?["cursor"].as_u64()
+    };
+    match api {
+        Api::Linkup => {
+            let (_, body) = network(
+                app,
+                KEY,
+                json!({ "account_id": ACCOUNT, "action": "list_invitations",
+                        "params": { "count": 100, "offset": offset } }),
+            )
+            .await;
+            let data = &body["data"];
+            let next = (data["pagination"]["has_more"] == json!(true))
+                .then(|| data["pagination"]["next_offset"].as_u64())
+                .flatten();
+            let items = data["invitations"].as_array().map_or(0, Vec::len);
+            (items, data["total_available_results"].as_u64(), next)
+        }
+        Api::V2 => {
+            let body = unipile_get(
+                app,
+                &format!(
+                    "/v2/{V2_ACC}/users/me/relation-requests?type=received&limit=100&cursor={}",
+                    cursor(offset)
+                ),
+                V2_KEY,
+            )
+            .await;
+            let items = body["data"].as_array().map_or(0, Vec::len);
+            (
+                items,
+                body["total_count"].as_u64(),
+                offset_of(&body["next_cursor"]),
+            )
+        }
+        Api::V1 => {
+            let body = unipile_get(
+                app,
+                &format!(
+                    "/api/v1/users/invite/received?account_id={V1_ACC}&cursor={}",
+                    cursor(offset)
+                ),
+                V1_KEY,
+            )
+            .await;
+            let items = body["items"].as_array().map_or(0, Vec::len);
+            (items, None, offset_of(&body["cursor"]))
+        }
+    }
+}
+
+#[tokio::test]
+async fn paging_faults_page_as_no_provider_should_on_every_api_until_cleared() {
+    let (app, _) = emulator(&site_scenario(250, json!({})));
+    for (api, _) in APIS {
+        assert_eq!(
+            paged(&app, api, 200).await.2,
+            None,
+            "{api:?}: honest, the last page"
+        );
+    }
+    let cases = [
+        (json!({ "kind": "repeated_cursor" }), 100, (100, Some(100))),
+        (json!({ "kind": "cursor_cycle" }), 100, (100, Some(0))),
+        (
+            json!({ "kind": "empty_pages_with_cursor" }),
+            300,
+            (0, Some(400)),
+        ),
+        (json!({ "kind": "repeated_items" }), 700, (100, Some(800))),
+    ];
+    for (fault, offset, (items, next)) in cases {
+        let (status, body) = control(&app, "PUT", "paging", Some(fault.clone())).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        for (api, _) in APIS {
+            let (served, total, points) = paged(&app, api, offset).await;
+            assert_eq!((served, points), (items, next), "{fault} on {api:?}");
+            if api != Api::V1 {
+                assert_eq!(total, Some(250), "{fault} on {api:?}");
+            }
+        }
+    }
+    let inflated = json!({ "kind": "inflated_total", "total": 3000 });
+    control(&app, "PUT", "paging", Some(inflated)).await;
+    for api in [Api::Linkup, Api::V2] {
+        assert_eq!(
+            paged(&app, api, 0).await,
+            (1, Some(3000), Some(1)),
+            "{api:?}"
+        );
+    }
+    let (status, _) = control(&app, "PUT", "paging", Some(json!({ "kind": "never" }))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    control(&app, "DELETE", "paging", None).await;
+    // Honest again: no cursor, as the scenario says (offsets page it).
+    assert_eq!(paged(&app, Api::V2, 0).await, (100, Some(250), None));
+}
+
+#[tokio::test]
+async fn a_scenario_can_page_oddly_from_the_start_and_reset_keeps_it() {
+    let mut scenario: Value = serde_json::from_str(&site_scenario(250, json!({}))).expect("json");
+    scenario["paging"] = json!({ "kind": "repeated_cursor" });
+    let (app, _) = emulator(&scenario.to_string());
+    assert_eq!(paged(&app, Api::V1, 100).await.2, Some(100));
+    control(&app, "DELETE", "paging", None).await;
+    control(&app, "POST", "reset", None).await;
+    assert_eq!(
+        paged(&app, Api::V1, 100).await.2,
+        Some(100),
+        "the scenario's, again"
+    );
+}
