@@ -13,6 +13,7 @@ use crate::model::{
     RelationshipState,
 };
 use crate::names;
+use crate::paging::{Pages, MAX_LISTED};
 use crate::providers::{self, linkup, Action, Api};
 use crate::sync::{Check, Found, Held, Reading, Step};
 use crate::worker::effects::Env;
@@ -20,9 +21,6 @@ use futures_util::{stream, StreamExt, TryStreamExt};
 use std::cell::Cell;
 use std::collections::HashSet;
 
-/// A bound on one listing, far above LinkedIn's own limits on pending invitations, so a provider
-/// that keeps saying "more" cannot keep us fetching forever.
-const MAX_LISTED: usize = 50_000;
 /// Pages fetched at once: fast, yet gentle enough not to trip a provider's rate limit.
 const CONCURRENT_PAGES: usize = 4;
 
@@ -151,6 +149,11 @@ impl<'a> Client<'a> {
             probe_size: self.api.probe_size(direction),
             reports_total: self.api.reports_total(),
         };
+        // The check's own reads: the pages from the top, and single pages that halve the
+        // span where removals hide, about twice the bits of the list's length.
+        let held_len = held.ids.len() as u64;
+        let probes = 2 * u64::from(u64::BITS - held_len.leading_zeros()) + 2;
+        let mut pages = Pages::new(reading.probe_size, probes);
         let mut check = match everything {
             true => Check::relist(held, reading),
             false => Check::new(held, reading),
@@ -158,11 +161,16 @@ impl<'a> Client<'a> {
         loop {
             match check.next() {
                 Step::Fetch { start, size } => {
+                    pages.ask(&start)?;
                     let page = self.fetch_page(direction, start.clone(), size).await?;
                     *total = total.or(page.total);
+                    pages.expect(page.total.map(|t| t.max(held_len)), probes);
+                    pages.got(&page, size)?;
                     check.feed(&start, page);
                 }
-                Step::Relist => check.feed_relist(self.list_everything(direction).await?),
+                Step::Relist => {
+                    check.feed_relist(self.list_everything(direction, Some(&pages)).await?)
+                }
                 Step::Done(found) => return Ok(found),
             }
         }
@@ -191,7 +199,7 @@ impl<'a> Client<'a> {
 
     /// Every pending invitation of `direction`, all pages, in the provider's order, each once.
     pub async fn list_all(&self, direction: Direction) -> Result<Vec<Invitation>, Error> {
-        self.list_everything(direction)
+        self.list_everything(direction, None)
             .await
             .map_err(|e| self.redact(e))
     }
@@ -208,7 +216,7 @@ impl<'a> Client<'a> {
                     (None, Some(_)) => {}
                 }
             }
-            Ok(self.list_everything(direction).await?.len() as u64)
+            Ok(self.list_everything(direction, None).await?.len() as u64)
         };
         count.await.map_err(|e| self.redact(e))
     }
@@ -442,36 +450,53 @@ impl<'a> Client<'a> {
             .decode_list(self.account, direction, &start, &response, self.now_ms)
     }
 
-    /// The first page says how many there are; the other pages of an offset API are then
-    /// fetched together. Cursor APIs, and a list that grew meanwhile, are followed page by page.
-    async fn list_everything(&self, direction: Direction) -> Result<Vec<Invitation>, Error> {
+    /// The first page says how many there are; when it is full, the other pages of an offset
+    /// API are then fetched together, a full page apart. Cursor APIs, a provider that served
+    /// less than asked, and a list that grew meanwhile are followed page by page. Every request
+    /// counts against the listing's bound; a check's relisting (`within`) bears no short page
+    /// more than the check did.
+    async fn list_everything(
+        &self,
+        direction: Direction,
+        within: Option<&Pages>,
+    ) -> Result<Vec<Invitation>, Error> {
         let size = self.api.max_page_size(direction);
-        let first = self.fetch_page(direction, Cursor::Offset(0), size).await?;
-        // The provider may serve fewer than asked per page: its own page size is what it
-        // returned.
-        let step = first.items.len().max(1);
+        let mut pages = match within {
+            Some(check) => check.relisting(size),
+            None => Pages::new(size, 0),
+        };
+        let start = Cursor::Offset(0);
+        pages.ask(&start)?;
+        let first = self.fetch_page(direction, start, size).await?;
+        pages.expect(first.total, 0);
+        pages.got(&first, size)?;
+        let full = first.items.len() >= size as usize;
         let mut collected = Collected::default();
         let mut next = collected.add(first);
-        if let (Some(Cursor::Offset(from)), Some(total)) = (&next, collected.total) {
-            let starts = (*from..total.min(MAX_LISTED as u64))
-                .step_by(step)
-                .map(Cursor::Offset);
-            let pages: Vec<Page<Invitation>> = stream::iter(starts)
+        if let (true, Some(Cursor::Offset(from)), Some(total)) = (full, &next, collected.total) {
+            let starts: Vec<Cursor> = (*from..total.min(MAX_LISTED))
+                .step_by(size.max(1) as usize)
+                .map(Cursor::Offset)
+                .collect();
+            for start in &starts {
+                pages.ask(start)?;
+            }
+            let fetched: Vec<Page<Invitation>> = stream::iter(starts)
                 .map(|start| self.fetch_page(direction, start, size))
                 .buffered(CONCURRENT_PAGES)
                 .try_collect()
                 .await?;
             next = None;
-            for page in pages {
+            for page in fetched {
+                pages.got(&page, size)?;
                 next = collected.add(page);
             }
         }
         while let Some(start) = next {
-            if collected.invitations.len() >= MAX_LISTED {
-                return Err(Error::new(ErrorKind::BadResponse)
-                    .with_detail("the provider never ended its list"));
-            }
-            next = collected.add(self.fetch_page(direction, start, size).await?);
+            pages.ask(&start)?;
+            let page = self.fetch_page(direction, start, size).await?;
+            pages.got(&page, size)?;
+            next = collected.add(page);
         }
         Ok(collected.invitations)
     }

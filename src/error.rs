@@ -38,6 +38,9 @@ pub enum ErrorKind {
     Paced,
     /// An answer was lost, and a check showed the action did not happen.
     NotDone,
+    /// The provider's pages went on past what its list can hold, came back to one already read,
+    /// or said more followed without it: the reading stopped, the list is kept as it was.
+    EndlessPages,
     /// A value Invite Desk stored cannot be read; `field` names it. Nothing that depends on it
     /// runs until it is repaired, and it is never overwritten meanwhile.
     Damaged,
@@ -202,6 +205,7 @@ impl Error {
             ErrorKind::NotDone => {
                 "The provider's answer was lost, and a check shows it was not done.".into()
             }
+            ErrorKind::EndlessPages => "The provider kept sending more pages.".into(),
             ErrorKind::Damaged => match self.field_label() {
                 Some(what) => format!("Invite Desk's saved {what} cannot be read."),
                 None => "Invite Desk's saved data cannot be read.".into(),
@@ -267,6 +271,12 @@ impl Error {
                 None => "Wait a few minutes, then send the next one.".into(),
             },
             ErrorKind::NotDone => "Try again.".into(),
+            ErrorKind::EndlessPages => {
+                "Invite Desk stopped reading to spare your credits and your LinkedIn account, and \
+                 kept the list as it was; it tries again at the next check. If this goes on, \
+                 tell your provider."
+                    .into()
+            }
             ErrorKind::Damaged => {
                 "Nothing that depends on it runs until it is repaired: open Options and use \
                  Repair."

@@ -18,6 +18,7 @@ pub mod model;
 pub mod names;
 pub mod notices;
 pub mod pacing;
+pub mod paging;
 pub mod providers;
 pub mod rules;
 pub mod search;

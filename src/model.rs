@@ -188,7 +188,7 @@ pub struct Invitation {
 
 /// Where a page starts: an offset (LinkUp, Unipile v2) or the provider's opaque cursor
 /// (Unipile v1), handed back untouched.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Cursor {
     Offset(u64),
     Token(String),

@@ -7,7 +7,10 @@
 mod common;
 
 use invite_desk::client::Client;
+use invite_desk::error::ErrorKind;
 use invite_desk::model::{Account, ApiKey, Direction, Plan, ProviderKind};
+use invite_desk::sync::{Found, Held};
+use serde_json::json;
 use std::future::Future;
 use wasm_bindgen_test::*;
 
@@ -91,21 +94,25 @@ async fn cost<T>(account_id: &str, operation: impl Future<Output = T>) -> (T, us
     (result, calls, before - credits(account_id).await)
 }
 
+fn account(expected: &Expected) -> Account {
+    Account {
+        id: "scale".into(),
+        label: "Scale".into(),
+        provider: expected.provider,
+        api_key: ApiKey::new(expected.key),
+        account_id: format!("{}_{}", expected.account_prefix, expected.size),
+        base_url: common::emulator_url().into(),
+        plan: Plan::Premium,
+        auto_withdraw: Default::default(),
+    }
+}
+
 #[wasm_bindgen_test]
 async fn counting_and_listing_cost_what_the_clients_promise() {
     common::load(SCALE_SCENARIO).await;
     for expected in EXPECTED {
-        let account_id = format!("{}_{}", expected.account_prefix, expected.size);
-        let account = Account {
-            id: "scale".into(),
-            label: "Scale".into(),
-            provider: expected.provider,
-            api_key: ApiKey::new(expected.key),
-            account_id: account_id.clone(),
-            base_url: common::emulator_url().into(),
-            plan: Plan::Premium,
-            auto_withdraw: Default::default(),
-        };
+        let account = account(&expected);
+        let account_id = account.account_id.clone();
         let what = format!(
             "{:?} {:?} {}",
             expected.provider, expected.direction, expected.size
@@ -125,4 +132,61 @@ async fn counting_and_listing_cost_what_the_clients_promise() {
         assert_eq!(calls, expected.count_calls, "{what}: count calls");
         assert_eq!(spent, expected.count_credits, "{what}: count credits");
     }
+}
+
+/// A provider that pages as no provider should, on lists of 10,000: no listing costs more
+/// requests than the honest one (the pages already in flight when a fault shows are the most
+/// it adds), it ends with `endless_pages` or with what sound pages it needed, and a check stops
+/// at its first or second request, at most 2 LinkUp credits.
+#[wasm_bindgen_test]
+async fn no_fault_in_the_pages_makes_a_listing_cost_more_or_a_check_more_than_two_requests() {
+    common::load(SCALE_SCENARIO).await;
+    let faults = [
+        json!({"kind": "repeated_cursor"}),
+        json!({"kind": "cursor_cycle"}),
+        json!({"kind": "empty_pages_with_cursor"}),
+        json!({"kind": "repeated_items"}),
+        json!({"kind": "inflated_total", "total": 30_000}),
+    ];
+    for expected in EXPECTED.iter().filter(|e| e.size == 10_000) {
+        let account = account(expected);
+        let client = Client::new(&account, invite_desk::browser::env());
+        common::paging(None).await;
+        let ids = client
+            .list_all(expected.direction)
+            .await
+            .expect("honest pages");
+        let held = Held {
+            ids: ids.into_iter().map(|i| i.id).collect(),
+            handled: Default::default(),
+        };
+        for fault in &faults {
+            let what = format!("{:?} {:?}, {fault}", expected.provider, expected.direction);
+            common::paging(Some(fault.clone())).await;
+            let (listed, calls, _) =
+                cost(&account.account_id, client.list_all(expected.direction)).await;
+            assert!(
+                calls <= expected.list_calls,
+                "{what}: {calls} requests to list, {} when honest",
+                expected.list_calls
+            );
+            if let Err(error) = listed {
+                assert_eq!(error.kind, ErrorKind::EndlessPages, "{what}");
+            }
+            let check = client.check(expected.direction, held.clone(), false);
+            let (checked, calls, credits) = cost(&account.account_id, check).await;
+            assert!(
+                calls <= 2 && credits <= 2,
+                "{what}: {calls} requests, {credits} credits to check"
+            );
+            match checked {
+                Err(failed) => assert_eq!(failed.error.kind, ErrorKind::EndlessPages, "{what}"),
+                Ok(found) => assert!(
+                    !matches!(&found, Found::Changes { removed, .. } if !removed.is_empty()),
+                    "{what}: nothing is taken for gone"
+                ),
+            }
+        }
+    }
+    common::paging(None).await;
 }

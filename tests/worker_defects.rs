@@ -8,6 +8,7 @@ mod fakes;
 use fakes::{Outcome, StorageFault, World};
 use invite_desk::bulk::{Job, JobState, Outcome as ItemOutcome};
 use invite_desk::error::{Error, ErrorKind};
+use invite_desk::sync::Occasion;
 use invite_desk::worker::effects::Clock;
 use invite_desk::worker::{Answer, Worker};
 use serde_json::{json, Value};
@@ -394,4 +395,62 @@ fn two_syncs_at_once_read_each_list_once() {
     // credits twice).
     assert!(reads(1) > 0);
     assert_eq!(reads(2), reads(1));
+}
+
+/// The rows held of a list of account `n`, and the code of its error, if any.
+fn held_rows(world: &World, n: usize, direction: &str) -> (usize, Option<String>) {
+    let head: invite_desk::lists::Head = world
+        .stored(&format!("list:{direction}:{}", world.account_id(n)))
+        .expect("a head");
+    let rows = head.chunks.iter().map(|chunk| chunk.len as usize).sum();
+    let code = head.error.map(|error| format!("{:?}", error.kind));
+    (rows, code)
+}
+
+#[test]
+fn every_check_ends_bounded_by_requests_however_the_provider_pages() {
+    let faults = [
+        json!({"kind": "repeated_cursor"}),
+        json!({"kind": "cursor_cycle"}),
+        json!({"kind": "empty_pages_with_cursor"}),
+        json!({"kind": "repeated_items"}),
+        json!({"kind": "inflated_total", "total": 3000}),
+    ];
+    type WorldOf = fn(usize, f64) -> World;
+    let worlds: [(&str, WorldOf); 2] = [("LinkUp", World::linkup), ("Unipile v2", World::new)];
+    for (provider, world_of) in worlds {
+        for fault in &faults {
+            let world: &'static World = Box::leak(Box::new(world_of(100, 120.0)));
+            let worker = Worker::new(world.env());
+            world.drive(invite_desk::worker::refresh::start(&worker), None);
+            let lists = [(0, "received"), (0, "sent"), (1, "received"), (1, "sent")];
+            let before: Vec<usize> = lists
+                .iter()
+                .map(|(n, d)| held_rows(world, *n, d).0)
+                .collect();
+            world.paging(fault.clone());
+            // A check from the popup, then the popup's Refresh, which reads every page.
+            for occasion in [Occasion::PopupOpen, Occasion::Refresh] {
+                let calls = world.calls_of("");
+                world.wait(2);
+                world.drive(invite_desk::worker::refresh::sync(&worker, occasion), None);
+                let made = world.calls_of("") - calls;
+                // Each list's reading stops at its first or second page.
+                assert!(
+                    made <= 2 * lists.len(),
+                    "{provider}, {fault}, {occasion:?}: {made} requests for 4 lists"
+                );
+                for ((n, direction), rows) in lists.iter().zip(&before) {
+                    let (now, error) = held_rows(world, *n, direction);
+                    assert_eq!(
+                        now, *rows,
+                        "{provider}, {fault}: the {direction} list of {n} is kept"
+                    );
+                    if let Some(code) = error {
+                        assert_eq!(code, "EndlessPages", "{provider}, {fault}");
+                    }
+                }
+            }
+        }
+    }
 }

@@ -86,10 +86,10 @@ impl Api for Linkup {
             data.total_available_results
                 .is_some_and(|total| next_offset < total)
         });
-        // An empty page or an offset that does not move forward ends the listing, whatever the
-        // flags say: a provider bug must not loop forever.
-        let next = (has_more && returned > 0 && next_offset > offset)
-            .then_some(Cursor::Offset(next_offset));
+        // "More" from an empty page, or at an offset that does not move forward, is not the
+        // end (taken for it, every invitation below would look gone): `paging` stops the
+        // reading instead.
+        let next = has_more.then_some(Cursor::Offset(next_offset));
         Ok(Page {
             items,
             total: data.total_available_results,
@@ -549,10 +549,20 @@ mod tests {
     }
 
     #[test]
-    fn a_page_that_does_not_advance_ends_the_listing() {
-        let body = json!({"success": true, "data": {"invitations": [{"entity_urn": "urn:li:invitation:1"}],
-            "pagination": {"next_offset": 0, "has_more": true}}});
-        assert_eq!(received(200, &body.to_string()).unwrap().next, None);
+    fn more_from_a_page_that_does_not_advance_or_is_empty_is_not_taken_for_the_end() {
+        for (invitations, next_offset) in [
+            (json!([{"entity_urn": "urn:li:invitation:1"}]), 0),
+            (json!([]), 50),
+        ] {
+            let body = json!({"success": true, "data": {"invitations": invitations,
+                "pagination": {"next_offset": next_offset, "has_more": true}}});
+            let page = received(200, &body.to_string()).unwrap();
+            assert_eq!(
+                page.next,
+                Some(Cursor::Offset(next_offset)),
+                "paging stops it"
+            );
+        }
     }
 
     #[test]

@@ -61,7 +61,7 @@ impl Api for UnipileV1 {
         &self,
         account: &Account,
         direction: Direction,
-        start: &Cursor,
+        _start: &Cursor,
         response: &HttpResponse,
         fetched_at_ms: f64,
     ) -> Result<Page<Invitation>, Error> {
@@ -71,12 +71,9 @@ impl Api for UnipileV1 {
             .into_iter()
             .map(|wire| wire.into_invitation(account, direction, fetched_at_ms))
             .collect::<Result<Vec<_>, _>>()?;
-        // A cursor that does not move, or more pages of nothing, would loop forever.
-        let next = list
-            .cursor
-            .filter(|c| !c.is_empty() && !items.is_empty())
-            .map(Cursor::Token)
-            .filter(|next| next != start);
+        // A cursor that comes back or brings nothing is not the end (taken for it, every
+        // invitation below would look gone): `paging` stops the reading instead.
+        let next = list.cursor.filter(|c| !c.is_empty()).map(Cursor::Token);
         Ok(Page {
             items,
             total: None,
@@ -420,7 +417,7 @@ mod tests {
     }
 
     #[test]
-    fn the_relative_date_is_used_when_there_is_no_timestamp_and_cursors_chain() {
+    fn the_relative_date_is_used_when_there_is_no_timestamp_and_cursors_are_passed_on() {
         let body = json!({"object": "InvitationList", "cursor": "c2", "items": [{
             "object": "InvitationSent", "id": "1", "date": "Sent 3 days ago",
             "parsed_datetime": null, "invitation_text": null, "invited_user": null}]});
@@ -439,8 +436,9 @@ mod tests {
             )
             .unwrap();
         assert_eq!(
-            same.next, None,
-            "a cursor that does not move ends the listing"
+            same.next,
+            Some(Cursor::Token("c2".into())),
+            "a cursor that does not move is not the end: paging stops it"
         );
     }
 

@@ -114,6 +114,15 @@ pub async fn fault(matcher: Value, fault: Value) {
     control("POST", "/__emulator/faults", Some(spec.to_string())).await;
 }
 
+/// From now on every list answer pages as `fault` says (`{"kind": …}`), or honestly again
+/// with `None`.
+pub async fn paging(fault: Option<Value>) {
+    match fault {
+        Some(fault) => control("PUT", "/__emulator/paging", Some(fault.to_string())).await,
+        None => control("DELETE", "/__emulator/paging", None).await,
+    };
+}
+
 /// Every provider request the emulator has seen since the last reset.
 pub async fn requests() -> Vec<Value> {
     let log = control("GET", "/__emulator/requests", None).await;

@@ -293,14 +293,25 @@ impl World {
     /// What happened on LinkedIn itself to account `n` (the emulator's control API): the
     /// ids of what the changes made, newest first.
     pub fn on_linkedin(&self, n: usize, changes: Value) -> Value {
+        let path = format!(
+            "/__emulator/accounts/{}/linkedin",
+            World::provider_account(n)
+        );
+        self.control("POST", &path, json!({ "changes": changes }))
+    }
+
+    /// From now on every list answer pages as `fault` says (the emulator's paging faults).
+    pub fn paging(&self, fault: Value) {
+        self.control("PUT", "/__emulator/paging", fault);
+    }
+
+    /// One call of the emulator's control API, which must take it; its answer.
+    fn control(&self, method: &str, path: &str, body: Value) -> Value {
         let request = axum::http::Request::builder()
-            .method("POST")
-            .uri(format!(
-                "/__emulator/accounts/{}/linkedin",
-                World::provider_account(n)
-            ))
+            .method(method)
+            .uri(path)
             .header("content-type", "application/json")
-            .body(Body::from(json!({ "changes": changes }).to_string()))
+            .body(Body::from(body.to_string()))
             .expect("a control request");
         let body = self.runtime.block_on(async {
             let response = self
@@ -309,7 +320,7 @@ impl World {
                 .oneshot(request)
                 .await
                 .expect("infallible");
-            assert_eq!(response.status(), 200, "the emulator takes the changes");
+            assert_eq!(response.status(), 200, "the emulator takes {method} {path}");
             response
                 .into_body()
                 .collect()
