@@ -304,7 +304,7 @@ impl<'a> Client<'a> {
             }
             Ok(self.provider_date_ms())
         };
-        read.await.map_err(|e| self.redact(e))
+        read.await.map_err(|e| self.redact(clock_read_failed(e)))
     }
 
     async fn prepare_checked(&self, profile: &str, note: Option<&str>) -> Result<Invite, Error> {
@@ -499,6 +499,19 @@ impl<'a> Client<'a> {
             next = collected.add(page);
         }
         Ok(collected.invitations)
+    }
+}
+
+/// A failed read of the provider's clock is that read's failure, never an answer about the
+/// action it was read for: a 404 from LinkUp's credits must not say an invitation is gone.
+fn clock_read_failed(error: Error) -> Error {
+    use ErrorKind::*;
+    match error.kind {
+        NotFound | AlreadyDone | CannotInvite | NotDone | InvalidInput => Error::new(
+            ProviderUnavailable,
+        )
+        .with_detail("the provider's clock could not be read before the call, so nothing was done"),
+        _ => error,
     }
 }
 

@@ -454,3 +454,33 @@ fn every_check_ends_bounded_by_requests_however_the_provider_pages() {
         }
     }
 }
+
+#[test]
+fn a_failed_read_of_the_providers_clock_is_not_the_outcome_of_the_send_it_was_for() {
+    let world: &'static World = Box::leak(Box::new(World::linkup(100, 120.0)));
+    let worker = Worker::new(world.env());
+    world.drive(invite_desk::worker::refresh::start(&worker), None);
+    let invites = || world.calls_of(" invite");
+    // LinkUp's credits, read for its clock before a send, answer 404.
+    world.next_read_outcome(Outcome::Status(404));
+    let single = send(world, &worker, 0, false).unwrap_err();
+    assert_eq!(single.kind, ErrorKind::ProviderUnavailable, "{single:?}");
+    assert!(
+        single.why().unwrap_or_default().contains("clock"),
+        "{single:?}"
+    );
+    assert_eq!(invites(), 0);
+    world.next_read_outcome(Outcome::Status(404));
+    invite_job(world, &worker, &[1], false);
+    world.fire_alarms(&worker);
+    let item = &jobs(world)[0].items[0];
+    assert_ne!(item.outcome, ItemOutcome::AlreadyGone, "{item:?}");
+    assert_eq!(invites(), 0, "nothing was sent");
+    // The clock can be read again: the invitation goes out after all.
+    for _ in 0..10 {
+        world.wait(3);
+        world.fire_alarms(&worker);
+    }
+    assert_eq!(jobs(world)[0].items[0].outcome, ItemOutcome::Done);
+    assert_eq!(invites(), 1);
+}
