@@ -7,9 +7,16 @@ const WEEK_DAYS: f64 = 7.0;
 /// Calendar months and years averaged: ages are shown in whole units, so this is exact enough.
 const MONTH_DAYS: f64 = 30.0;
 const YEAR_DAYS: f64 = 365.0;
+/// A provider's "1mo" is read as the youngest age it can mean: a withdrawal decided on it must
+/// never come early.
+const SHORTEST_MONTH_DAYS: f64 = 28.0;
+/// LinkedIn opened in May 2003: an invitation dated before 2003 is a provider's mistake.
+const EARLIEST_SENT_MS: f64 = 1_041_379_200_000.0;
+/// An age beyond this is a misreading, not an invitation LinkedIn still holds.
+const OLDEST_AGE_MS: f64 = 20.0 * YEAR_DAYS * DAY_MS;
 
-/// Milliseconds ago described by a provider's relative text, or `None` when it is not one.
-/// Accepts LinkedIn's short forms (`45m`, `3h`, `1d`, `2w`, `3mo`, `1yr`) and long forms with
+/// Milliseconds ago described by a provider's relative text, at the youngest it can mean ("3d"
+/// is 3 to 4 days, read as 3; a month as 28 days), or `None` when it is not one. Accepts LinkedIn's short forms (`45m`, `3h`, `1d`, `2w`, `3mo`, `1yr`) and long forms with
 /// an optional "Sent" and "ago" (`Sent yesterday`, `3 months ago`, `a week ago`, `today`).
 pub fn parse_relative_ms(text: &str) -> Option<f64> {
     let lower = text.trim().to_ascii_lowercase();
@@ -34,11 +41,21 @@ pub fn parse_relative_ms(text: &str) -> Option<f64> {
         "h" | "hr" | "hour" => HOUR_MS,
         "d" | "day" => DAY_MS,
         "w" | "wk" | "week" => WEEK_DAYS * DAY_MS,
-        "mo" | "month" => MONTH_DAYS * DAY_MS,
+        "mo" | "month" => SHORTEST_MONTH_DAYS * DAY_MS,
         "y" | "yr" | "year" => YEAR_DAYS * DAY_MS,
         _ => return None,
     };
     Some(number * unit_ms)
+}
+
+/// `sent_at_ms` when it can be when an invitation was sent, seen at `now_ms`; else unknown, which
+/// is never due and is shown with no date: before 2003, more than a day ahead, or more than 20
+/// years old.
+pub fn believable_sent_at(sent_at_ms: f64, now_ms: f64) -> Option<f64> {
+    let believable = sent_at_ms >= EARLIEST_SENT_MS
+        && sent_at_ms <= now_ms + DAY_MS
+        && now_ms - sent_at_ms <= OLDEST_AGE_MS;
+    believable.then_some(sent_at_ms)
 }
 
 /// Epoch milliseconds of an RFC 3339 UTC time as Unipile sends it (`2026-05-01T13:32:38.772Z`,
@@ -265,7 +282,7 @@ mod tests {
         assert_eq!(parse_relative_ms("3h"), Some(3.0 * HOUR_MS));
         assert_eq!(parse_relative_ms("1d"), Some(DAY_MS));
         assert_eq!(parse_relative_ms("2w"), Some(14.0 * DAY_MS));
-        assert_eq!(parse_relative_ms("3mo"), Some(90.0 * DAY_MS));
+        assert_eq!(parse_relative_ms("3mo"), Some(84.0 * DAY_MS));
         assert_eq!(parse_relative_ms("1yr"), Some(365.0 * DAY_MS));
     }
 
@@ -273,11 +290,35 @@ mod tests {
     fn reads_long_forms() {
         assert_eq!(parse_relative_ms("Sent yesterday"), Some(DAY_MS));
         assert_eq!(parse_relative_ms("Sent today"), Some(0.0));
-        assert_eq!(parse_relative_ms("3 months ago"), Some(90.0 * DAY_MS));
+        assert_eq!(parse_relative_ms("3 months ago"), Some(84.0 * DAY_MS));
         assert_eq!(parse_relative_ms("Sent 2 weeks ago"), Some(14.0 * DAY_MS));
         assert_eq!(parse_relative_ms("1 week ago"), Some(7.0 * DAY_MS));
-        assert_eq!(parse_relative_ms("a month ago"), Some(30.0 * DAY_MS));
+        assert_eq!(parse_relative_ms("a month ago"), Some(28.0 * DAY_MS));
         assert_eq!(parse_relative_ms("an hour ago"), Some(HOUR_MS));
+    }
+
+    #[test]
+    fn a_sending_time_before_linkedin_ahead_of_now_or_decades_old_is_unknown() {
+        let now = parse_iso_ms("2026-12-07T12:00:00Z").unwrap();
+        let at = |text: &str| believable_sent_at(parse_iso_ms(text).unwrap(), now);
+        assert_eq!(
+            at("2026-12-01T00:00:00Z"),
+            parse_iso_ms("2026-12-01T00:00:00Z")
+        );
+        assert!(at("2007-01-01T00:00:00Z").is_some());
+        assert!(
+            at("2026-12-08T11:00:00Z").is_some(),
+            "clocks a little apart"
+        );
+        assert_eq!(at("2002-12-31T23:59:59Z"), None);
+        assert_eq!(at("1970-01-01T00:00:00Z"), None);
+        assert_eq!(at("2026-12-08T12:00:01Z"), None);
+        assert_eq!(at("9999-12-31T00:00:00Z"), None);
+        let future = parse_iso_ms("2050-01-01T00:00:00Z").unwrap();
+        assert_eq!(believable_sent_at(now, future), None, "20 years and more");
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1e300] {
+            assert_eq!(believable_sent_at(bad, now), None);
+        }
     }
 
     #[test]

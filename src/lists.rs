@@ -4,6 +4,7 @@
 //! chunks it touched, never the whole list: accepting one of 10,000 invitations writes one
 //! chunk. Pure: the worker reads the keys named here and writes what `List::writes` gives.
 
+use crate::age::DAY_MS;
 use crate::error::Error;
 use crate::model::{Account, Direction, Invitation};
 use crate::sync::{Found, Held};
@@ -571,10 +572,14 @@ pub fn migrated(
 }
 
 /// Whether a listed row says something the held one does not. LinkUp's ages are estimates
-/// from "2w", made anew at each read: the one held is kept.
+/// from whole days, made anew at each read: the one held is kept while the fresh one is within
+/// a day of it, and replaced when not (an estimate made while a clock was wrong).
 fn differs(held: &Invitation, fresh: &Invitation) -> bool {
-    let same_age =
-        held.sent_at_ms == fresh.sent_at_ms || !(held.sent_at_exact || fresh.sent_at_exact);
+    let estimates = !(held.sent_at_exact || fresh.sent_at_exact);
+    let same_age = match (held.sent_at_ms, fresh.sent_at_ms) {
+        (Some(held_ms), Some(fresh_ms)) if estimates => (held_ms - fresh_ms).abs() <= DAY_MS,
+        (held_ms, fresh_ms) => held_ms == fresh_ms && held.sent_at_exact == fresh.sent_at_exact,
+    };
     !same_age
         || held.person != fresh.person
         || held.note != fresh.note
@@ -745,6 +750,35 @@ mod tests {
         store(&mut storage, &writes);
         let list = read(&storage);
         assert_eq!(list.rows().cloned().collect::<Vec<_>>(), fresh);
+    }
+
+    #[test]
+    fn an_estimated_age_is_kept_within_a_day_and_made_again_when_further_off() {
+        let estimated = |id: u64, sent_at_ms: f64| Invitation {
+            sent_at_ms: Some(sent_at_ms),
+            sent_at_exact: false,
+            ..row(id)
+        };
+        let now = 100.0 * DAY_MS;
+        let mut storage = stored_with(vec![estimated(1, now - 10.0 * DAY_MS)]);
+        let reread = |storage: &mut HashMap<String, String>, sent_at_ms: f64| {
+            let mut list = read(storage);
+            let fresh = vec![estimated(1, sent_at_ms)];
+            list.apply(Found::Everything(fresh), &list.held(now), now);
+            store(storage, &list.writes());
+            read(storage).rows().next().unwrap().sent_at_ms.unwrap()
+        };
+        let held = reread(&mut storage, now - 9.5 * DAY_MS);
+        assert_eq!(
+            held,
+            now - 10.0 * DAY_MS,
+            "the same day: kept, nothing to write"
+        );
+        // The first estimate was made by a clock 30 days behind.
+        let held = reread(&mut storage, now + 20.0 * DAY_MS);
+        assert_eq!(held, now + 20.0 * DAY_MS);
+        let held = reread(&mut storage, now - 10.0 * DAY_MS);
+        assert_eq!(held, now - 10.0 * DAY_MS, "and back again");
     }
 
     #[test]

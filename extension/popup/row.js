@@ -78,8 +78,9 @@ export function invitationItem(invitation, accountLabel, ageOf) {
 function ageElement(invitation, ageOf) {
   const age = document.createElement('time');
   age.className = 'age';
-  if (invitation.sent_at_ms == null) return age;
-  const sent = new Date(invitation.sent_at_ms);
+  const sent = new Date(invitation.sent_at_ms ?? NaN);
+  // A row stored by an earlier version may hold a date no Date can write: shown with no date.
+  if (Number.isNaN(sent.getTime())) return age;
   age.dateTime = sent.toISOString();
   age.title = (invitation.sent_at_exact ? 'Sent ' : 'Sent about ') + sent.toLocaleDateString();
   age.dataset.sentAt = String(invitation.sent_at_ms);

@@ -6,7 +6,7 @@ use super::{
     base_url, error_from_status, is_success, linkedin_refusal, offset_of, parse_json,
     retry_after_seconds, to_json, Action, Api, NamedPerson, Params,
 };
-use crate::age::{parse_relative_ms, DAY_MS};
+use crate::age::{believable_sent_at, parse_relative_ms, DAY_MS};
 use crate::error::{Error, ErrorKind};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::input::{self, Target};
@@ -360,23 +360,20 @@ impl WireInvitation {
                 Error::new(ErrorKind::BadResponse).with_detail("an invitation has no entity_urn")
             );
         };
-        // The text can be finer than whole days ("3h"), so it is preferred.
+        // The whole days win over the text: "1mo" says less than 26 days do.
         let ago_ms = self
-            .sent_time
-            .as_deref()
-            .and_then(parse_relative_ms)
-            .or_else(|| {
-                self.sent_time_days
-                    .filter(|d| d.is_finite() && *d >= 0.0)
-                    .map(|d| d * DAY_MS)
-            });
+            .sent_time_days
+            .filter(|d| d.is_finite() && *d >= 0.0)
+            .map(|d| d.floor() * DAY_MS)
+            .or_else(|| self.sent_time.as_deref().and_then(parse_relative_ms));
         Ok(Invitation {
             id: id.to_owned(),
             account: account.id.clone(),
             direction,
             person: self.sender.unwrap_or_default().into_person(None, None),
             note: None,
-            sent_at_ms: ago_ms.map(|ago| fetched_at_ms - ago),
+            sent_at_ms: ago_ms
+                .and_then(|ago| believable_sent_at(fetched_at_ms - ago, fetched_at_ms)),
             sent_at_exact: false,
             handles: Handles {
                 entity_urn: Some(self.entity_urn),
@@ -592,6 +589,49 @@ mod tests {
         );
         assert_eq!(page.items[0].sent_at_ms, Some(NOW - 3.0 * 3_600_000.0));
         assert_eq!((page.total, page.next), (None, None));
+    }
+
+    #[test]
+    fn ages_err_young_the_whole_days_win_and_unbelievable_ones_are_unknown() {
+        let item = |n: u32, fields: serde_json::Value| {
+            let mut item = json!({"entity_urn": format!("urn:li:invitation:{n}")});
+            item.as_object_mut()
+                .unwrap()
+                .extend(fields.as_object().unwrap().clone());
+            item
+        };
+        let body = json!({"success": true, "data": {"invitations": [
+            item(1, json!({"sent_time": "1mo", "sent_time_days": 26})),
+            item(2, json!({"sent_time": "2 months ago"})),
+            item(3, json!({"sent_time": "1mo", "sent_time_days": 26.9})),
+            item(4, json!({"sent_time_days": 400_000})),
+            item(5, json!({"sent_time": "30yr"})),
+            item(6, json!({"sent_time_days": -3, "sent_time": "2d"}))]}});
+        let page = received(200, &body.to_string()).unwrap();
+        let days_ago: Vec<Option<f64>> = page
+            .items
+            .iter()
+            .map(|i| i.sent_at_ms.map(|at| (NOW - at) / DAY_MS))
+            .collect();
+        assert_eq!(
+            days_ago,
+            [Some(26.0), Some(56.0), Some(26.0), None, None, Some(2.0)]
+        );
+        let rule = crate::model::AutoWithdraw {
+            enabled: true,
+            older_than_days: 30.0,
+            per_day: 40.0,
+        };
+        let due: Vec<&str> = rule
+            .due(&page.items, NOW)
+            .iter()
+            .map(|i| i.id.as_str())
+            .collect();
+        assert_eq!(
+            due,
+            ["2"],
+            "under a 30-day rule: not 26 days, not an unknown age"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::{
     unipile::{decode, read, request, unconfirmed, Answer},
     url_encode, Action, Api, NamedPerson, Params, BASE_URL_FIELD,
 };
-use crate::age::{parse_iso_ms, parse_relative_ms};
+use crate::age::{believable_sent_at, parse_iso_ms, parse_relative_ms};
 use crate::error::{Error, ErrorKind};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::input::{self, Target};
@@ -279,10 +279,15 @@ impl WireInvitation {
                 }
             }
         };
-        let exact = self.parsed_datetime.as_deref().and_then(parse_iso_ms);
+        let believable = |at_ms| believable_sent_at(at_ms, fetched_at_ms);
+        let exact = self
+            .parsed_datetime
+            .as_deref()
+            .and_then(parse_iso_ms)
+            .and_then(believable);
         let estimated = || {
             let ago = parse_relative_ms(self.date.as_deref()?)?;
-            Some(fetched_at_ms - ago)
+            believable(fetched_at_ms - ago)
         };
         Ok(Invitation {
             id: id.to_owned(),

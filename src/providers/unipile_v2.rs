@@ -7,7 +7,7 @@ use super::{
     unipile::{decode, read, request, unconfirmed, Answer},
     url_encode, Action, Api, Params,
 };
-use crate::age::parse_iso_ms;
+use crate::age::{believable_sent_at, parse_iso_ms};
 use crate::error::{Error, ErrorKind};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::input::{self, Target};
@@ -55,13 +55,13 @@ impl Api for UnipileV2 {
         direction: Direction,
         start: &Cursor,
         response: &HttpResponse,
-        _fetched_at_ms: f64,
+        fetched_at_ms: f64,
     ) -> Result<Page<Invitation>, Error> {
         let list: List = decode(response)?;
         let items = list
             .data
             .into_iter()
-            .map(|wire| wire.into_invitation(account, Some(direction)))
+            .map(|wire| wire.into_invitation(account, Some(direction), fetched_at_ms))
             .collect::<Result<Vec<_>, _>>()?;
         let next_offset = offset_of(start) + items.len() as u64;
         // A cursor, when Unipile gives one, is the way on; else offsets, until an empty page or
@@ -127,14 +127,14 @@ impl Api for UnipileV2 {
         account: &Account,
         action: &Action,
         response: &HttpResponse,
-        _now_ms: f64,
+        now_ms: f64,
     ) -> Result<Option<Invitation>, Error> {
         let expected = match action {
             Action::Accept(_) => "RelationRequestConfirmed",
             Action::Decline(_) | Action::Withdraw(_) => "RelationRequestCanceled",
             Action::Send { .. } => {
                 let created: WireRequest = decode(response)?;
-                return created.into_invitation(account, None).map(Some);
+                return created.into_invitation(account, None, now_ms).map(Some);
             }
         };
         // Anything but the documented object leaves the outcome unknown (§3.4).
@@ -194,6 +194,7 @@ impl WireRequest {
         self,
         account: &Account,
         listed_as: Option<Direction>,
+        now_ms: f64,
     ) -> Result<Invitation, Error> {
         let id = self.id.trim();
         if id.is_empty() {
@@ -204,7 +205,11 @@ impl WireRequest {
             (None, Some("received")) => Direction::Received,
             (None, _) => Direction::Sent,
         };
-        let sent_at_ms = self.created_at.as_deref().and_then(parse_iso_ms);
+        let sent_at_ms = self
+            .created_at
+            .as_deref()
+            .and_then(parse_iso_ms)
+            .and_then(|at_ms| believable_sent_at(at_ms, now_ms));
         Ok(Invitation {
             id: id.to_owned(),
             account: account.id.clone(),
