@@ -4,6 +4,7 @@
 //! next step checks the provider's list instead of calling again, so no item is done twice and
 //! none is lost. `jobs.rs` runs the steps; this module decides what each outcome means.
 
+use crate::clocks::CLOCK_TOLERANCE_MS;
 use crate::error::{Error, ErrorKind, Field};
 use crate::model::Invitation;
 use crate::pacing::{Pace, Random};
@@ -25,6 +26,8 @@ const MAX_UNCERTAIN_IN_A_ROW: u32 = 2;
 const RATE_LIMIT_WAIT_MS: f64 = 60_000.0;
 /// A limit refusal that did not say when it lifts is tried again after a day.
 const LIMIT_WAIT_MS: f64 = 24.0 * 3_600_000.0;
+/// While the clocks disagree, a step is tried again after this.
+const CLOCKS_WAIT_MS: f64 = 15.0 * 60_000.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -105,8 +108,10 @@ pub struct Job {
     #[serde(default)]
     pub state: JobState,
     pub created_at_ms: f64,
-    /// When the next step is due.
+    /// When the next step is due, and when that was decided.
     pub next_at_ms: f64,
+    #[serde(default)]
+    pub waiting_since_ms: f64,
     /// Why it is paused, or waiting while running.
     pub reason: Option<Error>,
     #[serde(default)]
@@ -128,6 +133,10 @@ pub struct Automatic {
     /// `Account::id`.
     pub account: String,
     pub rule: String,
+    /// Why the rule withdraws nothing now (the clocks disagree, the provider's clock cannot be
+    /// read): the jobs panel says it.
+    #[serde(default)]
+    pub held: Option<Error>,
 }
 
 /// Ended items an automatic job keeps for the popup's results; older ones are forgotten, so
@@ -149,6 +158,9 @@ pub enum Effect {
     AlreadyGone,
     /// A check found the call did not take effect: the item is to be done.
     NotDone,
+    /// Re-checked just before its call, the automatic rule no longer finds it due: it leaves
+    /// the job, not called.
+    NoLongerDue,
 }
 
 impl Job {
@@ -166,6 +178,7 @@ impl Job {
             state: JobState::Running,
             created_at_ms: now_ms,
             next_at_ms: now_ms,
+            waiting_since_ms: now_ms,
             reason: None,
             progress: Progress::default(),
             pace,
@@ -211,6 +224,23 @@ impl Job {
         added
     }
 
+    /// Keeps of this automatic job's pending items only those the rule finds `due` now; gives
+    /// back how many left.
+    pub fn keep_due(&mut self, due: &[Item], now_ms: f64) -> usize {
+        let before = self.items.len();
+        self.items.retain(|item| {
+            item.outcome != Outcome::Pending
+                || due
+                    .iter()
+                    .any(|d| d.account == item.account && d.target == item.target)
+        });
+        let left = before - self.items.len();
+        if left > 0 {
+            self.settle(now_ms);
+        }
+        left
+    }
+
     /// The person's Pause: nothing more starts until Resume.
     pub fn hold(&mut self, now_ms: f64) {
         if self.state == JobState::Running {
@@ -220,11 +250,21 @@ impl Job {
         }
     }
 
+    /// When the next step is due, seen at `now_ms`: a wait set by a clock that has since gone
+    /// back by more than the tolerance is over, so a wait set while the machine's clock was a
+    /// month ahead does not last a month once it is put right (the step re-checks the clocks).
+    fn due_at_ms(&self, now_ms: f64) -> f64 {
+        match now_ms + CLOCK_TOLERANCE_MS < self.waiting_since_ms {
+            true => now_ms,
+            false => self.next_at_ms,
+        }
+    }
+
     /// The step due at `now_ms`, if any: a check of an item left in flight comes first (even
     /// in a stopped job, so its result is known); then the next pending item.
     pub fn next_step(&self, now_ms: f64) -> Option<Step> {
         let live = matches!(self.state, JobState::Running | JobState::Stopped);
-        if !live || self.next_at_ms > now_ms {
+        if !live || self.due_at_ms(now_ms) > now_ms {
             return None;
         }
         let position = |outcome| self.items.iter().position(|item| item.outcome == outcome);
@@ -238,9 +278,10 @@ impl Job {
         })
     }
 
-    /// When a step will be due, if one ever will without the user.
-    pub fn wakes_at_ms(&self) -> Option<f64> {
-        self.next_step(f64::INFINITY).map(|_| self.next_at_ms)
+    /// When a step will be due, seen at `now_ms`, if one ever will without the user.
+    pub fn wakes_at_ms(&self, now_ms: f64) -> Option<f64> {
+        self.next_step(f64::INFINITY)
+            .map(|_| self.due_at_ms(now_ms))
     }
 
     /// Marks the item in flight, before its call; false when the step no longer applies (the
@@ -281,6 +322,11 @@ impl Job {
                         delay_ms = 0.0;
                         Outcome::Pending
                     }
+                    Effect::NoLongerDue => {
+                        self.items.remove(step.index);
+                        self.settle(now_ms);
+                        return;
+                    }
                 };
             }
             Err(error) => {
@@ -298,14 +344,11 @@ impl Job {
                         item.outcome = Outcome::Pending;
                         item.error = None;
                     }
-                    ErrorKind::RateLimited | ErrorKind::LimitReached | ErrorKind::Paced => {
-                        let default_wait = match error.kind {
-                            ErrorKind::LimitReached => LIMIT_WAIT_MS,
-                            _ => RATE_LIMIT_WAIT_MS,
-                        };
-                        delay_ms = error
-                            .retry_after_s
-                            .map_or(default_wait, |seconds| seconds as f64 * 1000.0);
+                    ErrorKind::RateLimited
+                    | ErrorKind::LimitReached
+                    | ErrorKind::Paced
+                    | ErrorKind::ClocksDisagree => {
+                        delay_ms = wait_ms(&error);
                         if definite {
                             item.outcome = Outcome::Pending;
                         }
@@ -368,6 +411,7 @@ impl Job {
             }
         }
         self.next_at_ms = now_ms + delay_ms;
+        self.waiting_since_ms = now_ms;
         self.settle(now_ms);
     }
 
@@ -434,6 +478,18 @@ impl Job {
             estimated_end_ms,
         };
     }
+}
+
+/// How long a step waits after `error`: its Retry-After, else the wait of its kind.
+fn wait_ms(error: &Error) -> f64 {
+    let default_ms = match error.kind {
+        ErrorKind::LimitReached => LIMIT_WAIT_MS,
+        ErrorKind::ClocksDisagree => CLOCKS_WAIT_MS,
+        _ => RATE_LIMIT_WAIT_MS,
+    };
+    error
+        .retry_after_s
+        .map_or(default_ms, |seconds| f64::from(seconds) * 1000.0)
 }
 
 impl Item {
@@ -680,7 +736,7 @@ mod tests {
         );
         let end = job.progress.estimated_end_ms.unwrap();
         assert_eq!(end, job.next_at_ms + 2.0 * 12_500.0);
-        assert_eq!(job.wakes_at_ms(), Some(job.next_at_ms));
+        assert_eq!(job.wakes_at_ms(NOW), Some(job.next_at_ms));
     }
 
     fn one_step(job: &mut Job, result: Result<Effect, Error>) -> Step {
@@ -759,7 +815,7 @@ mod tests {
             assert_eq!(job.reason.as_ref().unwrap().kind, kind);
             assert_eq!(job.items[1].outcome, Outcome::Pending);
             assert_eq!(job.next_step(f64::INFINITY), None);
-            assert_eq!(job.wakes_at_ms(), None);
+            assert_eq!(job.wakes_at_ms(NOW), None);
             assert_eq!(job.progress.estimated_end_ms, None);
             job.resume(NOW + 1e6);
             assert_eq!(

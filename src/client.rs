@@ -5,6 +5,7 @@
 //! lost by the cheapest question, and keeps the key out of every error.
 
 use crate::accounts;
+use crate::clocks;
 use crate::error::{Error, ErrorKind};
 use crate::http::{self, HttpRequest, HttpResponse, DEFAULT_TIMEOUT_MS};
 use crate::input::{self, Target};
@@ -85,7 +86,8 @@ pub struct Client<'a> {
     api: &'static dyn Api,
     /// The transport, and the timers and random of its retries.
     env: Env<'a>,
-    /// When the operation started: turns relative ages ("2w") into dates.
+    /// When the operation started, by this machine's clock: with the answer's `Date`, turns
+    /// relative ages ("2w") into dates.
     now_ms: f64,
     timeout_ms: u32,
     /// The list an action changes, as held: a lost answer is then settled by a cheap check of
@@ -106,6 +108,10 @@ impl<'a> Client<'a> {
             held: None,
             provider_date_ms: Cell::new(None),
         }
+    }
+
+    pub fn account(&self) -> &'a Account {
+        self.account
     }
 
     /// Each request gives up after `timeout_ms` instead of the default 20 s.
@@ -361,7 +367,7 @@ impl<'a> Client<'a> {
                 self.account,
                 action,
                 &response,
-                self.now_ms,
+                clocks::stamp(response.date_ms, self.now_ms),
             )?)),
             Err(lost) if matches!(lost.kind, ErrorKind::Timeout | ErrorKind::Network) => {
                 match self.settle_unredacted(action).await {
@@ -446,8 +452,9 @@ impl<'a> Client<'a> {
     ) -> Result<Page<Invitation>, Error> {
         let request = self.api.list(self.account, direction, &start, size)?;
         let response = self.fetch(&request).await?;
+        let fetched_at_ms = clocks::stamp(response.date_ms, self.now_ms);
         self.api
-            .decode_list(self.account, direction, &start, &response, self.now_ms)
+            .decode_list(self.account, direction, &start, &response, fetched_at_ms)
     }
 
     /// The first page says how many there are; when it is full, the other pages of an offset

@@ -41,6 +41,9 @@ pub enum ErrorKind {
     /// The provider's pages went on past what its list can hold, came back to one already read,
     /// or said more followed without it: the reading stopped, the list is kept as it was.
     EndlessPages,
+    /// This machine's clock and the provider's, or the provider's answers among themselves,
+    /// disagree about the time: nothing is sent or withdrawn by a time that cannot be trusted.
+    ClocksDisagree,
     /// A value Invite Desk stored cannot be read; `field` names it. Nothing that depends on it
     /// runs until it is repaired, and it is never overwritten meanwhile.
     Damaged,
@@ -206,6 +209,9 @@ impl Error {
                 "The provider's answer was lost, and a check shows it was not done.".into()
             }
             ErrorKind::EndlessPages => "The provider kept sending more pages.".into(),
+            ErrorKind::ClocksDisagree => {
+                "This computer's clock and the provider's disagree about the time.".into()
+            }
             ErrorKind::Damaged => match self.field_label() {
                 Some(what) => format!("Invite Desk's saved {what} cannot be read."),
                 None => "Invite Desk's saved data cannot be read.".into(),
@@ -275,6 +281,11 @@ impl Error {
                 "Invite Desk stopped reading to spare your credits and your LinkedIn account, and \
                  kept the list as it was; it tries again at the next check. If this goes on, \
                  tell your provider."
+                    .into()
+            }
+            ErrorKind::ClocksDisagree => {
+                "Nothing is sent or withdrawn by a time that cannot be trusted: check this \
+                 computer's date, time and time zone. Invite Desk looks again in a few minutes."
                     .into()
             }
             ErrorKind::Damaged => {
@@ -405,6 +416,8 @@ mod tests {
             (ErrorKind::CannotInvite, "cannot_invite"),
             (ErrorKind::Paced, "paced"),
             (ErrorKind::NotDone, "not_done"),
+            (ErrorKind::EndlessPages, "endless_pages"),
+            (ErrorKind::ClocksDisagree, "clocks_disagree"),
             (ErrorKind::Damaged, "damaged"),
         ];
         for (kind, code) in codes {

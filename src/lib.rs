@@ -7,6 +7,7 @@ pub mod age;
 pub mod browser;
 pub mod bulk;
 pub mod client;
+pub mod clocks;
 pub mod cost;
 pub mod error;
 pub mod export;

@@ -76,38 +76,6 @@ pub fn ledger_key(account: &Account) -> String {
     format!("{provider}:{}", account.account_id.trim())
 }
 
-/// A machine clock off by more than this is not trusted for the caps: the provider's is used.
-pub const CLOCK_TOLERANCE_MS: f64 = 3_600_000.0;
-
-/// The provider's clock, as its `Date` header said at a moment of this machine's clock. Stored in
-/// session storage as `clock`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct ProviderClock {
-    pub provider_ms: f64,
-    pub local_ms: f64,
-}
-
-impl ProviderClock {
-    /// The time to count the caps by at `local_ms`: this machine's when it agrees with the
-    /// provider's within an hour, else the provider's. `None` when this reading is too old to
-    /// say (an hour or more ago), or the machine's clock went back since: ask the provider again.
-    pub fn now(&self, local_ms: f64) -> Option<f64> {
-        let elapsed = local_ms - self.local_ms;
-        if !(0.0..CLOCK_TOLERANCE_MS).contains(&elapsed) {
-            return None;
-        }
-        Some(trusted(self.provider_ms + elapsed, local_ms))
-    }
-}
-
-/// The provider's time when the machine's is more than an hour off it, else the machine's.
-pub fn trusted(provider_ms: f64, local_ms: f64) -> f64 {
-    match (provider_ms - local_ms).abs() > CLOCK_TOLERANCE_MS {
-        true => provider_ms,
-        false => local_ms,
-    }
-}
-
 impl Plan {
     /// What LinkedIn allows in notes on this plan, when it limits them.
     pub fn note_quota_words(self) -> Option<String> {

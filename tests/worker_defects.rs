@@ -461,7 +461,9 @@ fn a_failed_read_of_the_providers_clock_is_not_the_outcome_of_the_send_it_was_fo
     let worker = Worker::new(world.env());
     world.drive(invite_desk::worker::refresh::start(&worker), None);
     let invites = || world.calls_of(" invite");
-    // LinkUp's credits, read for its clock before a send, answer 404.
+    // An hour after the last answer, LinkUp's credits are read for its clock before a send:
+    // they answer 404.
+    world.wait(61);
     world.next_read_outcome(Outcome::Status(404));
     let single = send(world, &worker, 0, false).unwrap_err();
     assert_eq!(single.kind, ErrorKind::ProviderUnavailable, "{single:?}");
@@ -470,6 +472,7 @@ fn a_failed_read_of_the_providers_clock_is_not_the_outcome_of_the_send_it_was_fo
         "{single:?}"
     );
     assert_eq!(invites(), 0);
+    world.wait(61);
     world.next_read_outcome(Outcome::Status(404));
     invite_job(world, &worker, &[1], false);
     world.fire_alarms(&worker);
@@ -483,4 +486,22 @@ fn a_failed_read_of_the_providers_clock_is_not_the_outcome_of_the_send_it_was_fo
     }
     assert_eq!(jobs(world)[0].items[0].outcome, ItemOutcome::Done);
     assert_eq!(invites(), 1);
+}
+
+#[test]
+fn one_answer_dated_a_month_ahead_does_not_open_another_weeks_cap() {
+    let (world, worker) = started(5);
+    for person in 0..5 {
+        if person == 4 {
+            world.next_outcome(Outcome::Dated(30));
+        }
+        send(world, &worker, person, false).expect("within the cap");
+        world.wait(3);
+    }
+    for person in 5..10 {
+        let refused = send(world, &worker, person, false).unwrap_err();
+        assert_eq!(refused.kind, ErrorKind::LimitReached, "{refused:?}");
+        world.wait(3);
+    }
+    assert_eq!(sends(world), 5);
 }

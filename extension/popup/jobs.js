@@ -41,6 +41,10 @@ function countsText(job) {
 
 /** The state as a heading, why (when it waits or paused; an automatic job's rule) and a tone. */
 function stateOf(job) {
+  const held = job.automatic?.held;
+  if (held && (job.state === 'running' || job.state === 'finished')) {
+    return { head: 'Withdrawing nothing', why: [job.automatic.rule, whatHappened(held), held.next_step], tone: 'attention' };
+  }
   const why = [job.automatic?.rule, ...(job.reason ? [whatHappened(job.reason), job.reason.next_step] : [])];
   switch (job.state) {
     case 'running':

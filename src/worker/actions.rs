@@ -94,7 +94,22 @@ pub async fn act(
                 .min(account.auto_withdraw.per_day()),
             false => settings.daily_withdrawals(),
         };
-        let now_ms = clock::caps_now(w, &client).await?;
+        let now_ms = match by_rule {
+            true => clock::rule_now(w, &client).await?,
+            false => clock::caps_now(w, &client).await?,
+        };
+        // The rule as it stands now, by trusted time, just before the call.
+        if by_rule
+            && account
+                .auto_withdraw
+                .due(std::slice::from_ref(&invitation), now_ms)
+                .is_empty()
+        {
+            return Ok(Answer {
+                no_longer_due: true,
+                ..Answer::default()
+            });
+        }
         let ledger: Ledger = Stored::read(w, &["ledger"]).await?.readable("ledger")?;
         ledger.check_withdraw(&ledger_key(&account), daily, now_ms)?;
     }

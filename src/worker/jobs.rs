@@ -3,9 +3,10 @@
 //! worker for the next one (`Timers::wake_at`). `bulk.rs` holds the rules.
 
 use super::actions::{self, ListedAction};
-use super::{sends, store, Answer, Worker};
+use super::{clock, sends, store, Answer, Worker};
 use crate::bulk;
 use crate::bulk::{Automatic, Effect, Item, Job, JobAction, Outcome};
+use crate::client::Client;
 use crate::error::{Error, Field};
 use crate::input::{self, Target};
 use crate::model::Direction;
@@ -192,16 +193,25 @@ pub async fn apply_rules(w: &Worker<'_>) -> Result<(), Error> {
     for account in stored.accounts().iter().filter(|a| a.auto_withdraw.enabled) {
         let list = store::read_list(w, &account.id, Direction::Sent).await?;
         let sent: Vec<_> = list.rows().cloned().collect();
-        let items = account
-            .auto_withdraw
-            .due(&sent, now_ms)
-            .into_iter()
-            .map(|invitation| Item::new(&account.id, &invitation.id, &invitation.person.name, None))
-            .collect();
+        // Ages are judged by trusted time; when it cannot be had, the rule finds nothing due
+        // and says why.
+        let judged = clock::rule_now(w, &Client::new(account, w.env)).await;
+        let items = match &judged {
+            Ok(rule_now_ms) => account
+                .auto_withdraw
+                .due(&sent, *rule_now_ms)
+                .into_iter()
+                .map(|invitation| {
+                    Item::new(&account.id, &invitation.id, &invitation.person.name, None)
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
         rules.push(Rule {
             automatic: Automatic {
                 account: account.id.clone(),
                 rule: account.auto_withdraw.describe(),
+                held: judged.err(),
             },
             items,
         });
@@ -248,14 +258,19 @@ fn feed_rules(jobs: &mut Vec<Job>, rules: Vec<Rule>, pace: Pace, seed: u64, now_
         });
         match current {
             Some(job) => {
-                changes += job.append(items, now_ms);
+                // While held, what is queued stays queued: each step is re-checked anyway.
+                if automatic.held.is_none() {
+                    changes += job.keep_due(&items, now_ms);
+                    changes += job.append(items, now_ms);
+                }
                 if job.automatic.as_ref() != Some(&automatic) {
                     job.automatic = Some(automatic);
                     changes += 1;
                 }
             }
-            None if !items.is_empty() => {
-                changes += items.len();
+            // A held rule gets a job with nothing in it, so that the panel says why.
+            None if !items.is_empty() || automatic.held.is_some() => {
+                changes += items.len().max(1);
                 let id = format!("auto-{}", automatic.account);
                 let mut job = Job::new(id, JobAction::Withdraw, items, pace, seed, now_ms);
                 job.automatic = Some(automatic);
@@ -329,9 +344,10 @@ async fn run(
     match ListedAction::of(action) {
         Some(listed) => actions::act(w, &item.account, &item.target, listed, by_rule)
             .await
-            .map(|answer| match answer.already_done {
-                true => Effect::AlreadyGone,
-                false => Effect::Done,
+            .map(|answer| match (answer.no_longer_due, answer.already_done) {
+                (true, _) => Effect::NoLongerDue,
+                (false, true) => Effect::AlreadyGone,
+                (false, false) => Effect::Done,
             }),
         None => sends::send(w, &item.account, &item.target, item.note.as_deref())
             .await
@@ -349,7 +365,12 @@ async fn was_done(w: &Worker<'_>, action: JobAction, item: &Item) -> Result<Effe
 
 /// Has the browser wake the worker for the earliest step due, or for none.
 async fn schedule(w: &Worker<'_>, jobs: &[Job]) -> Result<(), Error> {
-    match jobs.iter().filter_map(Job::wakes_at_ms).reduce(f64::min) {
+    let now_ms = w.env.clock.now_ms();
+    match jobs
+        .iter()
+        .filter_map(|job| job.wakes_at_ms(now_ms))
+        .reduce(f64::min)
+    {
         Some(next_ms) => w.env.timers.wake_at(JOBS_ALARM, next_ms).await,
         None => w.env.timers.cancel(JOBS_ALARM).await,
     }

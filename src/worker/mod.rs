@@ -61,6 +61,10 @@ pub struct Answer {
     pub already_done: bool,
     /// The answer was lost and a check showed it happened.
     pub confirmed_by_check: bool,
+    /// An automatic withdrawal, re-checked before its call, that the rule no longer finds due:
+    /// nothing was called.
+    #[serde(skip)]
+    pub no_longer_due: bool,
     /// Send: who was invited, as the provider names them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

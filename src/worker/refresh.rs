@@ -4,7 +4,7 @@
 //! (`observe.rs`: the stats, the notification of new invitations); then the automatic withdraw
 //! rule looks at the sent lists (`jobs::apply_rules`).
 
-use super::{jobs, observe, store, Worker};
+use super::{clock, jobs, observe, store, Worker};
 use crate::age::later;
 use crate::client::Client;
 use crate::error::{Error, ErrorKind};
@@ -131,9 +131,10 @@ pub async fn check(
     let list = store::read_list(w, &account.id, direction).await?;
     let held = list.held(w.env.clock.now_ms());
     let everything = due == Due::Everything;
-    let outcome = Client::new(account, w.env)
-        .check(direction, held.clone(), everything)
-        .await;
+    let client = Client::new(account, w.env);
+    let outcome = client.check(direction, held.clone(), everything).await;
+    // The answers' Date keeps the provider's clock known, so the rule seldom needs to ask it.
+    clock::remember(w, &client).await;
     let now_ms = w.env.clock.now_ms();
     let changed = store::update_list(w, &account.id, direction, |list| match outcome {
         Ok(found) if found.is_nothing(list.head.total) => Changed::default(),

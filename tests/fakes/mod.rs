@@ -50,6 +50,8 @@ pub enum Outcome {
     Reply(u16, String),
     /// The browser holds the request back: the person has not granted the provider's origin.
     NotAllowed,
+    /// It answers, its `Date` this many days off its clock.
+    Dated(i32),
 }
 
 pub fn outcome() -> impl Strategy<Value = Outcome> {
@@ -779,6 +781,11 @@ impl Transport for World {
             let outcome = queue.borrow_mut().pop_front().unwrap_or(Outcome::Answer);
             match outcome {
                 Outcome::Answer => Ok(self.forward(request)),
+                Outcome::Dated(days) => {
+                    let mut answer = self.forward(request);
+                    answer.date_ms = answer.date_ms.map(|at| at + f64::from(days) * DAY_MS);
+                    Ok(answer)
+                }
                 Outcome::Garbled => {
                     let mut answer = self.forward(request);
                     if (200..300).contains(&answer.status) {
