@@ -8,7 +8,10 @@
 //!   their cap, nor one with a note past the free plan's 5 a month;
 //! - no action reaches the provider twice for the same item once it took effect;
 //! - no item of a job is lost: each ends done, failed with a reason, or visibly pending;
-//! - two sends from one LinkedIn account are never closer than the shortest invitation delay.
+//! - two sends from one LinkedIn account are never closer than the shortest invitation delay;
+//! - no invitation is withdrawn unasked unless the rule, as it stands, finds it older than its
+//!   days by the provider's clock, however the machine's clock is skewed or the rule changed;
+//! - no step makes more than a bounded number of requests, however the provider pages.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod fakes;
@@ -78,6 +81,12 @@ enum Op {
     ReAdd {
         account: usize,
     },
+    /// Options turns account 0's automatic withdraw rule on at these days, or off.
+    Rule {
+        older_than_days: Option<u32>,
+    },
+    /// From now on the provider pages with this fault (`null`: as documented).
+    Paging(serde_json::Value),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -102,11 +111,33 @@ fn op() -> impl Strategy<Value = Op> {
         2 => fakes::storage_fault().prop_map(Op::Refuse),
         2 => (0..60usize).prop_map(|after| Op::StopWorker { after }),
         1 => (0..2usize).prop_map(|account| Op::ReAdd { account }),
+        1 => prop::option::of(prop::sample::select(vec![1u32, 2, 3, 7]))
+            .prop_map(|older_than_days| Op::Rule { older_than_days }),
+        1 => prop::sample::select(vec![
+            json!(null),
+            json!({"kind": "repeated_cursor"}),
+            json!({"kind": "cursor_cycle"}),
+            json!({"kind": "empty_pages_with_cursor"}),
+            json!({"kind": "repeated_items"}),
+            json!({"kind": "inflated_total", "total": 3000}),
+        ])
+        .prop_map(Op::Paging),
     ]
 }
 
+/// Requests one step may make: a sync of four short lists, a job's step and its checks, with
+/// their retries; a provider that pages without end would go far past it.
+const MAX_REQUESTS_PER_STEP: usize = 40;
+
+/// The rule as it stands on account 0 (its days), and the withdrawals the user asked for.
+#[derive(Default)]
+struct Asked {
+    rule_days: Option<u32>,
+    withdrawals: std::collections::HashSet<String>,
+}
+
 /// Runs one step with `worker`; `stop_after` drops it at that await.
-fn step(world: &World, worker: &Worker<'_>, op: &Op, stop_after: Option<usize>) {
+fn step(world: &World, worker: &Worker<'_>, op: &Op, stop_after: Option<usize>, asked: &mut Asked) {
     let intent = |message: serde_json::Value| {
         let intent = read_intent(&message.to_string()).expect("the test's intents are valid");
         world.drive(handle_intent(worker, intent), stop_after);
@@ -128,6 +159,7 @@ fn step(world: &World, worker: &Worker<'_>, op: &Op, stop_after: Option<usize>) 
                 "received"
             };
             if let Some(id) = world.stored_invitation(*account, direction, *nth) {
+                asked.withdrawals.insert(id.clone());
                 intent(
                     json!({"type": kind, "account": world.account_id(*account), "invitation": id}),
                 );
@@ -152,8 +184,12 @@ fn step(world: &World, worker: &Worker<'_>, op: &Op, stop_after: Option<usize>) 
             } else {
                 "received"
             };
-            let items: Vec<_> = (0..*count)
+            let ids: Vec<String> = (0..*count)
                 .filter_map(|nth| world.stored_invitation(*account, direction, nth))
+                .collect();
+            asked.withdrawals.extend(ids.iter().cloned());
+            let items: Vec<_> = ids
+                .iter()
                 .map(|id| json!({"account": world.account_id(*account), "invitation": id}))
                 .collect();
             if !items.is_empty() {
@@ -182,12 +218,45 @@ fn step(world: &World, worker: &Worker<'_>, op: &Op, stop_after: Option<usize>) 
         Op::Refuse(fault) => world.refuse(fault.clone()),
         Op::ReAdd { account } => world.re_add(*account),
         Op::StopWorker { .. } => {}
+        Op::Rule { older_than_days } => {
+            asked.rule_days = *older_than_days;
+            world.set_rule(0, *older_than_days);
+            world.drive(
+                invite_desk::worker::refresh::accounts_changed(worker),
+                stop_after,
+            );
+        }
+        Op::Paging(fault) => world.paging(fault.clone()),
     }
 }
 
 /// The promises, checked against what the provider saw.
-fn check_invariants(world: &World) -> Result<(), TestCaseError> {
+fn check_invariants(world: &World, asked: &Asked, requests: usize) -> Result<(), TestCaseError> {
+    prop_assert!(
+        requests <= MAX_REQUESTS_PER_STEP,
+        "{requests} requests in one step"
+    );
     let applied = world.applied();
+    for withdrawn in applied.iter().filter(|a| a.kind == "cancel") {
+        let (Some(sent_at_ms), false) = (
+            withdrawn.sent_at_ms,
+            asked.withdrawals.contains(&withdrawn.target),
+        ) else {
+            continue;
+        };
+        let age_days = (withdrawn.at_ms - sent_at_ms) / DAY_MS;
+        let rule_on_account_0 = withdrawn.account == World::provider_account(0);
+        prop_assert!(
+            rule_on_account_0 && asked.rule_days.is_some(),
+            "{withdrawn:?} withdrawn unasked with no rule on"
+        );
+        // The machine's clock may be off the provider's by up to the tolerance, an hour.
+        let rule_days = f64::from(asked.rule_days.unwrap_or_default());
+        prop_assert!(
+            age_days >= rule_days - 1.0 / 24.0,
+            "{withdrawn:?} withdrawn at {age_days:.2} days by a rule of {rule_days}"
+        );
+    }
     for account in 0..2 {
         let sends: Vec<&Applied> = applied
             .iter()
@@ -273,17 +342,19 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
     let mut worker = Worker::new(world.env());
     world.drive(invite_desk::worker::refresh::start(&worker), None);
     let mut stop_after = None;
+    let mut asked = Asked::default();
     for op in ops {
         if let Op::StopWorker { after } = op {
             stop_after = Some(*after);
             continue;
         }
-        step(&world, &worker, op, stop_after.take());
+        let calls = world.calls();
+        step(&world, &worker, op, stop_after.take(), &mut asked);
         if world.stopped() {
             // The browser starts a new worker: fresh locks, what storage holds.
             worker = Worker::new(world.env());
         }
-        check_invariants(&world)?;
+        check_invariants(&world, &asked, world.calls() - calls)?;
     }
     Ok(())
 }

@@ -105,6 +105,8 @@ pub struct Applied {
     pub at_ms: f64,
     /// The invitation a send made.
     pub made: Option<String>,
+    /// When a withdrawn invitation was sent, in the provider's time.
+    pub sent_at_ms: Option<f64>,
 }
 
 impl Applied {
@@ -163,6 +165,8 @@ pub struct World {
     pub notifications_allowed: Cell<bool>,
     /// The extension's id of each account: a new one when it is added again.
     ids: RefCell<[String; 2]>,
+    /// Each account's automatic withdraw rule, as stored.
+    rules: RefCell<[Value; 2]>,
 }
 
 impl World {
@@ -219,6 +223,7 @@ impl World {
             popup_open: Cell::new(false),
             notifications_allowed: Cell::new(true),
             ids: RefCell::new([0, 1].map(|n| format!("a{n}"))),
+            rules: RefCell::new([json!({}), json!({})]),
         };
         world.store_accounts();
         world.put(
@@ -252,10 +257,21 @@ impl World {
             .map(|n| {
                 json!({"id": self.account_id(n), "label": format!("Account {n}"), "provider": self.provider.name,
                        "api_key": self.provider.api_key, "account_id": World::provider_account(n),
-                       "base_url": self.provider.base_url, "plan": "free"})
+                       "base_url": self.provider.base_url, "plan": "free",
+                       "auto_withdraw": self.rules.borrow()[n]})
             })
             .collect();
         self.put("accounts", json!(accounts));
+    }
+
+    /// Account `n`'s automatic withdraw rule, as Options stores it: on at `older_than_days`,
+    /// or off.
+    pub fn set_rule(&self, n: usize, older_than_days: Option<u32>) {
+        self.rules.borrow_mut()[n] = match older_than_days {
+            Some(days) => json!({"enabled": true, "older_than_days": days, "per_day": 40}),
+            None => json!({}),
+        };
+        self.store_accounts();
     }
 
     /// Account `n` removed in Options and added again: a new entry, a new id.
@@ -302,9 +318,18 @@ impl World {
         self.control("POST", &path, json!({ "changes": changes }))
     }
 
-    /// From now on every list answer pages as `fault` says (the emulator's paging faults).
+    /// From now on every list answer pages as `fault` says (the emulator's paging faults), or
+    /// as the API documents with `null`.
     pub fn paging(&self, fault: Value) {
-        self.control("PUT", "/__emulator/paging", fault);
+        match fault.is_null() {
+            true => self.control("DELETE", "/__emulator/paging", json!({})),
+            false => self.control("PUT", "/__emulator/paging", fault),
+        };
+    }
+
+    /// How many requests have reached the provider.
+    pub fn calls(&self) -> usize {
+        self.calls.borrow().len()
     }
 
     /// One call of the emulator's control API, which must take it; its answer.
@@ -381,6 +406,21 @@ impl World {
         let days = (self.skew_ms.get() / DAY_MS) as i32 + days;
         self.skew_ms
             .set(f64::from(days.clamp(-MAX_SKEW_DAYS, MAX_SKEW_DAYS)) * DAY_MS);
+    }
+
+    /// When the sent invitation a path names (`…/relation-requests/{id}/cancel`) was sent,
+    /// provider time.
+    fn sent_at_ms(&self, path: &str) -> Option<f64> {
+        let id = path.split('/').rev().nth(1)?;
+        let state = invite_desk_emulator::state::lock(&self.state);
+        let sent_at = state
+            .keys
+            .iter()
+            .flat_map(|key| &key.accounts)
+            .flat_map(|account| &account.sent)
+            .find(|invitation| invitation.id == id)?
+            .sent_at;
+        Some((sent_at.unix_timestamp_nanos() / 1_000_000) as f64)
     }
 
     /// What the provider does with the next action.
@@ -535,6 +575,7 @@ impl World {
             .body(Body::from(request.body.clone().unwrap_or_default()))
             .expect("a request the emulator can read");
         let at_ms = self.provider_ms();
+        let sent_at_ms = self.sent_at_ms(&path_and_query);
         let (status, retry_after, body) = self.runtime.block_on(async {
             let response = self
                 .router
@@ -566,7 +607,7 @@ impl World {
             request.body.as_deref(),
             status,
             &body,
-            at_ms,
+            (at_ms, sent_at_ms),
         );
         HttpResponse {
             status,
@@ -584,7 +625,7 @@ impl World {
         body: Option<&str>,
         status: u16,
         answer: &str,
-        at_ms: f64,
+        (at_ms, sent_at_ms): (f64, Option<f64>),
     ) {
         let path = path.split('?').next().unwrap_or_default();
         let action = serde_json::from_str::<Value>(body.unwrap_or("{}"))
@@ -627,6 +668,7 @@ impl World {
             note,
             at_ms,
             made,
+            sent_at_ms: sent_at_ms.filter(|_| kind == "cancel"),
         };
         self.reached.borrow_mut().push(action.clone());
         if (200..300).contains(&status) {
