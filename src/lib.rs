@@ -86,6 +86,14 @@ fn from_js_or_default<T: DeserializeOwned + Default>(value: &JsValue) -> T {
     serde_wasm_bindgen::from_value(value.clone()).unwrap_or_default()
 }
 
+/// Stored settings from a page, read field by field as the worker reads them, and the fields
+/// that could not be read.
+fn settings_of(value: &JsValue) -> (settings::Settings, Vec<&'static str>) {
+    let stored: Option<serde_json::Value> = serde_wasm_bindgen::from_value(value.clone())
+        .unwrap_or(Some(serde_json::Value::Bool(false)));
+    settings::read_stored(stored.as_ref())
+}
+
 /// Service worker, on install, browser start and settings changed: arm the alarm, refresh.
 #[wasm_bindgen]
 pub async fn start() -> Result<(), JsValue> {
@@ -205,7 +213,7 @@ pub fn checked_label(checked_at_ms: f64, now_ms: f64) -> String {
 /// before its lists were first read.
 #[wasm_bindgen]
 pub fn daily_cost(settings: JsValue, account: JsValue) -> Result<String, JsValue> {
-    let settings: settings::Settings = from_js_or_default(&settings);
+    let settings = settings_of(&settings).0;
     let account: snapshot::AccountStatus = from_js(
         &account,
         accounts::ACCOUNT_FIELD,
@@ -227,7 +235,7 @@ pub fn daily_cost(settings: JsValue, account: JsValue) -> Result<String, JsValue
 /// Options page: what the check intervals cost a day, for the hint under them.
 #[wasm_bindgen]
 pub fn poll_cost_hint(settings: JsValue) -> String {
-    cost::poll_hint(&from_js_or_default(&settings))
+    cost::poll_hint(&settings_of(&settings).0)
 }
 
 /// Popup: the age shown next to an invitation ("3 days ago").
@@ -291,7 +299,7 @@ pub fn standing(
     now_ms: f64,
 ) -> Result<JsValue, JsValue> {
     let ledger: limits::Ledger = from_js_or_default(&ledger);
-    let settings: settings::Settings = from_js_or_default(&settings);
+    let settings = settings_of(&settings).0;
     let plan: model::Plan = from_js(&plan, PLAN, "not a LinkedIn plan Invite Desk knows")?;
     Ok(to_js(&ledger.standing(
         ledger_key,
@@ -304,9 +312,7 @@ pub fn standing(
 /// says about its pace.
 #[wasm_bindgen]
 pub fn action_confirmation(settings: JsValue, count: u32) -> String {
-    from_js_or_default::<settings::Settings>(&settings)
-        .action_pace()
-        .describe(count)
+    settings_of(&settings).0.action_pace().describe(count)
 }
 
 /// Popup: what the confirmation of a list of `count` invitations from the account `ledger_key`
@@ -322,7 +328,7 @@ pub fn invite_confirmation(
     now_ms: f64,
 ) -> Result<Vec<String>, JsValue> {
     let ledger: limits::Ledger = from_js_or_default(&ledger);
-    let settings: settings::Settings = from_js_or_default(&settings);
+    let settings = settings_of(&settings).0;
     let plan: model::Plan = from_js(&plan, PLAN, "not a LinkedIn plan Invite Desk knows")?;
     let standing = ledger.standing(ledger_key, settings.caps(plan), now_ms);
     let mut lines = standing.fit_words(count, with_note);
@@ -443,9 +449,12 @@ pub fn settings_form(settings: JsValue) -> JsValue {
         rows: Vec<settings::FormRow>,
         refresh_lead: String,
         limits_lead: String,
+        /// What could not be read of the stored settings.
+        unreadable: Option<settings::Unreadable>,
     }
-    let settings: settings::Settings = from_js_or_default(&settings);
+    let (settings, unreadable) = settings_of(&settings);
     to_js(&Form {
+        unreadable: settings::unreadable(&unreadable),
         rows: settings.form(),
         refresh_lead: settings::section_lead(settings::Section::Refresh),
         limits_lead: settings::section_lead(settings::Section::Limits),
@@ -457,7 +466,7 @@ pub fn settings_form(settings: JsValue) -> JsValue {
 /// correct, named by its key.
 #[wasm_bindgen]
 pub fn typed_settings(settings: JsValue, typed: JsValue) -> Result<JsValue, JsValue> {
-    let settings: settings::Settings = from_js_or_default(&settings);
+    let settings = settings_of(&settings).0;
     let typed: std::collections::BTreeMap<String, String> =
         from_js(&typed, SETTINGS, "the settings form could not be read")?;
     let values = settings.typed_values(&typed).map_err(to_js_error)?;

@@ -261,6 +261,79 @@ const INVITE_DELAY: [Setting; 2] = [
     },
 ];
 
+/// The caps: one that cannot be read counts as its lowest bound, never as its default.
+const CAPS: [&Setting; 5] = [
+    &FREE_CAP,
+    &PREMIUM_CAP,
+    &DAILY_CAP_FREE,
+    &DAILY_CAP_PREMIUM,
+    &DAILY_WITHDRAWALS,
+];
+
+/// Settings as stored (`None`: none stored), read field by field, so that one field of the
+/// wrong type does not make the others unreadable. A field that cannot be read takes its
+/// default, except a cap, which takes its lowest bound: nothing is sent or withdrawn past what
+/// the person set. Gives back the settings and the keys of the fields that could not be read.
+pub fn read_stored(stored: Option<&serde_json::Value>) -> (Settings, Vec<&'static str>) {
+    let mut settings = DEFAULT;
+    let mut unreadable = Vec::new();
+    let fields = match stored {
+        None | Some(serde_json::Value::Null) => return (settings, unreadable),
+        Some(serde_json::Value::Object(fields)) => Some(fields),
+        Some(_) => None,
+    };
+    let field = |key: &str| fields.map_or(Some(&serde_json::Value::Null), |f| f.get(key));
+    for setting in ROWS.iter().flat_map(|row| row.settings) {
+        match field(setting.key).map(|value| value.as_f64().filter(|v| v.is_finite())) {
+            None => {}
+            Some(Some(value)) => (setting.set)(&mut settings, value),
+            Some(None) => {
+                unreadable.push(setting.key);
+                if CAPS.iter().any(|cap| cap.key == setting.key) {
+                    (setting.set)(&mut settings, setting.min);
+                }
+            }
+        }
+    }
+    match field(NOTIFY_NEW_KEY).map(serde_json::Value::as_bool) {
+        None => {}
+        Some(Some(on)) => settings.notify_new = on,
+        Some(None) => unreadable.push(NOTIFY_NEW_KEY),
+    }
+    (settings, unreadable)
+}
+
+const NOTIFY_NEW_KEY: &str = "notify_new";
+
+/// What the options page says of the fields `read_stored` could not read, shown like an error.
+#[derive(Debug, PartialEq, Serialize)]
+pub struct Unreadable {
+    pub message: String,
+    pub next_step: &'static str,
+}
+
+pub fn unreadable(keys: &[&str]) -> Option<Unreadable> {
+    let labels: Vec<&str> = keys
+        .iter()
+        .map(|key| {
+            ROWS.iter()
+                .flat_map(|row| row.settings)
+                .find(|setting| setting.key == *key)
+                .map_or("Notify me of new invitations", |setting| setting.label)
+        })
+        .collect();
+    let first = labels.first()?;
+    let fields = match labels.len() {
+        1 => format!("“{first}”"),
+        n => format!("“{first}” and {} other settings", n - 1),
+    };
+    Some(Unreadable {
+        message: format!("Invite Desk could not read the saved {fields}."),
+        next_step: "Until these settings are saved again, a cap it could not read counts as its \
+                    lowest value, and anything else as its default.",
+    })
+}
+
 /// The options page's settings, in the order shown.
 const ROWS: [Row; 10] = [
     Row {
@@ -604,6 +677,39 @@ mod tests {
 
     fn read(json: &str) -> Settings {
         serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn one_field_of_the_wrong_type_leaves_the_others_and_a_cap_never_widens() {
+        let stored = serde_json::json!({"notify_new": null, "daily_cap_free": 2,
+            "weekly_cap_free": "lots", "invite_delay_min_s": 600, "invite_delay_max_s": 900,
+            "poll_minutes": [1]});
+        let (settings, unreadable) = read_stored(Some(&stored));
+        assert_eq!(
+            settings.daily_cap(Plan::Free),
+            1,
+            "the weekly cap read as 1 bounds the day"
+        );
+        assert_eq!(settings.weekly_cap(Plan::Free), 1);
+        assert_eq!(settings.invite_pace().min_ms, 600_000.0, "kept");
+        assert_eq!(settings.poll_minutes(), 15.0, "the default");
+        assert!(!settings.notify_new);
+        assert_eq!(
+            unreadable,
+            ["poll_minutes", "weekly_cap_free", "notify_new"]
+        );
+        let said = super::unreadable(&unreadable).unwrap().message;
+        assert!(
+            said.contains("“Refresh every (minutes)” and 2 other settings"),
+            "{said}"
+        );
+
+        let (settings, unreadable) = read_stored(Some(&serde_json::json!("garbage")));
+        assert_eq!(settings.weekly_cap(Plan::Premium), 1);
+        assert_eq!(settings.daily_withdrawals(), 1);
+        assert_eq!(unreadable.len(), 13);
+        assert_eq!(read_stored(None), (DEFAULT, vec![]));
+        assert_eq!(super::unreadable(&[]), None);
     }
 
     #[test]

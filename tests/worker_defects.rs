@@ -505,3 +505,26 @@ fn one_answer_dated_a_month_ahead_does_not_open_another_weeks_cap() {
     }
     assert_eq!(sends(world), 5);
 }
+
+#[test]
+fn one_setting_of_the_wrong_type_does_not_lift_the_others_caps() {
+    let (world, worker) = started(100);
+    let mut settings: Value = world.stored("settings").expect("settings");
+    settings["daily_cap_free"] = json!(2);
+    settings["notify_new"] = Value::Null;
+    world.put("settings", settings);
+    for person in 0..6 {
+        let _ = send(world, &worker, person, false);
+        world.wait(3);
+    }
+    assert_eq!(sends(world), 2, "the daily cap of 2 holds");
+    // A cap that cannot be read counts as its lowest value, not as the default 100.
+    let mut settings: Value = world.stored("settings").expect("settings");
+    settings["weekly_cap_free"] = json!("a hundred");
+    world.put("settings", settings);
+    world.wait(8 * DAY_MINUTES);
+    let first = send(world, &worker, 10, false);
+    let second = send(world, &worker, 11, false);
+    assert!(first.is_ok(), "{first:?}");
+    assert_eq!(second.unwrap_err().kind, ErrorKind::LimitReached);
+}

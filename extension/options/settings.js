@@ -40,6 +40,8 @@ export async function setUpSettings({ form, alert, lead, saved, shown = () => {}
   const section = form.dataset.section;
   const described = settings_form(await loadSettings());
   lead.textContent = described[`${section}_lead`];
+  // A stored field that cannot be read is said until the form is saved again.
+  showFormProblem(form, alert, described.unreadable);
   const rows = described.rows.filter((row) => row.section === section);
   form.querySelector('.rows').replaceChildren(...rows.map(rowElement));
   const inputs = [...form.querySelectorAll('input')];

@@ -10,7 +10,6 @@ use crate::error::{Error, ErrorKind};
 use crate::limits::{ledger_key, Ledger};
 use crate::model::{Account, Direction, Invitation};
 use crate::providers::Action;
-use crate::settings::Settings;
 use crate::sync::{Found, Held};
 use store::Stored;
 
@@ -87,7 +86,7 @@ pub async fn act(
     if let Withdraw = action {
         // Refused before the call when the day's withdrawals are used up, or the ledger that
         // counts them cannot be read.
-        let settings: Settings = stored.get_or_default("settings");
+        let settings = stored.settings();
         let daily = match by_rule {
             true => settings
                 .daily_withdrawals()

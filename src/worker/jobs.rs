@@ -11,7 +11,6 @@ use crate::error::{Error, Field};
 use crate::input::{self, Target};
 use crate::model::Direction;
 use crate::pacing::Pace;
-use crate::settings::Settings;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use store::Stored;
@@ -52,7 +51,7 @@ pub enum NewJob {
 /// Stores a new job and starts it: the first item runs at once.
 pub async fn start(w: &Worker<'_>, new: NewJob) -> Result<Answer, Error> {
     let stored = Stored::read(w, &["accounts", "settings"]).await?;
-    let settings: Settings = stored.get_or_default("settings");
+    let settings = stored.settings();
     let (action, items, pace) = match new {
         NewJob::Listed { action, items } => {
             let listed = ListedAction::of(action).ok_or_else(|| {
@@ -187,7 +186,7 @@ pub async fn dismiss(w: &Worker<'_>, id: &str) -> Result<(), Error> {
 /// that changes them: a check with nothing new writes nothing.
 pub async fn apply_rules(w: &Worker<'_>) -> Result<(), Error> {
     let stored = Stored::read(w, &["accounts", "settings"]).await?;
-    let settings: Settings = stored.get_or_default("settings");
+    let settings = stored.settings();
     let now_ms = w.env.clock.now_ms();
     let mut rules: Vec<Rule> = Vec::new();
     for account in stored.accounts().iter().filter(|a| a.auto_withdraw.enabled) {

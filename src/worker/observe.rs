@@ -12,7 +12,6 @@ use crate::lists::Changed;
 use crate::model::{Account, Direction, Invitation, RelationshipState};
 use crate::notices;
 use crate::providers;
-use crate::settings::Settings;
 use crate::stats::{stats_key, AccountStats, Answer};
 
 /// Records what `changed` in `account`'s list of `direction`; gives back the received
@@ -107,9 +106,7 @@ pub async fn announce(w: &Worker<'_>, arrived: &[Invitation]) -> Result<(), Erro
     let Some(notice) = notices::new_invitations(arrived) else {
         return Ok(());
     };
-    let settings: Settings = Stored::read(w, &["settings"])
-        .await?
-        .get_or_default("settings");
+    let settings = Stored::read(w, &["settings"]).await?.settings();
     if !settings.notify_new || w.env.notifier.popup_open().await {
         return Ok(());
     }

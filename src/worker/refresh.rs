@@ -10,7 +10,6 @@ use crate::client::Client;
 use crate::error::{Error, ErrorKind};
 use crate::lists::Changed;
 use crate::model::{Account, Direction, Invitation};
-use crate::settings::Settings;
 use crate::sync::{due, Due, Occasion};
 use futures_util::future::join_all;
 use store::Stored;
@@ -20,9 +19,7 @@ pub const REFRESH_ALARM: &str = "refresh";
 /// On install and browser start, and when the settings change: (re)arm the polling alarm, move
 /// an earlier version's snapshot into per-account lists, then check what is due.
 pub async fn start(w: &Worker<'_>) -> Result<(), Error> {
-    let settings: Settings = Stored::read(w, &["settings"])
-        .await?
-        .get_or_default("settings");
+    let settings = Stored::read(w, &["settings"]).await?.settings();
     w.env
         .timers
         .repeat(REFRESH_ALARM, settings.poll_minutes())
@@ -68,7 +65,7 @@ pub async fn sync(w: &Worker<'_>, occasion: Occasion) -> Result<(), Error> {
     let _syncing = w.sync_lock.lock().await;
     let stored = Stored::read(w, &["accounts", "settings"]).await?;
     let accounts = stored.accounts();
-    let settings: Settings = stored.get_or_default("settings");
+    let settings = stored.settings();
     let ids: Vec<&str> = accounts.iter().map(|a| a.id.as_str()).collect();
     let checked = store::checked_at(w, &ids).await?;
     let heads = store::read_heads(w, &accounts).await?;

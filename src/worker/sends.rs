@@ -14,7 +14,6 @@ use crate::limits::{ledger_key, Ledger};
 use crate::lists::Changed;
 use crate::model::{Account, Direction};
 use crate::providers::Action;
-use crate::settings::Settings;
 use crate::sync::{Due, Held};
 use store::Stored;
 
@@ -29,7 +28,7 @@ pub async fn send(
     let stored = Stored::read(w, &["accounts", "settings"]).await?;
     let accounts = stored.accounts();
     let account = store::stored_account(&stored, account_id)?;
-    let settings: Settings = stored.get_or_default("settings");
+    let settings = stored.settings();
     let with_note = input::note_template(note)?.is_some();
     let target = Target::parse(profile)?;
     let who = target.identifier().to_ascii_lowercase();

@@ -10,6 +10,7 @@ use crate::accounts;
 use crate::error::{Error, ErrorKind};
 use crate::lists::{self, head_key, Head, List, Writes};
 use crate::model::{Account, Direction, Invitation};
+use crate::settings::{self, Settings};
 use crate::snapshot::{ListTop, View, FIRST_SCREEN_ROWS};
 use crate::stats::{stats_key, AccountStats};
 use serde::de::DeserializeOwned;
@@ -72,6 +73,15 @@ impl Stored {
                 serde_json::from_str(raw.get()).map_err(|_| Error::damaged(key, damaged_name(key)))
             }
         }
+    }
+
+    /// The settings, read field by field (`settings::read_stored`): a field that cannot be read
+    /// never widens a cap.
+    pub fn settings(&self) -> Settings {
+        let value = self
+            .raw("settings")
+            .map(|raw| serde_json::from_str(raw.get()).unwrap_or(serde_json::Value::Bool(false)));
+        settings::read_stored(value.as_ref()).0
     }
 
     /// The stored accounts that can be used.
