@@ -44,6 +44,8 @@ pub enum ErrorKind {
     /// This machine's clock and the provider's, or the provider's answers among themselves,
     /// disagree about the time: nothing is sent or withdrawn by a time that cannot be trusted.
     ClocksDisagree,
+    /// Another action on the same invitation was sent and its answer is not in yet.
+    ActionUnderWay,
     /// A value Invite Desk stored cannot be read; `field` names it. Nothing that depends on it
     /// runs until it is repaired, and it is never overwritten meanwhile.
     Damaged,
@@ -212,6 +214,7 @@ impl Error {
             ErrorKind::ClocksDisagree => {
                 "This computer's clock and the provider's disagree about the time.".into()
             }
+            ErrorKind::ActionUnderWay => "Another action on this invitation is under way.".into(),
             ErrorKind::Damaged => match self.field_label() {
                 Some(what) => format!("Invite Desk's saved {what} cannot be read."),
                 None => "Invite Desk's saved data cannot be read.".into(),
@@ -287,6 +290,9 @@ impl Error {
                 "Nothing is sent or withdrawn by a time that cannot be trusted: check this \
                  computer's date, time and time zone. Invite Desk looks again in a few minutes."
                     .into()
+            }
+            ErrorKind::ActionUnderWay => {
+                "Wait for it to finish: the list then shows what became of the invitation.".into()
             }
             ErrorKind::Damaged => {
                 "Nothing that depends on it runs until it is repaired: open Options and use \
@@ -418,6 +424,7 @@ mod tests {
             (ErrorKind::NotDone, "not_done"),
             (ErrorKind::EndlessPages, "endless_pages"),
             (ErrorKind::ClocksDisagree, "clocks_disagree"),
+            (ErrorKind::ActionUnderWay, "action_under_way"),
             (ErrorKind::Damaged, "damaged"),
         ];
         for (kind, code) in codes {

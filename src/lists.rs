@@ -62,11 +62,13 @@ pub struct ChunkRef {
     pub len: u32,
 }
 
-/// An invitation acted on at `at_ms`.
+/// An invitation acted on at `at_ms`; while in flight, by which action.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Handled {
     pub id: String,
     pub at_ms: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
 }
 
 impl Head {
@@ -235,6 +237,7 @@ impl List {
         self.head.handled.push(Handled {
             id: id.to_owned(),
             at_ms: now_ms,
+            action: None,
         });
         self.head_changed = true;
         let removed = self.remove(&[id.to_owned()].into_iter().collect());
@@ -246,11 +249,12 @@ impl List {
 
     /// An action on `id` is about to be sent: stored first, so that a record lost after it
     /// cannot make it go twice.
-    pub fn begin_acting(&mut self, id: &str, now_ms: f64) {
+    pub fn begin_acting(&mut self, id: &str, action: &str, now_ms: f64) {
         self.head.acting.retain(|acting| acting.id != id);
         self.head.acting.push(Handled {
             id: id.to_owned(),
             at_ms: now_ms,
+            action: Some(action.to_owned()),
         });
         self.head_changed = true;
     }
@@ -262,8 +266,9 @@ impl List {
         self.head_changed |= self.head.acting.len() != before;
     }
 
-    pub fn is_acting(&self, id: &str) -> bool {
-        self.head.acting.iter().any(|acting| acting.id == id)
+    /// The action on `id` sent and not yet recorded, if any.
+    pub fn acting_on(&self, id: &str) -> Option<&Handled> {
+        self.head.acting.iter().find(|acting| acting.id == id)
     }
 
     /// A new invitation of ours (a send), on top.

@@ -160,7 +160,12 @@ impl Check {
         if from_top {
             self.top_started = true;
             self.total = self.total.or(page.total);
+            // An id the provider lists twice is one invitation.
+            let mut listed: HashSet<String> = self.top.iter().map(|i| i.id.clone()).collect();
             for item in page.items {
+                if !listed.insert(item.id.clone()) {
+                    continue;
+                }
                 if self.handled.contains(&item.id) {
                     self.ghosts += 1;
                 } else {
@@ -573,6 +578,18 @@ mod tests {
             assert_eq!(*total, Some(1000 + new));
             assert!(cost as u64 <= 1 + new.div_ceil(50), "{new}: {cost} pages");
             assert_eq!(applied(&held, &found), provider.ids());
+        }
+    }
+
+    #[test]
+    fn an_id_listed_twice_is_found_once() {
+        for reading in [LINKUP, CURSOR] {
+            let mut provider = Provider::new(1..=12, reading);
+            let newest = provider.list[0].clone();
+            provider.list.insert(1, newest);
+            let held = ids(1..=10);
+            let (found, _) = provider.check(&held, &[]);
+            assert_eq!(applied(&held, &found), ids(1..=12), "{found:?}");
         }
     }
 

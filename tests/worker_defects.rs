@@ -528,3 +528,28 @@ fn one_setting_of_the_wrong_type_does_not_lift_the_others_caps() {
     assert!(first.is_ok(), "{first:?}");
     assert_eq!(second.unwrap_err().kind, ErrorKind::LimitReached);
 }
+
+#[test]
+fn an_accept_while_a_decline_of_the_same_invitation_is_in_flight_is_refused() {
+    // The worker stops just after the decline reached the provider, before it was recorded.
+    let (world, worker, invitation) = (1..200)
+        .find_map(|stop_after| {
+            let (world, worker) = started(5);
+            let invitation = world.stored_invitation(0, "received", 0)?;
+            let decline = json!({"type": "decline", "account": world.account_id(0),
+                                 "invitation": invitation});
+            let intent = invite_desk::worker::intents::read_intent(&decline.to_string()).ok()?;
+            let handled = invite_desk::worker::intents::handle_intent(&worker, intent);
+            world.drive(handled, Some(stop_after));
+            (world.stopped() && !world.applied().is_empty()).then_some((world, invitation))
+        })
+        .map(|(world, invitation)| (world, Worker::new(world.env()), invitation))
+        .expect("a stop between the call and its record");
+    let accept = world.intent(
+        &worker,
+        json!({"type": "accept", "account": world.account_id(0), "invitation": invitation}),
+    );
+    assert_eq!(accept.unwrap_err().kind, ErrorKind::ActionUnderWay);
+    let kinds: Vec<&str> = world.applied().iter().map(|a| a.kind).collect();
+    assert_eq!(kinds, ["cancel"], "declined, and nothing else");
+}

@@ -41,6 +41,15 @@ impl ListedAction {
         }
     }
 
+    /// How an action in flight is recorded.
+    fn name(self) -> &'static str {
+        match self {
+            Accept => "accept",
+            Decline => "decline",
+            Withdraw => "withdraw",
+        }
+    }
+
     fn on(self, invitation: &Invitation) -> Action<'_> {
         match self {
             Accept => Action::Accept(invitation),
@@ -67,14 +76,22 @@ pub async fn act(
         return Err(Error::new(ErrorKind::AlreadyDone)
             .with_detail("it is no longer in the list of pending invitations"));
     };
-    // Sent before, its record lost: whether it happened is asked, not sent again.
-    if list.is_acting(invitation_id)
-        && was_done(w, account_id, invitation_id, action).await? == Effect::Done
-    {
-        return Ok(Answer {
-            confirmed_by_check: true,
-            ..Answer::default()
-        });
+    if let Some(acting) = list.acting_on(invitation_id) {
+        // Another action on it is in flight: whatever a check found would be that one's doing.
+        if acting
+            .action
+            .as_deref()
+            .is_some_and(|other| other != action.name())
+        {
+            return Err(Error::new(ErrorKind::ActionUnderWay));
+        }
+        // Sent before, its record lost: whether it happened is asked, not sent again.
+        if was_done(w, account_id, invitation_id, action).await? == Effect::Done {
+            return Ok(Answer {
+                confirmed_by_check: true,
+                ..Answer::default()
+            });
+        }
     }
     let held = list.held(w.env.clock.now_ms());
     let client = Client::new(&account, w.env).with_held(&held);
@@ -115,7 +132,7 @@ pub async fn act(
     // Write-ahead: recorded before the call leaves, or not sent at all.
     let now_ms = w.env.clock.now_ms();
     store::update_list(w, account_id, direction, |list| {
-        list.begin_acting(invitation_id, now_ms)
+        list.begin_acting(invitation_id, action.name(), now_ms)
     })
     .await?;
     let result = match action {
