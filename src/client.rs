@@ -34,6 +34,21 @@ pub struct Invite {
     person: Option<Person>,
 }
 
+impl Invite {
+    /// The names the invited person is known by: as asked, and as the lookup found them.
+    pub fn known_as(&self) -> Vec<&str> {
+        let looked_up = self.person.iter().flat_map(|person| {
+            [&person.public_identifier, &person.provider_id]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+        });
+        std::iter::once(self.target.identifier())
+            .chain(looked_up)
+            .collect()
+    }
+}
+
 /// An action that happened.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Done {

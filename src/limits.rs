@@ -12,7 +12,7 @@
 
 use crate::age::{later, DAY_MS};
 use crate::error::{Error, ErrorKind};
-use crate::model::{Account, Plan};
+use crate::model::{Account, Person, Plan};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -40,7 +40,23 @@ pub struct Sent {
 pub struct Withdrawn {
     /// The person's vanity name or member id, lower case.
     pub profile: String,
+    /// The member id too, when known beside the vanity name: the wait holds by person, however
+    /// the next invitation spells them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<String>,
     pub at_ms: f64,
+}
+
+impl Withdrawn {
+    fn is_one_of(&self, names: &[&str]) -> bool {
+        names.iter().any(|name| {
+            self.profile.eq_ignore_ascii_case(name)
+                || self
+                    .member_id
+                    .as_deref()
+                    .is_some_and(|id| id.eq_ignore_ascii_case(name))
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -248,12 +264,12 @@ impl Ledger {
     }
 
     /// Refuses, before any call, an invitation the account may not send now, saying when it
-    /// can. `profile` is the invited person's vanity name or member id.
+    /// can. `names` are the invited person's vanity name and member id, as far as known.
     pub fn check_send(
         &self,
         key: &str,
         caps: Caps,
-        profile: &str,
+        names: &[&str],
         note: bool,
         now_ms: f64,
     ) -> Result<(), Error> {
@@ -309,8 +325,7 @@ impl Ledger {
             }
         }
         let withdrawn = ledger.withdrawn.iter().rev().find(|withdrawn| {
-            withdrawn.at_ms > now_ms - REINVITE_WAIT_MS
-                && withdrawn.profile.eq_ignore_ascii_case(profile)
+            withdrawn.at_ms > now_ms - REINVITE_WAIT_MS && withdrawn.is_one_of(names)
         });
         if let Some(withdrawn) = withdrawn {
             let why = "an invitation to this person was withdrawn less than 3 weeks ago, and \
@@ -454,11 +469,14 @@ impl Ledger {
         }
     }
 
-    pub fn record_withdrawn(&mut self, key: &str, profile: &str, now_ms: f64) {
+    /// `person` was withdrawn: kept by vanity name (else member id) and member id.
+    pub fn record_withdrawn(&mut self, key: &str, person: &Person, now_ms: f64) {
         let ledger = self.account_mut(key);
         let at_ms = ledger.told(now_ms);
+        let member_id = person.provider_id.as_deref().map(str::to_ascii_lowercase);
         ledger.withdrawn.push(Withdrawn {
-            profile: profile.to_ascii_lowercase(),
+            profile: person.ledger_name().to_ascii_lowercase(),
+            member_id: member_id.filter(|id| *id != person.ledger_name().to_ascii_lowercase()),
             at_ms,
         });
     }
@@ -520,7 +538,7 @@ mod tests {
             ..caps(Plan::Free, 100)
         };
         let refused = ledger
-            .check_send("a", daily, "next", false, NOW)
+            .check_send("a", daily, &["next"], false, NOW)
             .unwrap_err();
         assert_eq!(refused.kind, ErrorKind::LimitReached);
         assert_eq!(
@@ -534,7 +552,7 @@ mod tests {
         assert_eq!(standing.room(), 0);
         assert_eq!(standing.next_send_at_ms, Some(NOW + 5.0 * HOUR));
         assert!(ledger
-            .check_send("a", daily, "next", false, NOW + 5.0 * HOUR + 1.0)
+            .check_send("a", daily, &["next"], false, NOW + 5.0 * HOUR + 1.0)
             .is_ok());
         assert_eq!(
             ledger
@@ -549,7 +567,11 @@ mod tests {
     fn withdrawals_have_a_daily_cap_of_their_own() {
         let mut ledger = Ledger::default();
         for i in 0..3 {
-            ledger.record_withdrawn("a", &format!("p{i}"), NOW - HOUR * f64::from(3 - i));
+            ledger.record_withdrawn(
+                "a",
+                &person(&format!("p{i}")),
+                NOW - HOUR * f64::from(3 - i),
+            );
         }
         assert!(ledger.check_withdraw("a", 4, NOW).is_ok());
         let refused = ledger.check_withdraw("a", 3, NOW).unwrap_err();
@@ -564,7 +586,7 @@ mod tests {
             .is_ok());
         assert!(
             ledger
-                .check_send("a", caps(Plan::Free, 100), "other", false, NOW)
+                .check_send("a", caps(Plan::Free, 100), &["other"], false, NOW)
                 .is_ok(),
             "invitations are not held back by withdrawals"
         );
@@ -609,18 +631,18 @@ mod tests {
         let frees = NOW - 5.0 * DAY_MS + WEEK_MS;
         assert_eq!(standing.next_send_at_ms, Some(frees));
         let refused = ledger
-            .check_send("a", caps(Plan::Free, 100), "jane", false, NOW)
+            .check_send("a", caps(Plan::Free, 100), &["jane"], false, NOW)
             .unwrap_err();
         assert_eq!(refused.kind, ErrorKind::LimitReached);
         assert_eq!(refused.retry_after_s, Some((2.0 * DAY_MS / 1000.0) as u32));
         assert!(refused.detail.unwrap().contains("100 of 100"));
         // A second after the oldest of them leaves the window, one may go.
         assert!(ledger
-            .check_send("a", caps(Plan::Free, 100), "jane", false, frees + 1000.0)
+            .check_send("a", caps(Plan::Free, 100), &["jane"], false, frees + 1000.0)
             .is_ok());
         // A higher cap leaves room now.
         assert!(ledger
-            .check_send("a", caps(Plan::Premium, 200), "jane", false, NOW)
+            .check_send("a", caps(Plan::Premium, 200), &["jane"], false, NOW)
             .is_ok());
         assert_eq!(
             ledger
@@ -630,7 +652,7 @@ mod tests {
         );
         // Other accounts are counted apart.
         assert!(ledger
-            .check_send("b", caps(Plan::Free, 100), "jane", false, NOW)
+            .check_send("b", caps(Plan::Free, 100), &["jane"], false, NOW)
             .is_ok());
     }
 
@@ -645,14 +667,14 @@ mod tests {
         );
         assert_eq!(standing.summary, "0 of 100 this week");
         let refused = ledger
-            .check_send("a", caps(Plan::Free, 100), "x", true, NOW)
+            .check_send("a", caps(Plan::Free, 100), &["x"], true, NOW)
             .unwrap_err();
         assert_eq!(refused.retry_after_s, Some((DAY_MS / 1000.0) as u32));
         assert!(ledger
-            .check_send("a", caps(Plan::Free, 100), "x", false, NOW)
+            .check_send("a", caps(Plan::Free, 100), &["x"], false, NOW)
             .is_ok());
         assert!(ledger
-            .check_send("a", caps(Plan::Premium, 200), "x", true, NOW)
+            .check_send("a", caps(Plan::Premium, 200), &["x"], true, NOW)
             .is_ok());
         assert_eq!(
             ledger
@@ -670,7 +692,7 @@ mod tests {
             NOW + 4.0 * DAY_MS
         );
         let refused = ledger
-            .check_send("a", caps(Plan::Premium, 200), "x", false, NOW)
+            .check_send("a", caps(Plan::Premium, 200), &["x"], false, NOW)
             .unwrap_err();
         assert_eq!(refused.retry_after_s, Some((4.0 * DAY_MS / 1000.0) as u32));
         assert!(refused.detail.unwrap().contains("provider"));
@@ -684,7 +706,7 @@ mod tests {
             .check_send(
                 "a",
                 caps(Plan::Premium, 200),
-                "x",
+                &["x"],
                 false,
                 NOW + 4.0 * DAY_MS + 1.0
             )
@@ -694,31 +716,65 @@ mod tests {
         let mut fresh = Ledger::default();
         fresh.record_limit_reached("a", true, NOW);
         assert!(fresh
-            .check_send("a", caps(Plan::Free, 100), "x", false, NOW)
+            .check_send("a", caps(Plan::Free, 100), &["x"], false, NOW)
             .is_ok());
         let notes = fresh
-            .check_send("a", caps(Plan::Free, 100), "x", true, NOW)
+            .check_send("a", caps(Plan::Free, 100), &["x"], true, NOW)
             .unwrap_err();
         assert_eq!(notes.retry_after_s, Some((MONTH_MS / 1000.0) as u32));
+    }
+
+    fn person(vanity: &str) -> Person {
+        Person {
+            public_identifier: Some(vanity.to_owned()),
+            ..Person::default()
+        }
+    }
+
+    #[test]
+    fn the_three_week_wait_holds_by_vanity_name_and_by_member_id() {
+        let mut ledger = Ledger::default();
+        let jane = Person {
+            provider_id: Some("ACoAAB123".into()),
+            ..person("Jane-Doe")
+        };
+        ledger.record_withdrawn("a", &jane, NOW - DAY_MS);
+        let check =
+            |names: &[&str]| ledger.check_send("a", caps(Plan::Free, 100), names, false, NOW);
+        assert_eq!(
+            check(&["acoaab123"]).unwrap_err().kind,
+            ErrorKind::CannotInvite
+        );
+        assert_eq!(
+            check(&["jane-doe"]).unwrap_err().kind,
+            ErrorKind::CannotInvite
+        );
+        assert_eq!(
+            check(&["https-spelt-otherwise", "ACoAAB123"])
+                .unwrap_err()
+                .kind,
+            ErrorKind::CannotInvite
+        );
+        assert!(check(&["john-roe", "ACoAAB999"]).is_ok());
     }
 
     #[test]
     fn a_withdrawn_person_is_not_invited_again_within_three_weeks() {
         let mut ledger = Ledger::default();
-        ledger.record_withdrawn("a", "Jane-Doe", NOW - 20.0 * DAY_MS);
-        let refused = ledger.check_send("a", caps(Plan::Free, 100), "jane-doe", false, NOW);
+        ledger.record_withdrawn("a", &person("Jane-Doe"), NOW - 20.0 * DAY_MS);
+        let refused = ledger.check_send("a", caps(Plan::Free, 100), &["jane-doe"], false, NOW);
         assert_eq!(
             refused.unwrap_err().retry_after_s,
             Some((DAY_MS / 1000.0) as u32)
         );
         assert!(ledger
-            .check_send("a", caps(Plan::Free, 100), "john-roe", false, NOW)
+            .check_send("a", caps(Plan::Free, 100), &["john-roe"], false, NOW)
             .is_ok());
         assert!(ledger
             .check_send(
                 "a",
                 caps(Plan::Free, 100),
-                "jane-doe",
+                &["jane-doe"],
                 false,
                 NOW + DAY_MS + 1.0
             )
@@ -729,7 +785,7 @@ mod tests {
     fn old_entries_are_forgotten_and_the_ledger_survives_storage() {
         let mut ledger = Ledger::default();
         ledger.record_sent("a", "p1", true, NOW - 40.0 * DAY_MS);
-        ledger.record_withdrawn("a", "old", NOW - 30.0 * DAY_MS);
+        ledger.record_withdrawn("a", &person("old"), NOW - 30.0 * DAY_MS);
         ledger.record_sent("a", "p2", true, NOW - 2.0 * DAY_MS);
         ledger.record_sent("a", "now", false, NOW);
         let text = serde_json::to_string(&ledger).unwrap();

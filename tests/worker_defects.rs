@@ -553,3 +553,36 @@ fn an_accept_while_a_decline_of_the_same_invitation_is_in_flight_is_refused() {
     let kinds: Vec<&str> = world.applied().iter().map(|a| a.kind).collect();
     assert_eq!(kinds, ["cancel"], "declined, and nothing else");
 }
+
+#[test]
+fn the_three_week_wait_holds_for_a_person_however_the_next_invitation_names_them() {
+    let (world, worker) = started(5);
+    // Account 0's oldest sent invitation, to person-39, withdrawn by hand.
+    let withdrawn = world
+        .stored_invitation(0, "sent", 3)
+        .expect("a sent invitation");
+    world
+        .intent(
+            &worker,
+            json!({"type": "withdraw", "account": world.account_id(0), "invitation": withdrawn}),
+        )
+        .expect("withdrawn");
+    world.wait(10);
+    let member_id = invite_desk_emulator::state::derived_provider_id("person-39");
+    let again = send_to(world, &worker, &member_id).unwrap_err();
+    assert_eq!(again.kind, ErrorKind::CannotInvite, "{again:?}");
+    let by_vanity = send_to(world, &worker, &World::profile(39)).unwrap_err();
+    assert_eq!(by_vanity.kind, ErrorKind::CannotInvite);
+    assert_eq!(sends(world), 0);
+    assert!(
+        world.reached().iter().all(|call| call.kind != "send"),
+        "refused before any call"
+    );
+}
+
+fn send_to(world: &World, worker: &Worker<'_>, profile: &str) -> Result<Answer, Error> {
+    world.intent(
+        worker,
+        json!({"type": "send", "account": world.account_id(0), "profile": profile}),
+    )
+}

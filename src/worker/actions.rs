@@ -258,11 +258,10 @@ async fn record_withdrawn(
     invitation: &Invitation,
 ) -> Result<(), Error> {
     // One without a profile still counts against the day's withdrawals.
-    let profile = invitation.person.ledger_name();
     let now_ms = clock::caps_now(w, client).await?;
     let key = ledger_key(account);
     store::update(w, "ledger", |ledger: &mut Ledger| {
-        ledger.record_withdrawn(&key, profile, now_ms)
+        ledger.record_withdrawn(&key, &invitation.person, now_ms)
     })
     .await?;
     observe::withdrawn_by_us(w, account, invitation).await

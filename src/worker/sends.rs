@@ -42,23 +42,26 @@ pub async fn send(
     let now_ms = clock::caps_now(w, &client).await?;
     let key = ledger_key(&account);
     let caps = settings.caps(account.plan);
-    let admitted = |ledger: &Ledger| {
+    let admitted = |ledger: &Ledger, names: &[&str]| {
         if ledger.already_sent(&key, &who) {
             return Err(Error::new(ErrorKind::AlreadyDone)
                 .with_detail("an invitation to this person was sent already"));
         }
-        ledger.check_send(&key, caps, &who, with_note, now_ms)
+        ledger.check_send(&key, caps, names, with_note, now_ms)
     };
     // Refused before anything is asked of the provider, the profile lookup included.
     let mut ledger: Ledger = Stored::read(w, &["ledger"]).await?.readable("ledger")?;
     ledger.rekey(&accounts);
-    admitted(&ledger)?;
+    admitted(&ledger, &[&who])?;
     // A person whose first name the note needs but cannot be told is refused here, uncounted.
     let invite = client.prepare_send(profile, note).await?;
+    // The lookup may name the person otherwise (a member id for a vanity name): the
+    // re-invite wait holds by each name.
+    let names = invite.known_as();
     // Write-ahead: counted before the call leaves, or not sent at all.
     store::update(w, "ledger", |ledger: &mut Ledger| {
         ledger.rekey(&accounts);
-        admitted(ledger)?;
+        admitted(ledger, &names)?;
         ledger.reserve(&key, &who, with_note, caps.gap_ms, now_ms);
         Ok::<(), Error>(())
     })
