@@ -117,6 +117,16 @@ pub fn origin(account: &Account) -> Result<String, Error> {
     Ok(url.origin().ascii_serialization())
 }
 
+/// Which LinkedIn account, through which provider and where, an entry's lists are read from:
+/// an entry edited to another is a removal and an addition.
+pub fn read_from(account: &Account) -> String {
+    format!(
+        "{}@{}",
+        crate::limits::ledger_key(account),
+        origin(account).unwrap_or_default()
+    )
+}
+
 /// A form that leaves the key blank keeps the stored key only while it would go where it went
 /// before: the same provider at the same origin. Elsewhere the old key must not follow.
 pub fn check_kept_key(form: &Account, stored: &Account) -> Result<(), Error> {

@@ -31,6 +31,10 @@ extern "C" {
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = remove, catch)]
     async fn storage_local_remove(keys: JsValue) -> Result<JsValue, JsValue>;
 
+    /// Chrome 130, Firefox 143; older browsers throw, and every value is read instead.
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = getKeys, catch)]
+    async fn storage_local_get_keys() -> Result<JsValue, JsValue>;
+
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = get, catch)]
     async fn storage_session_get(keys: JsValue) -> Result<JsValue, JsValue>;
 
@@ -203,6 +207,22 @@ impl Storage for Browser {
                 .await
                 .map_err(browser_error)?;
             Ok(())
+        }
+        .boxed_local()
+    }
+
+    fn keys(&self) -> LocalBoxFuture<'_, Result<Vec<String>, Error>> {
+        async move {
+            let keys = match storage_local_get_keys().await {
+                Ok(keys) => js_sys::Array::from(&keys),
+                Err(_) => {
+                    let everything = storage_local_get(JsValue::NULL)
+                        .await
+                        .map_err(browser_error)?;
+                    js_sys::Object::keys(&everything.into())
+                }
+            };
+            Ok(keys.iter().filter_map(|key| key.as_string()).collect())
         }
         .boxed_local()
     }

@@ -54,6 +54,9 @@ pub struct Head {
     /// Invitations whose action was sent and not yet recorded: before acting on one again, a
     /// check says whether it happened.
     pub acting: Vec<Handled>,
+    /// What the rows were read from (`accounts::read_from`); none before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_from: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -264,6 +267,14 @@ impl List {
         let before = self.head.acting.len();
         self.head.acting.retain(|acting| acting.id != id);
         self.head_changed |= self.head.acting.len() != before;
+    }
+
+    /// The rows are read from `from` (`accounts::read_from`).
+    pub fn read_from(&mut self, from: &str) {
+        if self.head.read_from.as_deref() != Some(from) {
+            self.head.read_from = Some(from.to_owned());
+            self.head_changed = true;
+        }
     }
 
     /// The action on `id` sent and not yet recorded, if any.
@@ -536,6 +547,37 @@ impl List {
     }
 }
 
+/// Of the stored `keys`, those nothing stored names any more: the lists, rows and stats of
+/// accounts not among `accounts`, and row chunks of theirs no head names (`named`; an account
+/// whose head cannot be read is left out of `accounts_read`, and keeps its rows).
+pub fn orphans(
+    keys: &[String],
+    accounts: &[&str],
+    accounts_read: &[&str],
+    named: &HashSet<String>,
+) -> Vec<String> {
+    let account_of = |key: &str| -> Option<(bool, String)> {
+        if let Some(id) = key.strip_prefix("stats:") {
+            return Some((false, id.to_owned()));
+        }
+        if key.starts_with("list:") {
+            return key.splitn(3, ':').nth(2).map(|id| (false, id.to_owned()));
+        }
+        let (list, _seq) = key.strip_prefix("rows:")?.rsplit_once(':')?;
+        list.split_once(':').map(|(_, id)| (true, id.to_owned()))
+    };
+    keys.iter()
+        .filter(|key| match account_of(key) {
+            None => false,
+            Some((_, id)) if !accounts.contains(&id.as_str()) => true,
+            Some((is_rows, id)) => {
+                is_rows && accounts_read.contains(&id.as_str()) && !named.contains(*key)
+            }
+        })
+        .cloned()
+        .collect()
+}
+
 /// What the single `snapshot` of an earlier version held: every row of every account.
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -755,6 +797,40 @@ mod tests {
         store(&mut storage, &writes);
         let list = read(&storage);
         assert_eq!(list.rows().cloned().collect::<Vec<_>>(), fresh);
+    }
+
+    #[test]
+    fn what_no_stored_account_or_head_names_is_an_orphan() {
+        let keys: Vec<String> = [
+            "accounts",
+            "settings",
+            "ledger",
+            "list:received:a",
+            "rows:received:a:0",
+            "rows:received:a:7",
+            "stats:a",
+            "list:sent:gone",
+            "rows:sent:gone:3",
+            "stats:gone",
+            "rows:sent:damaged:1",
+            "rows:sent:id:with:colons:2",
+        ]
+        .map(String::from)
+        .to_vec();
+        let named: HashSet<String> = ["rows:received:a:0", "rows:sent:id:with:colons:2"]
+            .map(String::from)
+            .into();
+        let accounts = ["a", "damaged", "id:with:colons"];
+        let read = ["a", "id:with:colons"];
+        assert_eq!(
+            orphans(&keys, &accounts, &read, &named),
+            [
+                "rows:received:a:7",
+                "list:sent:gone",
+                "rows:sent:gone:3",
+                "stats:gone"
+            ]
+        );
     }
 
     #[test]

@@ -586,3 +586,75 @@ fn send_to(world: &World, worker: &Worker<'_>, profile: &str) -> Result<Answer, 
         json!({"type": "send", "account": world.account_id(0), "profile": profile}),
     )
 }
+
+/// Resolves after `polls` polls: a place in another future for something else to happen.
+async fn after_polls(polls: usize) {
+    let mut left = polls;
+    std::future::poll_fn(|_| match left {
+        0 => std::task::Poll::Ready(()),
+        _ => {
+            left -= 1;
+            std::task::Poll::Pending
+        }
+    })
+    .await
+}
+
+#[test]
+fn an_account_removed_while_its_check_runs_leaves_nothing_behind() {
+    use invite_desk::worker::refresh;
+    for removed_after in (0..120).step_by(3) {
+        let (world, worker) = started(5);
+        let gone = world.account_id(1);
+        world.wait(20);
+        let remove = async {
+            after_polls(removed_after).await;
+            let mut accounts: Vec<Value> = world.stored("accounts").expect("accounts");
+            accounts.retain(|a| a["id"] != gone.as_str());
+            world.put("accounts", json!(accounts));
+            refresh::accounts_changed(&worker).await
+        };
+        let both = futures_util::future::join(refresh::sync(&worker, Occasion::Refresh), remove);
+        world.drive(both, None);
+        let left: Vec<String> = world
+            .local_keys()
+            .into_iter()
+            .filter(|key| key.contains(&format!(":{gone}")))
+            .collect();
+        assert_eq!(
+            left,
+            Vec::<String>::new(),
+            "removed after {removed_after} polls"
+        );
+    }
+}
+
+#[test]
+fn an_account_edited_to_another_linkedin_account_is_read_anew_and_announces_nothing() {
+    let (world, worker) = started(5);
+    let mut settings: Value = world.stored("settings").expect("settings");
+    settings["notify_new"] = json!(true);
+    world.put("settings", settings);
+    let mut accounts: Vec<Value> = world.stored("accounts").expect("accounts");
+    accounts[0]["account_id"] = json!(World::provider_account(1));
+    world.put("accounts", json!(accounts));
+    world.drive(
+        invite_desk::worker::refresh::accounts_changed(&worker),
+        None,
+    );
+    assert!(
+        world.notices.borrow().is_empty(),
+        "{:?}",
+        world.notices.borrow()
+    );
+    let shown: Vec<String> = (0..6)
+        .filter_map(|nth| world.stored_invitation(0, "received", nth))
+        .collect();
+    let theirs: Vec<String> = (0..6)
+        .filter_map(|nth| world.stored_invitation(1, "received", nth))
+        .collect();
+    assert_eq!(
+        shown, theirs,
+        "the other account's rows, none of the old ones"
+    );
+}

@@ -50,6 +50,8 @@ pub trait Storage {
     /// Writes each field of the JSON object `items` under its own key, in one call.
     fn set<'a>(&'a self, area: Area, items: &'a str) -> LocalBoxFuture<'a, Result<(), Error>>;
     fn remove<'a>(&'a self, keys: &'a [String]) -> LocalBoxFuture<'a, Result<(), Error>>;
+    /// Every key in local storage.
+    fn keys(&self) -> LocalBoxFuture<'_, Result<Vec<String>, Error>>;
 }
 
 pub trait Transport {

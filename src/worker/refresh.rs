@@ -5,10 +5,11 @@
 //! rule looks at the sent lists (`jobs::apply_rules`).
 
 use super::{clock, jobs, observe, store, Worker};
+use crate::accounts;
 use crate::age::later;
 use crate::client::Client;
 use crate::error::{Error, ErrorKind};
-use crate::lists::Changed;
+use crate::lists::{Changed, List};
 use crate::model::{Account, Direction, Invitation};
 use crate::sync::{due, Due, Occasion};
 use futures_util::future::join_all;
@@ -33,13 +34,31 @@ pub async fn start(w: &Worker<'_>) -> Result<(), Error> {
     sync(w, Occasion::Schedule).await
 }
 
-/// The accounts changed in Options: lists of removed accounts go, new accounts are read.
+/// The accounts changed in Options: lists of removed accounts go, new accounts are read, and
+/// an account edited to another LinkedIn account, provider or address is both.
 pub async fn accounts_changed(w: &Worker<'_>) -> Result<(), Error> {
     let stored = Stored::read(w, &["accounts", "view"]).await?;
     let view: crate::snapshot::View = stored.get_or_default("view");
     let listed: Vec<String> = view.accounts.into_iter().map(|a| a.id).collect();
-    store::remove_lists_except(w, &stored.accounts(), &listed).await?;
-    sync(w, Occasion::Schedule).await
+    let accounts = stored.accounts();
+    store::remove_lists_except(w, &accounts, &listed).await?;
+    let heads = store::read_heads(w, &accounts).await?;
+    let edited: Vec<&str> = accounts
+        .iter()
+        .filter(|account| {
+            let read_from = accounts::read_from(account);
+            heads.iter().any(|(id, _, head)| {
+                *id == account.id && head.read_from.as_ref().is_some_and(|f| *f != read_from)
+            })
+        })
+        .map(|account| account.id.as_str())
+        .collect();
+    store::forget(w, &edited).await?;
+    let synced = sync(w, Occasion::Schedule).await;
+    // After this sync, which waits for one under way: what a check of a removed account wrote
+    // back meanwhile goes too.
+    store::clean_up(w).await?;
+    synced
 }
 
 /// The person let the browser reach a provider: the lists refused for want of that are checked
@@ -125,20 +144,44 @@ pub async fn check(
     direction: Direction,
     due: Due,
 ) -> Result<Vec<Invitation>, Error> {
-    let list = store::read_list(w, &account.id, direction).await?;
+    let read_from = accounts::read_from(account);
+    let mut list = store::read_list(w, &account.id, direction).await?;
+    // Edited in Options to another LinkedIn account, provider or address: what was read for
+    // the old one goes, and the new one is read as a new account is, announcing nothing.
+    if list
+        .head
+        .read_from
+        .as_ref()
+        .is_some_and(|from| *from != read_from)
+    {
+        store::forget(w, &[&account.id]).await?;
+        list = List::empty(&account.id, direction);
+    }
     let held = list.held(w.env.clock.now_ms());
     let everything = due == Due::Everything;
     let client = Client::new(account, w.env);
     let outcome = client.check(direction, held.clone(), everything).await;
     // The answers' Date keeps the provider's clock known, so the rule seldom needs to ask it.
     clock::remember(w, &client).await;
+    // Removed or edited in Options while the check ran: what it found is no longer this
+    // entry's, and nothing is written for it.
+    let still = Stored::read(w, &["accounts"]).await?.accounts();
+    if !still
+        .iter()
+        .any(|a| a.id == account.id && accounts::read_from(a) == read_from)
+    {
+        return Ok(Vec::new());
+    }
     let now_ms = w.env.clock.now_ms();
-    let changed = store::update_list(w, &account.id, direction, |list| match outcome {
-        Ok(found) if found.is_nothing(list.head.total) => Changed::default(),
-        Ok(found) => list.apply(found, &held, now_ms),
-        Err(failed) => {
-            list.failed(failed.error, failed.total, now_ms);
-            Changed::default()
+    let changed = store::update_list(w, &account.id, direction, |list| {
+        list.read_from(&read_from);
+        match outcome {
+            Ok(found) if found.is_nothing(list.head.total) => Changed::default(),
+            Ok(found) => list.apply(found, &held, now_ms),
+            Err(failed) => {
+                list.failed(failed.error, failed.total, now_ms);
+                Changed::default()
+            }
         }
     })
     .await?;

@@ -16,7 +16,7 @@ use crate::stats::{stats_key, AccountStats};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::value::RawValue;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Stored values by key, each kept as JSON until decoded on its own, so one damaged value
 /// cannot hide the others.
@@ -404,12 +404,19 @@ pub async fn remove_lists_except(
     accounts: &[Account],
     gone: &[String],
 ) -> Result<(), Error> {
+    let gone: Vec<&str> = gone
+        .iter()
+        .map(String::as_str)
+        .filter(|id| accounts.iter().all(|a| a.id != *id))
+        .collect();
+    forget(w, &gone).await
+}
+
+/// Removes the lists, rows and stats of the accounts `ids`, and writes the view without them.
+pub async fn forget(w: &Worker<'_>, ids: &[&str]) -> Result<(), Error> {
     let _writing = w.store_lock.lock().await;
     let mut keys = Vec::new();
-    for account in gone
-        .iter()
-        .filter(|id| accounts.iter().all(|a| &a.id != *id))
-    {
+    for account in ids {
         for direction in Direction::BOTH {
             let key = head_key(account, direction);
             let head: Head = Stored::read(w, &[&key]).await?.get_or_default(&key);
@@ -426,6 +433,41 @@ pub async fn remove_lists_except(
     )
     .await?;
     write_view(w).await
+}
+
+/// Removes what nothing stored names any more (`lists::orphans`): what a check wrote back for
+/// an account removed while it ran, and row chunks no head names.
+pub async fn clean_up(w: &Worker<'_>) -> Result<(), Error> {
+    let _writing = w.store_lock.lock().await;
+    let keys = w.env.storage.keys().await?;
+    let accounts = Stored::read(w, &["accounts"]).await?.accounts();
+    let heads: Vec<(&str, Direction, String)> = accounts
+        .iter()
+        .flat_map(|a| Direction::BOTH.map(|d| (a.id.as_str(), d, head_key(&a.id, d))))
+        .collect();
+    let names: Vec<&str> = heads.iter().map(|(_, _, key)| key.as_str()).collect();
+    let stored = Stored::read(w, &names).await?;
+    let mut named = HashSet::new();
+    let mut unread = HashSet::new();
+    for (account, direction, key) in &heads {
+        match stored.readable::<Head>(key) {
+            Ok(head) => named.extend(head.chunk_keys(account, *direction)),
+            Err(_) => {
+                unread.insert(*account);
+            }
+        }
+    }
+    let ids: Vec<&str> = accounts.iter().map(|a| a.id.as_str()).collect();
+    let read: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| !unread.contains(id))
+        .collect();
+    let orphans = lists::orphans(&keys, &ids, &read, &named);
+    if orphans.is_empty() {
+        return Ok(());
+    }
+    w.env.storage.remove(&orphans).await
 }
 
 /// When each list of the accounts `ids` was last checked, from session storage.

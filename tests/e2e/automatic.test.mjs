@@ -44,16 +44,16 @@ test('the rule turned on in Options withdraws the oldest invitations past its da
   const stored = (await session.browser.worker.evaluate(() => chrome.storage.local.get('accounts'))).accounts;
   assert.deepEqual(stored[0].auto_withdraw, { enabled: true, older_than_days: 10, per_day: 2 });
 
-  // Past 10 days: 40.5, 25.5 and 17.5 days old. The one 10.5 days old is not: LinkUp says only
-  // "1w", which the rule reads as the youngest it can be, never withdrawing too early.
-  const due = LINKUP.sent.filter((invitation) => invitation.days_ago > 14).sort((a, b) => b.days_ago - a.days_ago);
-  assert.equal(due.length, 3);
+  // Past 10 days: 40.5, 25.5, 17.5 and 10.5 days old. LinkUp's whole days win over its "1w",
+  // and 10 whole days are at least 10: the youngest reading is past the rule's days.
+  const due = LINKUP.sent.filter((invitation) => invitation.days_ago > 10).sort((a, b) => b.days_ago - a.days_ago);
+  assert.equal(due.length, 4);
   const job = popup.getByRole('region', { name: 'Bulk jobs' }).getByRole('article', { name: 'Automatic withdraw' });
   await job.getByText('Sent invitations older than 10 days are withdrawn, at most 2 a day.').waitFor();
   await session.runJobs((stored) => stored.automatic && stored.reason?.code === 'limit_reached', 'rule at its share for the day');
   await job.getByText(/^Waiting until /).waitFor();
   assert.match(await job.locator('.state').textContent(), /2 of 2 withdrawals in the last 24 hours/);
-  assert.match(await job.locator('.counts').textContent(), /^2 done · 1 remaining/);
+  assert.match(await job.locator('.counts').textContent(), /^2 done · 2 remaining/);
   assert.deepEqual(await withdrawn(), due.slice(0, 2).map((invitation) => String(invitation.id)),
     'the two oldest, and no more today');
   await screenshot(popup, 'popup-automatic-withdraw-waiting');

@@ -473,6 +473,11 @@ impl World {
             .insert(key.into(), value.to_string());
     }
 
+    /// Every key in local storage.
+    pub fn local_keys(&self) -> Vec<String> {
+        self.local.borrow().keys().cloned().collect()
+    }
+
     pub fn local_text(&self, key: &str) -> String {
         self.local.borrow().get(key).cloned().unwrap_or_default()
     }
@@ -803,6 +808,17 @@ impl Storage for World {
                 store.remove(key);
             }
             Ok(())
+        }
+        .boxed_local()
+    }
+
+    fn keys(&self) -> LocalBoxFuture<'_, Result<Vec<String>, Error>> {
+        async move {
+            yield_once().await;
+            if self.fault(|f| *f == StorageFault::Unreadable) {
+                return Err(refused("the storage could not be read"));
+            }
+            Ok(self.local.borrow().keys().cloned().collect())
         }
         .boxed_local()
     }
