@@ -337,6 +337,8 @@ impl Job {
                     ErrorKind::AlreadyDone | ErrorKind::NotFound if definite => {
                         self.uncertain_in_a_row = 0;
                         item.outcome = Outcome::AlreadyGone;
+                        // Why, when the provider or a lookup said (connected already, say).
+                        item.error = error.detail.is_some().then_some(error);
                     }
                     ErrorKind::NotDone if definite => {
                         // A check showed the call did not happen: the item is to be done.

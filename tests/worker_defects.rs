@@ -658,3 +658,31 @@ fn an_account_edited_to_another_linkedin_account_is_read_anew_and_announces_noth
         "the other account's rows, none of the old ones"
     );
 }
+
+#[test]
+fn a_person_already_connected_or_with_a_request_pending_is_not_invited_and_costs_no_place() {
+    let (world, worker) = started(2);
+    // person-31 invited account 0; accepted, they are a connection.
+    let from_31 = world
+        .stored_invitation(0, "received", 1)
+        .expect("a received invitation");
+    assert_eq!(from_31, "700031");
+    world
+        .intent(
+            &worker,
+            json!({"type": "accept", "account": world.account_id(0), "invitation": from_31}),
+        )
+        .expect("accepted");
+    let connected = send(world, &worker, 31, false).unwrap_err();
+    assert_eq!(connected.kind, ErrorKind::AlreadyDone, "{connected:?}");
+    assert!(connected.why().unwrap_or_default().contains("connected"));
+    // person-30's invitation to account 0 is still pending.
+    let pending = send(world, &worker, 30, false).unwrap_err();
+    assert_eq!(pending.kind, ErrorKind::AlreadyDone, "{pending:?}");
+    assert!(pending.why().unwrap_or_default().contains("pending"));
+    assert!(world.reached().iter().all(|call| call.kind != "send"));
+    // Both places of the week are still there.
+    send(world, &worker, 1, false).expect("the first place");
+    world.wait(3);
+    send(world, &worker, 2, false).expect("the second place");
+}

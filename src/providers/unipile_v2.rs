@@ -93,9 +93,32 @@ impl Api for UnipileV2 {
         Ok(Some(read(account, url)))
     }
 
+    /// The `UserProfile` (§12): the person, unless they are a connection already or a request
+    /// between the two is pending, either of which no invitation can change.
     fn decode_lookup(&self, response: &HttpResponse) -> Result<Person, Error> {
-        let user: WireUser = decode(response)?;
-        Ok(user.into_person())
+        let profile: WireProfile = decode(response)?;
+        let specifics = profile.specifics.unwrap_or_default();
+        if specifics.network_distance.as_deref() == Some("FIRST_DEGREE") {
+            return Err(Error::new(ErrorKind::AlreadyDone)
+                .with_detail("you are connected with this person already"));
+        }
+        let status_pending = specifics
+            .relation_request_status
+            .as_deref()
+            .is_some_and(|status| {
+                !status.trim().is_empty() && !status.eq_ignore_ascii_case("none")
+            });
+        if specifics.relation_request.is_some() || status_pending {
+            return Err(Error::new(ErrorKind::AlreadyDone)
+                .with_detail("an invitation between you and this person is pending already"));
+        }
+        let mut person = profile.user.into_person();
+        person.first_name = profile
+            .first_name
+            .map(|name| name.trim().to_owned())
+            .filter(|name| !name.is_empty())
+            .or(person.first_name);
+        Ok(person)
     }
 
     fn action(&self, account: &Account, action: &Action) -> Result<HttpRequest, Error> {
@@ -186,6 +209,22 @@ struct WireUser {
     profile_url: Option<String>,
     public_picture_url: Option<String>,
     description: Option<String>,
+}
+
+/// `GET /v2/{account_id}/users/{id}`'s `UserProfile`: a user with where the account stands.
+#[derive(Deserialize)]
+struct WireProfile {
+    #[serde(flatten)]
+    user: WireUser,
+    first_name: Option<String>,
+    specifics: Option<WireSpecifics>,
+}
+
+#[derive(Default, Deserialize)]
+struct WireSpecifics {
+    network_distance: Option<String>,
+    relation_request: Option<serde_json::Value>,
+    relation_request_status: Option<String>,
 }
 
 impl WireRequest {

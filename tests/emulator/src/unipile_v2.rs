@@ -63,6 +63,39 @@ struct RelationRequest {
 }
 
 /// The `User` object; optional fields are left out when the scenario has no value.
+/// `GET /v2/{account_id}/users/{id}`'s answer (§12, CONFIRMED from the official SDK model): the
+/// person, and where this account stands with them.
+#[derive(Serialize)]
+struct UserProfile {
+    object: &'static str,
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    display_name: String,
+    is_blocked: bool,
+    provider: &'static str,
+    specifics: ProfileSpecifics,
+    public_identifier: String,
+    profile_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public_picture_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    first_name: String,
+    last_name: String,
+}
+
+#[derive(Serialize)]
+struct ProfileSpecifics {
+    network_distance: &'static str,
+    messaging_identifier: Option<String>,
+    /// The pending request between the two, either way (INFERRED: only when there is one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relation_request: Option<RelationRequest>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relation_request_status: Option<&'static str>,
+}
+
 #[derive(Serialize)]
 struct User {
     object: &'static str,
@@ -422,7 +455,7 @@ fn handle(
     }
 }
 
-/// `GET /v2/{account_id}/users/{identifier}`: public identifier or provider id → `User`.
+/// `GET /v2/{account_id}/users/{identifier}`: public identifier or provider id → `UserProfile`.
 async fn profile(
     State(state): State<SharedState>,
     Path((account_id, identifier)): Path<(String, String)>,
@@ -438,15 +471,43 @@ fn lookup(
     account_id: &str,
     identifier: &str,
 ) -> Result<Response, V2Error> {
-    open(state, headers, account_id, "profile")?;
+    let (k, a) = open(state, headers, account_id, "profile")?;
     let people = &state.people;
-    match people
+    let Some(person) = people
         .by_provider_id(identifier)
         .or_else(|| people.by_public_identifier(identifier))
-    {
-        Some(person) => Ok(Json(user(person, headers, account_id)).into_response()),
-        None => Err(refused(&state.unipile, &Refusal::UnknownPerson)),
-    }
+    else {
+        return Err(refused(&state.unipile, &Refusal::UnknownPerson));
+    };
+    let account = &state.keys[k].accounts[a];
+    let pending = account.pending_with(person).map(|(direction, invitation)| {
+        relation_request(invitation, direction, headers, account_id)
+    });
+    let user = user(person, headers, account_id);
+    let profile = UserProfile {
+        object: "UserProfile",
+        kind: user.kind,
+        is_blocked: false,
+        provider: "linkedin",
+        specifics: ProfileSpecifics {
+            network_distance: match account.is_connected(person) {
+                true => "FIRST_DEGREE",
+                false => "SECOND_DEGREE",
+            },
+            messaging_identifier: None,
+            relation_request_status: pending.as_ref().map(|_| "PENDING"),
+            relation_request: pending,
+        },
+        id: user.id,
+        display_name: user.display_name,
+        public_identifier: user.public_identifier,
+        profile_url: user.profile_url,
+        public_picture_url: user.public_picture_url,
+        description: user.description,
+        first_name: person.first_name.clone(),
+        last_name: person.last_name.clone(),
+    };
+    Ok(Json(profile).into_response())
 }
 
 // ---- mapping ------------------------------------------------------------------------------

@@ -228,13 +228,17 @@ async fn accept_and_cancel_answer_the_documented_objects() {
 }
 
 #[tokio::test]
-async fn profile_lookup_by_public_identifier_or_provider_id_is_the_documented_user() {
+async fn profile_lookup_by_public_identifier_or_provider_id_is_the_documented_user_profile() {
     let (app, _) = app();
-    let documented = fixture("unipile_v2/user.json");
+    // The SDK's `UserProfile` (§12), for a person with a request pending: its `specifics` say
+    // where the account stands with them.
+    let documented = fixture("unipile_v2/user_profile.json");
     for identifier in ["julien-crepieux", "Julien-Crepieux", JULIEN] {
         let (status, body) = get(&app, &format!("/v2/{ACC}/users/{identifier}")).await;
         assert_eq!(status, StatusCode::OK, "{identifier}: {body}");
         assert_documented_shape(&documented, &body, "user");
+        assert_eq!(body["specifics"]["network_distance"], "SECOND_DEGREE");
+        assert_eq!(body["specifics"]["relation_request"]["type"], "sent");
         assert_eq!(body["id"], documented["id"]);
         assert_eq!(body["public_identifier"], documented["public_identifier"]);
         assert_eq!(body["display_name"], documented["display_name"]);
@@ -247,6 +251,10 @@ async fn profile_lookup_by_public_identifier_or_provider_id_is_the_documented_us
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["display_name"], json!("李明"));
     assert!(body["id"].as_str().expect("id").starts_with("ACoA"));
+    assert!(
+        body["specifics"].get("relation_request").is_none(),
+        "none pending: {body}"
+    );
 
     let (status, body) = get(&app, &format!("/v2/{ACC}/users/nobody-here")).await;
     assert_error(
