@@ -208,7 +208,14 @@ impl Job {
             self.next_at_ms = self.next_at_ms.max(now_ms);
         }
         self.items.extend(fresh);
-        let ended = |item: &Item| !matches!(item.outcome, Outcome::Pending | Outcome::InFlight);
+        // A failed item is kept while the rule finds it due (`keep_due`): forgotten, it would
+        // come back and be tried again.
+        let ended = |item: &Item| {
+            matches!(
+                item.outcome,
+                Outcome::Done | Outcome::AlreadyGone | Outcome::NotDone
+            )
+        };
         let mut extra = self
             .items
             .iter()
@@ -224,12 +231,12 @@ impl Job {
         added
     }
 
-    /// Keeps of this automatic job's pending items only those the rule finds `due` now; gives
-    /// back how many left.
+    /// Keeps of this automatic job's pending and failed items only those the rule finds `due`
+    /// now; gives back how many left.
     pub fn keep_due(&mut self, due: &[Item], now_ms: f64) -> usize {
         let before = self.items.len();
         self.items.retain(|item| {
-            item.outcome != Outcome::Pending
+            !matches!(item.outcome, Outcome::Pending | Outcome::Failed)
                 || due
                     .iter()
                     .any(|d| d.account == item.account && d.target == item.target)
@@ -775,6 +782,34 @@ mod tests {
             "inv-299",
             "the newest kept"
         );
+    }
+
+    #[test]
+    fn an_automatic_jobs_failed_item_is_not_tried_again_once_old_results_are_forgotten() {
+        let items = |range: std::ops::Range<usize>| -> Vec<Item> {
+            range
+                .map(|i| Item::new("acc", &format!("inv-{i}"), "Someone", None))
+                .collect()
+        };
+        let mut job = job(1);
+        let refused = Error::new(ErrorKind::ProviderError).with_detail("refused for good");
+        one_step(&mut job, Err(refused));
+        assert_eq!(job.items[0].outcome, Outcome::Failed);
+        job.append(items(1..300), NOW + 1.0);
+        while job.state == JobState::Running {
+            one_step(&mut job, Ok(Effect::Done));
+        }
+        let due = items(0..1);
+        job.keep_due(&due, NOW + 2.0);
+        assert_eq!(
+            job.append(due, NOW + 2.0),
+            0,
+            "still due, still failed: not again"
+        );
+        assert_eq!(job.items[0].outcome, Outcome::Failed);
+        assert_eq!(job.items.len(), AUTOMATIC_ENDED_KEPT + 1);
+        // No longer due (withdrawn by hand, say): it goes.
+        assert_eq!(job.keep_due(&[], NOW + 3.0), 1);
     }
 
     #[test]

@@ -242,3 +242,19 @@ fn a_failed_accept_from_a_notification_is_said_in_another() {
     assert_eq!(notices[0].title, "The invitation was not accepted");
     assert!(world.applied().iter().all(|a| a.kind != "accept"));
 }
+
+#[test]
+fn a_damaged_jobs_value_with_the_rule_on_does_not_stop_news_of_new_invitations() {
+    let world: &'static World = Box::leak(Box::new(World::new(100, 120.0)));
+    let worker = Worker::new(world.env());
+    notify_on(world);
+    world.set_rule(0, Some(7));
+    world.drive(refresh::start(&worker), None);
+    world.put("jobs", json!([]));
+    world.refuse(fakes::StorageFault::Damaged("jobs"));
+    arrive(world, &[1]);
+    look(world, &worker);
+    let notices = world.notices.borrow().clone();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(world.local_text("jobs"), "{\"damaged\": [", "kept as it is");
+}

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from './lib/emulator.mjs';
 import { launchExtension, waitForBadge, workerStartedAfter } from './lib/extension.mjs';
-import { measureDay, ruleAndStatsDay, simulateDay } from './lib/sync-events.mjs';
+import { measureDay, pagingFaults, ruleAndStatsDay, simulateDay } from './lib/sync-events.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const RESTARTS = Number(process.env.BENCH_RESTARTS ?? 8);
@@ -285,5 +285,35 @@ try {
   await emulator.stop();
 }
 
+/**
+ * What a check and a full read cost while the provider pages oddly (issue 22): each of the
+ * emulator's paging faults on LinkUp and Unipile v2 accounts of 1,000 received + 1,234 sent,
+ * beside the same events with none. The goal: a check at most 2 credits, a read within its bound.
+ */
+async function pagingFaultCosts() {
+  const faults = [null, { kind: 'repeated_cursor' }, { kind: 'cursor_cycle' }, { kind: 'empty_pages_with_cursor' },
+    { kind: 'repeated_items' }, { kind: 'inflated_total', total: 30000 }];
+  const keys = { linkup: 'lk_sync_key', unipile_v2: 'up2_sync_key' };
+  console.log('A provider paging oddly: a check (poll) and a full read (Refresh), calls / credits:');
+  for (const [provider, accountId] of [['linkup', 'acc_sync_linkup'], ['unipile_v2', 'acc_sync_v2']]) {
+    const emulator = await startEmulator('sync.json');
+    const browser = await launchExtension(extensionDir);
+    try {
+      const account = {
+        id: 'bench', label: 'Bench', provider, api_key: keys[provider], account_id: accountId,
+        base_url: emulator.url, plan: 'premium',
+      };
+      for (const { fault, check, fullRead } of await pagingFaults(browser, emulator, account, faults)) {
+        console.log(`  ${provider} 1,000 + 1,234, ${fault.padEnd(23)} check ${check.calls} / ${check.credits}, `
+          + `full read ${fullRead.calls} / ${fullRead.credits}`);
+      }
+    } finally {
+      await browser.close();
+      await emulator.stop();
+    }
+  }
+}
+
 await syncCosts();
 await ruleAndStatsCosts();
+await pagingFaultCosts();

@@ -46,6 +46,8 @@ export async function startEmulator(scenario, { clock } = {}) {
     latency: (rule) => control('POST', 'latency', rule),
     /** Queues a fault: see tests/emulator/README.md for its fields. */
     fault: (spec) => control('POST', 'faults', spec),
+    /** From now on every list pages with `fault` (its README's paging faults); `null` clears it. */
+    paging: (fault) => (fault ? control('PUT', 'paging', fault) : control('DELETE', 'paging')),
     /** The provider requests seen so far: method, path, query, body, status, key fingerprint. */
     requests: () => control('GET', 'requests'),
     clearRequests: () => control('DELETE', 'requests'),

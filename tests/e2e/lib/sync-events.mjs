@@ -177,6 +177,40 @@ export async function measureDay(browser, emulator, account) {
 }
 
 /**
+ * What a check and a full read cost while the provider pages with each of `faults` (the
+ * emulator's paging faults): calls and credits of a poll of the received list, and of the
+ * popup's Refresh, which reads every list in full.
+ */
+export async function pagingFaults(browser, emulator, account, faults) {
+  const reader = await readerPage(browser);
+  const clock = workerClock(browser);
+  await addAccount(browser, reader, account);
+  const id = account.id;
+  const providerAccount = account.account_id;
+  const popup = await browser.openPopup();
+  const figures = [];
+  for (const fault of faults) {
+    await emulator.paging(fault);
+    await clock.advance(16);
+    const check = await cost(browser, emulator, reader, providerAccount, () => poll(browser, clock, reader, id));
+    const fullRead = await cost(browser, emulator, reader, providerAccount, async () => {
+      const since = clock.now();
+      await popup.locator('#refresh').click();
+      await popup.locator('#confirm-go').click();
+      await until(async () => {
+        const checked = await checkedAt(reader, id);
+        return checked.received >= since && checked.sent >= since && await syncedAt(reader) >= since;
+      }, 'the full read');
+    });
+    figures.push({ fault: fault?.kind ?? 'none', check, fullRead });
+  }
+  await emulator.paging(null);
+  await popup.close();
+  await reader.close();
+  return figures;
+}
+
+/**
  * A day at the default settings, lived by the worker in a few minutes: the polling alarm fired every
  * 15 minutes of its clock (96 times, a full read falling due at the end), and the popup opened
  * ten times, 5 minutes after a poll. `settings` are stored with the account; `beforeDay` runs once
