@@ -123,22 +123,11 @@ pub fn endless(why: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Direction, Handles, Person};
+    use crate::providers::test_support::invitation;
 
     fn page(ids: std::ops::Range<u32>, next: Option<u64>) -> Page<Invitation> {
         Page {
-            items: ids
-                .map(|id| Invitation {
-                    id: id.to_string(),
-                    account: "a".into(),
-                    direction: Direction::Received,
-                    person: Person::default(),
-                    note: None,
-                    sent_at_ms: None,
-                    sent_at_exact: false,
-                    handles: Handles::default(),
-                })
-                .collect(),
+            items: ids.map(|id| invitation(&id.to_string())).collect(),
             total: None,
             next: next.map(Cursor::Offset),
         }

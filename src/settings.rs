@@ -325,6 +325,7 @@ pub fn unreadable(keys: &[&str]) -> Option<Unreadable> {
     let first = labels.first()?;
     let fields = match labels.len() {
         1 => format!("“{first}”"),
+        2 => format!("“{first}” and 1 other setting"),
         n => format!("“{first}” and {} other settings", n - 1),
     };
     Some(Unreadable {

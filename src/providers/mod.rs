@@ -372,7 +372,9 @@ fn is_success(response: &HttpResponse) -> bool {
 pub(crate) mod test_support {
     //! Accounts, responses and fixtures shared by the provider modules' tests.
     use crate::http::HttpResponse;
-    use crate::model::{Account, ApiKey, Plan, ProviderKind};
+    use crate::model::{
+        Account, ApiKey, Direction, Handles, Invitation, Person, Plan, ProviderKind,
+    };
 
     pub const NOW: f64 = 1_800_000_000_000.0;
 
@@ -386,6 +388,20 @@ pub(crate) mod test_support {
             base_url: String::new(),
             plan: Plan::Free,
             auto_withdraw: Default::default(),
+        }
+    }
+
+    /// A received invitation with nothing but its id.
+    pub fn invitation(id: &str) -> Invitation {
+        Invitation {
+            id: id.into(),
+            account: "a".into(),
+            direction: Direction::Received,
+            person: Person::default(),
+            note: None,
+            sent_at_ms: None,
+            sent_at_exact: false,
+            handles: Handles::default(),
         }
     }
 
@@ -507,7 +523,6 @@ mod fuzz {
     //! Arbitrary bytes and mutated documented bodies never make any decoder of any API panic.
     use super::test_support::*;
     use super::*;
-    use crate::model::Handles;
     use proptest::prelude::*;
 
     const DOCUMENTED: &[&str] = &[
@@ -536,16 +551,7 @@ mod fuzz {
             body,
             ..HttpResponse::default()
         };
-        let invitation = Invitation {
-            id: "1".into(),
-            account: "a".into(),
-            direction: Direction::Received,
-            person: Person::default(),
-            note: None,
-            sent_at_ms: None,
-            sent_at_exact: false,
-            handles: Handles::default(),
-        };
+        let invitation = test_support::invitation("1");
         let target = Target::ProviderId("ACoAAB1x2y3z".into());
         let actions = [
             Action::Accept(&invitation),

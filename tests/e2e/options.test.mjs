@@ -467,6 +467,25 @@ test('weekly caps and pacing are saved with the other settings; a cap above Link
   assert.deepEqual(await storedSettings(), { ...saved, poll_minutes: 45, sent_check_minutes: 60, reconcile_hours: 24 });
 });
 
+test('a saved setting that cannot be read is named on the page, counts as its lowest value, and saving mends it', async () => {
+  await browser.worker.evaluate((settings) => chrome.storage.local.set({ settings }),
+    { weekly_cap_free: 'lots', daily_cap_free: 2, notify_new: null });
+  const page = await openOptions();
+  const section = page.getByRole('region', { name: 'Limits and pacing' });
+  const alert = section.getByRole('alert');
+  await alert.filter({ hasText: 'could not read' }).waitFor();
+  assert.match(await alert.textContent(),
+    /could not read the saved “Weekly cap, free accounts” and 1 other setting\..*counts as its lowest value/);
+  const freeCap = section.getByRole('spinbutton', { name: 'Weekly cap, free accounts', exact: true });
+  assert.equal(await freeCap.inputValue(), '1', 'the lowest value, never the default 100');
+  assert.equal(await section.getByRole('spinbutton', { name: 'Daily cap, free accounts', exact: true }).inputValue(), '2');
+  await freeCap.fill('50');
+  await section.getByRole('button', { name: 'Save limits', exact: true }).click();
+  await until(async () => (await browser.worker.evaluate(() => chrome.storage.local.get('settings'))).settings.weekly_cap_free === 50,
+    'the mended cap saved');
+  assert.equal(await alert.isVisible(), false, 'nothing left to say of the limits');
+});
+
 test('a damaged limits ledger stops sending, and Repair resets it after saying what that means', async () => {
   await storeAccounts([{
     id: 'sales', label: 'Sales', provider: 'linkup', api_key: e2eKey.api_key,
