@@ -679,7 +679,10 @@ fn a_person_already_connected_or_with_a_request_pending_is_not_invited_and_costs
     // person-30's invitation to account 0 is still pending.
     let pending = send(world, &worker, 30, false).unwrap_err();
     assert_eq!(pending.kind, ErrorKind::AlreadyDone, "{pending:?}");
-    assert!(pending.why().unwrap_or_default().contains("pending"));
+    assert!(pending
+        .why()
+        .unwrap_or_default()
+        .contains("invited you already"));
     assert!(world.reached().iter().all(|call| call.kind != "send"));
     // Both places of the week are still there.
     send(world, &worker, 1, false).expect("the first place");

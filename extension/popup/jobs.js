@@ -118,7 +118,9 @@ function updateView(view, job) {
 function resultText(item) {
   const who = item.name || item.target;
   const outcome = OUTCOMES[item.outcome] ?? item.outcome;
-  return item.outcome === 'failed' && item.error ? `${who} — ${outcome}: ${whatHappened(item.error)}` : `${who} — ${outcome}`;
+  if (item.outcome === 'failed' && item.error) return `${who} — ${outcome}: ${whatHappened(item.error)}`;
+  // Left out with a reason (connected already, an invitation pending): the reason says why.
+  return item.error?.why ? `${who} — ${outcome}: ${item.error.why}` : `${who} — ${outcome}`;
 }
 
 /** Each item's outcome, written only while "Results" is open. */

@@ -108,9 +108,15 @@ impl Api for UnipileV2 {
             .is_some_and(|status| {
                 !status.trim().is_empty() && !status.eq_ignore_ascii_case("none")
             });
-        if specifics.relation_request.is_some() || status_pending {
-            return Err(Error::new(ErrorKind::AlreadyDone)
-                .with_detail("an invitation between you and this person is pending already"));
+        let pending = match specifics.relation_request {
+            Some(request) if request.kind.as_deref() == Some("received") => {
+                Some("this person invited you already: accept their invitation instead")
+            }
+            Some(_) => Some("an invitation to this person is pending already"),
+            None => status_pending.then_some("an invitation between you is pending already"),
+        };
+        if let Some(why) = pending {
+            return Err(Error::new(ErrorKind::AlreadyDone).with_detail(why));
         }
         let mut person = profile.user.into_person();
         person.first_name = profile
@@ -223,8 +229,15 @@ struct WireProfile {
 #[derive(Default, Deserialize)]
 struct WireSpecifics {
     network_distance: Option<String>,
-    relation_request: Option<serde_json::Value>,
+    relation_request: Option<WirePending>,
     relation_request_status: Option<String>,
+}
+
+/// The pending `RelationRequest` of a profile: which way it goes is all that is read of it.
+#[derive(Deserialize)]
+struct WirePending {
+    #[serde(rename = "type")]
+    kind: Option<String>,
 }
 
 impl WireRequest {

@@ -4,7 +4,7 @@
 //! (`observe.rs`: the stats, the notification of new invitations); then the automatic withdraw
 //! rule looks at the sent lists (`jobs::apply_rules`).
 
-use super::{clock, jobs, observe, store, Worker};
+use super::{jobs, observe, store, Worker};
 use crate::accounts;
 use crate::age::later;
 use crate::client::Client;
@@ -159,10 +159,9 @@ pub async fn check(
     }
     let held = list.held(w.env.clock.now_ms());
     let everything = due == Due::Everything;
-    let client = Client::new(account, w.env);
-    let outcome = client.check(direction, held.clone(), everything).await;
-    // The answers' Date keeps the provider's clock known, so the rule seldom needs to ask it.
-    clock::remember(w, &client).await;
+    let outcome = Client::new(account, w.env)
+        .check(direction, held.clone(), everything)
+        .await;
     // Removed or edited in Options while the check ran: what it found is no longer this
     // entry's, and nothing is written for it.
     let still = Stored::read(w, &["accounts"]).await?.accounts();

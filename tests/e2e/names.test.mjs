@@ -71,29 +71,34 @@ test('a single invitation fills {first_name} from an accented profile URL, and r
   assert.equal(invites[0].body.params.message, 'Bonjour Élodie, ravi de vous rencontrer.');
 });
 
-test('an invite list sends to Élodie by her first name and leaves out, saying why, the nameless member and the CJK name', async () => {
+test('an invite list sends to Élodie and to 結衣 by the first name their profiles give, and leaves out, saying why, the nameless member and one who invited us', async () => {
   const popup = await popupWith([recruiting()]);
   await popup.getByRole('tab', { name: 'Invite' }).click();
   await popup.getByLabel('Profile URLs, one per line').fill([
     'https://www.linkedin.com/in/%C3%A9lodie-martin/',
-    'https://www.linkedin.com/in/member-8f2c1a/',
+    'https://www.linkedin.com/in/member-3d9e0b/',
+    'https://www.linkedin.com/in/yui-tanaka-osaka/',
     'https://www.linkedin.com/in/ken-sato-tokyo/',
   ].join('\n'));
   await popup.getByLabel('Note template').fill('Hi {first_name}!');
   await session.emulator.clearRequests();
-  await popup.getByRole('button', { name: 'Invite 3 people…' }).click();
-  await popup.getByRole('dialog').getByRole('button', { name: 'Invite 3', exact: true }).click();
+  await popup.getByRole('button', { name: 'Invite 4 people…' }).click();
+  await popup.getByRole('dialog').getByRole('button', { name: 'Invite 4', exact: true }).click();
 
-  const job = popup.getByRole('region', { name: 'Bulk jobs' }).getByRole('article', { name: 'Inviting 3 people' });
+  const job = popup.getByRole('region', { name: 'Bulk jobs' }).getByRole('article', { name: 'Inviting 4 people' });
   await session.runJobs((stored) => stored.state === 'finished', 'finished invite list');
   await job.getByText('Finished', { exact: true }).waitFor();
   const sends = (await session.emulator.requests())
     .filter((r) => r.method === 'POST' && r.path.endsWith('/users/me/relation-requests'));
-  assert.deepEqual(sends.map((r) => r.body.message), ['Hi Élodie!']);
+  // The profile names its first name, so a CJK name needs no guess at its order.
+  assert.deepEqual(sends.map((r) => r.body.message), ['Hi Élodie!', 'Hi 結衣!']);
 
   await job.getByText('Results').click();
   const results = await job.getByRole('listitem').allTextContents();
-  assert.equal(results.length, 3);
+  assert.equal(results.length, 4);
   assert.match(results[0], /Done/);
-  for (const refused of results.slice(1)) assert.match(refused, /first name is not known.*note of your own/);
+  assert.match(results[1], /first name is not known.*note of your own/);
+  assert.match(results[2], /Done/);
+  // Ken's invitation to this account is pending: the profile lookup says so, and no place is spent.
+  assert.match(results[3], /invited you already: accept their invitation instead/);
 });
