@@ -185,7 +185,7 @@ impl<'a> Client<'a> {
                     pages.ask(&start)?;
                     let page = self.fetch_page(direction, start.clone(), size).await?;
                     *total = total.or(page.total);
-                    pages.expect(page.total.map(|t| t.max(held_len)), probes);
+                    pages.bound_by_total(page.total.map(|t| t.max(held_len)), probes);
                     pages.got(&page, size)?;
                     check.feed(&start, page);
                 }
@@ -490,7 +490,7 @@ impl<'a> Client<'a> {
         let start = Cursor::Offset(0);
         pages.ask(&start)?;
         let first = self.fetch_page(direction, start, size).await?;
-        pages.expect(first.total, 0);
+        pages.bound_by_total(first.total, 0);
         pages.got(&first, size)?;
         let full = first.items.len() >= size as usize;
         let mut collected = Collected::default();

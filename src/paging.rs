@@ -55,7 +55,7 @@ impl Pages {
     }
 
     /// The list says it holds `total`: the bound shrinks to what that needs.
-    pub fn expect(&mut self, total: Option<u64>, extra: u64) {
+    pub fn bound_by_total(&mut self, total: Option<u64>, extra: u64) {
         if let Some(total) = total {
             self.bound = self
                 .bound
@@ -136,7 +136,7 @@ mod tests {
     #[test]
     fn a_listing_may_make_what_its_total_needs_and_a_little_more() {
         let mut pages = Pages::new(1000, 0);
-        pages.expect(Some(3000), 0);
+        pages.bound_by_total(Some(3000), 0);
         for offset in 0..6 {
             pages.ask(&Cursor::Offset(offset)).unwrap();
         }
@@ -148,7 +148,7 @@ mod tests {
             "3 pages of 1,000, and 3 for a list that grew"
         );
         let mut unknown = Pages::new(100, 0);
-        unknown.expect(None, 0);
+        unknown.bound_by_total(None, 0);
         assert_eq!(unknown.bound, 503, "no total: a list of 50,000 at most");
     }
 
