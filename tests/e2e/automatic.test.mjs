@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { chromiumBackground, testClock } from './lib/clock.mjs';
 import { freshEmulatorAndBrowser, popupUpToDate } from './lib/e2e-scenario.mjs';
 import { scenarioPath } from './lib/emulator.mjs';
 import { screenshot } from './lib/extension.mjs';
@@ -63,4 +64,21 @@ test('the rule turned on in Options withdraws the oldest invitations past its da
   await job.getByRole('button', { name: /^Resume/ }).click();
   await job.getByText(/^Waiting until /).waitFor();
   assert.equal((await withdrawn()).length, 2, 'resuming does not lift the day’s share');
+});
+
+test('with this computer\'s clock a month ahead of the provider\'s, the rule withdraws nothing and the jobs panel says why', async () => {
+  // The worker's clock alone moves a month on; the provider's stays where it is.
+  const machine = testClock(chromiumBackground(session.browser));
+  await machine.advance(30 * 24 * 60);
+  await machine.apply();
+  const rule = { enabled: true, older_than_days: 10, per_day: 2 };
+  const popup = await popupUpToDate(session, {
+    accounts: [{ ...work(), auto_withdraw: rule }], settings: {}, received: LINKUP.received.length,
+  });
+  const job = popup.getByRole('region', { name: 'Bulk jobs' }).getByRole('article', { name: 'Automatic withdraw' });
+  await job.locator('.state').filter({ hasText: /^Withdrawing nothing/ }).waitFor();
+  assert.match(await job.textContent(), /computer's clock is more than an hour off the provider's/);
+  assert.match(await job.textContent(), /check this computer's date, time and time zone/);
+  await screenshot(popup, 'popup-automatic-withdraw-clocks-disagree');
+  assert.deepEqual(await withdrawn(), [], 'every sent invitation looks a month older, and none is withdrawn');
 });
