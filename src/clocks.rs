@@ -55,6 +55,15 @@ pub struct Clocks(BTreeMap<String, OriginClock>);
 pub struct Trusted {
     pub now_ms: f64,
     pub machine_agrees: bool,
+    /// This machine's clock at that moment: what the limits ledger measures elapsed time by.
+    pub local_ms: f64,
+}
+
+impl Trusted {
+    /// This machine's time, where no provider's clock is known to check it against.
+    pub fn machine(local_ms: f64) -> Trusted {
+        trusted(local_ms, local_ms)
+    }
 }
 
 /// What the clocks of an origin say now.
@@ -116,6 +125,7 @@ pub fn trusted(provider_ms: f64, local_ms: f64) -> Trusted {
             provider_ms
         },
         machine_agrees,
+        local_ms,
     }
 }
 
@@ -127,6 +137,7 @@ pub fn stamp(provider_ms: Option<f64>, local_ms: f64) -> f64 {
         Some(Trusted {
             machine_agrees: false,
             now_ms,
+            ..
         }) => now_ms.max(local_ms),
         _ => local_ms,
     }

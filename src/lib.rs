@@ -29,6 +29,7 @@ pub mod stats;
 pub mod sync;
 pub mod worker;
 
+use clocks::Trusted;
 use error::{Error, Field};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -304,7 +305,7 @@ pub fn standing(
     Ok(to_js(&ledger.standing(
         ledger_key,
         settings.caps(plan),
-        now_ms,
+        Trusted::machine(now_ms),
     )))
 }
 
@@ -330,7 +331,7 @@ pub fn invite_confirmation(
     let ledger: limits::Ledger = from_js_or_default(&ledger);
     let settings = settings_of(&settings).0;
     let plan: model::Plan = from_js(&plan, PLAN, "not a LinkedIn plan Invite Desk knows")?;
-    let standing = ledger.standing(ledger_key, settings.caps(plan), now_ms);
+    let standing = ledger.standing(ledger_key, settings.caps(plan), Trusted::machine(now_ms));
     let mut lines = standing.fit_words(count, with_note);
     lines.push(settings.invite_pace().describe(count));
     Ok(lines)

@@ -7,10 +7,13 @@
 //! and daily caps, the free plan's notes a month, a stop after the provider said a LinkedIn limit was
 //! reached, the shortest delay between two invitations of one account, and LinkedIn's wait
 //! before re-inviting someone withdrawn. Withdrawals have a daily cap of their own. Time only
-//! moves forward here: a clock that went back
-//! forgets nothing.
+//! moves forward here: a clock that went back forgets nothing. And while this machine's clock
+//! is off the provider's, it moves no further than this machine's clock did since, plus the
+//! clocks' tolerance: a provider clock that jumped ahead cannot empty the windows, and nothing
+//! is sent until the two are reconciled.
 
 use crate::age::{later, DAY_MS};
+use crate::clocks::{Trusted, CLOCK_TOLERANCE_MS};
 use crate::error::{Error, ErrorKind};
 use crate::model::{Account, Person, Plan};
 use serde::{Deserialize, Serialize};
@@ -76,6 +79,17 @@ pub struct AccountLedger {
     /// never by a clock that went back.
     #[serde(default)]
     pub latest_ms: f64,
+    /// This machine's clock when `latest_ms` was told (0: never): how far the ledger's time may
+    /// move on while the machine's clock is off the provider's.
+    #[serde(default)]
+    pub latest_local_ms: f64,
+}
+
+/// The time a ledger counts by, and how far the trusted time is ahead of it when held back.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Counted {
+    now_ms: f64,
+    held_back_ms: f64,
 }
 
 /// Every LinkedIn account's ledger, by `ledger_key`.
@@ -188,13 +202,36 @@ impl AccountLedger {
         Some(times[over] + window_ms)
     }
 
-    /// `now_ms`, or the latest time told when the clock went back since.
-    fn now(&self, now_ms: f64) -> f64 {
-        now_ms.max(self.latest_ms)
+    /// The trusted time, or the latest time told when the clock went back since. While the
+    /// machine's clock is off the provider's, held to the latest time told plus what the
+    /// machine's clock moved since (nothing when it went back) and the tolerance; held back, it
+    /// moves on only by what the machine's clock moves, so repeated tellings gain nothing.
+    fn counted(&self, at: Trusted) -> Counted {
+        let floor = self.latest_ms;
+        let agreed = Counted {
+            now_ms: at.now_ms.max(floor),
+            held_back_ms: 0.0,
+        };
+        if at.machine_agrees || self.latest_local_ms == 0.0 {
+            return agreed;
+        }
+        let moved = floor + (at.local_ms - self.latest_local_ms).max(0.0);
+        match at.now_ms <= moved + CLOCK_TOLERANCE_MS {
+            true => agreed,
+            false => Counted {
+                now_ms: moved,
+                held_back_ms: at.now_ms - moved,
+            },
+        }
     }
 
-    fn told(&mut self, now_ms: f64) -> f64 {
-        self.latest_ms = self.now(now_ms);
+    fn now(&self, at: Trusted) -> f64 {
+        self.counted(at).now_ms
+    }
+
+    fn told(&mut self, at: Trusted) -> f64 {
+        self.latest_ms = self.now(at);
+        self.latest_local_ms = at.local_ms;
         self.prune();
         self.latest_ms
     }
@@ -233,9 +270,9 @@ impl Ledger {
         }
     }
 
-    pub fn standing(&self, key: &str, caps: Caps, now_ms: f64) -> Standing {
+    pub fn standing(&self, key: &str, caps: Caps, at: Trusted) -> Standing {
         let ledger = self.account(key);
-        let now_ms = ledger.now(now_ms);
+        let now_ms = ledger.now(at);
         let week = ledger.sent_since(now_ms - WEEK_MS, false);
         let day = ledger.sent_since(now_ms - DAY_MS, false);
         let notes = ledger.sent_since(now_ms - MONTH_MS, true);
@@ -271,10 +308,20 @@ impl Ledger {
         caps: Caps,
         names: &[&str],
         note: bool,
-        now_ms: f64,
+        at: Trusted,
     ) -> Result<(), Error> {
         let ledger = self.account(key);
-        let now_ms = ledger.now(now_ms);
+        let Counted {
+            now_ms,
+            held_back_ms,
+        } = ledger.counted(at);
+        if held_back_ms > 0.0 {
+            let ahead = crate::age::wait_words((held_back_ms / 1000.0).min(u32::MAX as f64) as u32);
+            return Err(Error::new(ErrorKind::ClocksDisagree).with_detail(&format!(
+                "the provider's clock is {ahead} further on than this computer's clock moved \
+                 since the last invitation was counted"
+            )));
+        }
         let refuse = |kind, until_ms: f64, why: String| {
             let seconds = ((until_ms - now_ms) / 1000.0).ceil().max(1.0);
             Err(Error::new(kind)
@@ -348,9 +395,9 @@ impl Ledger {
 
     /// Refuses, before any call, a withdrawal beyond the account's `daily` cap, saying when the
     /// next may go.
-    pub fn check_withdraw(&self, key: &str, daily: u32, now_ms: f64) -> Result<(), Error> {
+    pub fn check_withdraw(&self, key: &str, daily: u32, at: Trusted) -> Result<(), Error> {
         let ledger = self.account(key);
-        let now_ms = ledger.now(now_ms);
+        let now_ms = ledger.now(at);
         let day: Vec<f64> = ledger
             .withdrawn
             .iter()
@@ -400,18 +447,18 @@ impl Ledger {
 
     /// After a damaged ledger was replaced: nothing is known of what the account sent lately, so
     /// it sends nothing for a week, and no note for a month.
-    pub fn unknown_history(&mut self, key: &str, now_ms: f64) {
+    pub fn unknown_history(&mut self, key: &str, at: Trusted) {
         let ledger = self.account_mut(key);
-        let now_ms = ledger.told(now_ms);
+        let now_ms = ledger.told(at);
         ledger.blocked_until_ms = Some(now_ms + WEEK_MS);
         ledger.notes_blocked_until_ms = Some(now_ms + MONTH_MS);
     }
 
     /// Counts an invitation before its call leaves, and holds the next one back by the
     /// account's shortest delay. It stays counted unless `release`d.
-    pub fn reserve(&mut self, key: &str, profile: &str, note: bool, gap_ms: f64, now_ms: f64) {
+    pub fn reserve(&mut self, key: &str, profile: &str, note: bool, gap_ms: f64, at: Trusted) {
         let ledger = self.account_mut(key);
-        let now_ms = ledger.told(now_ms);
+        let now_ms = ledger.told(at);
         ledger.sent.push(Sent {
             at_ms: now_ms,
             note,
@@ -453,12 +500,12 @@ impl Ledger {
 
     /// An invitation the provider shows sent that no reservation counts (sent before this
     /// version, or settled by a check).
-    pub fn record_sent(&mut self, key: &str, profile: &str, note: bool, now_ms: f64) {
+    pub fn record_sent(&mut self, key: &str, profile: &str, note: bool, at: Trusted) {
         match self.reservation(key, profile) {
             Some(sent) => sent.unconfirmed = false,
             None => {
                 let ledger = self.account_mut(key);
-                let at_ms = ledger.told(now_ms);
+                let at_ms = ledger.told(at);
                 ledger.sent.push(Sent {
                     at_ms,
                     note,
@@ -470,9 +517,9 @@ impl Ledger {
     }
 
     /// `person` was withdrawn: kept by vanity name (else member id) and member id.
-    pub fn record_withdrawn(&mut self, key: &str, person: &Person, now_ms: f64) {
+    pub fn record_withdrawn(&mut self, key: &str, person: &Person, at: Trusted) {
         let ledger = self.account_mut(key);
-        let at_ms = ledger.told(now_ms);
+        let at_ms = ledger.told(at);
         let member_id = person.provider_id.as_deref().map(str::to_ascii_lowercase);
         ledger.withdrawn.push(Withdrawn {
             profile: person.ledger_name().to_ascii_lowercase(),
@@ -484,10 +531,10 @@ impl Ledger {
     /// The provider refused an invitation because a LinkedIn limit was reached: sending stops
     /// until the window resets, which is when the oldest invitation counted in it leaves it
     /// (a full window when this ledger counts none). A refused note stops only notes.
-    /// Returns when sending may start again.
-    pub fn record_limit_reached(&mut self, key: &str, note: bool, now_ms: f64) -> f64 {
+    /// Returns how long until sending may start again.
+    pub fn record_limit_reached(&mut self, key: &str, note: bool, at: Trusted) -> f64 {
         let ledger = self.account_mut(key);
-        let now_ms = ledger.told(now_ms);
+        let now_ms = ledger.told(at);
         let (window_ms, notes_only) = match note {
             true => (MONTH_MS, true),
             false => (WEEK_MS, false),
@@ -501,7 +548,7 @@ impl Ledger {
             true => ledger.notes_blocked_until_ms = Some(until),
             false => ledger.blocked_until_ms = Some(until),
         }
-        until
+        until - now_ms
     }
 }
 
@@ -511,6 +558,11 @@ mod tests {
 
     const NOW: f64 = 1_800_000_000_000.0;
     const HOUR: f64 = crate::age::HOUR_MS;
+
+    /// A moment where this machine's clock agrees with the provider's.
+    fn at(ms: f64) -> Trusted {
+        Trusted::machine(ms)
+    }
 
     fn caps(plan: Plan, weekly: u32) -> Caps {
         Caps {
@@ -523,8 +575,8 @@ mod tests {
 
     fn ledger_with_sends(times: &[f64], note: bool) -> Ledger {
         let mut ledger = Ledger::default();
-        for at in times {
-            ledger.record_sent("a", &format!("p{at}"), note, *at);
+        for sent_ms in times {
+            ledger.record_sent("a", &format!("p{sent_ms}"), note, at(*sent_ms));
         }
         ledger
     }
@@ -538,7 +590,7 @@ mod tests {
             ..caps(Plan::Free, 100)
         };
         let refused = ledger
-            .check_send("a", daily, &["next"], false, NOW)
+            .check_send("a", daily, &["next"], false, at(NOW))
             .unwrap_err();
         assert_eq!(refused.kind, ErrorKind::LimitReached);
         assert_eq!(
@@ -547,16 +599,16 @@ mod tests {
         );
         // The oldest, 19 hours ago, leaves the day in 5 hours.
         assert_eq!(refused.retry_after_s, Some(5 * 3600));
-        let standing = ledger.standing("a", daily, NOW);
+        let standing = ledger.standing("a", daily, at(NOW));
         assert_eq!(standing.summary, "20 of 20 today · 20 of 100 this week");
         assert_eq!(standing.room(), 0);
         assert_eq!(standing.next_send_at_ms, Some(NOW + 5.0 * HOUR));
         assert!(ledger
-            .check_send("a", daily, &["next"], false, NOW + 5.0 * HOUR + 1.0)
+            .check_send("a", daily, &["next"], false, at(NOW + 5.0 * HOUR + 1.0))
             .is_ok());
         assert_eq!(
             ledger
-                .standing("a", Caps { daily: 25, ..daily }, NOW)
+                .standing("a", Caps { daily: 25, ..daily }, at(NOW))
                 .room(),
             5,
             "the day's room, smaller than the week's"
@@ -570,11 +622,11 @@ mod tests {
             ledger.record_withdrawn(
                 "a",
                 &person(&format!("p{i}")),
-                NOW - HOUR * f64::from(3 - i),
+                at(NOW - HOUR * f64::from(3 - i)),
             );
         }
-        assert!(ledger.check_withdraw("a", 4, NOW).is_ok());
-        let refused = ledger.check_withdraw("a", 3, NOW).unwrap_err();
+        assert!(ledger.check_withdraw("a", 4, at(NOW)).is_ok());
+        let refused = ledger.check_withdraw("a", 3, at(NOW)).unwrap_err();
         assert_eq!(refused.kind, ErrorKind::LimitReached);
         assert_eq!(
             refused.retry_after_s,
@@ -582,11 +634,11 @@ mod tests {
             "the oldest was 3 hours ago"
         );
         assert!(ledger
-            .check_withdraw("a", 3, NOW + 21.0 * HOUR + 1.0)
+            .check_withdraw("a", 3, at(NOW + 21.0 * HOUR + 1.0))
             .is_ok());
         assert!(
             ledger
-                .check_send("a", caps(Plan::Free, 100), &["other"], false, NOW)
+                .check_send("a", caps(Plan::Free, 100), &["other"], false, at(NOW))
                 .is_ok(),
             "invitations are not held back by withdrawals"
         );
@@ -596,9 +648,14 @@ mod tests {
     fn a_confirmation_says_how_many_fit_the_cap_and_the_note_quota() {
         let mut ledger = Ledger::default();
         for i in 0..98 {
-            ledger.record_sent("k", &format!("p{i}"), i < 4, NOW - 1000.0 * f64::from(i));
+            ledger.record_sent(
+                "k",
+                &format!("p{i}"),
+                i < 4,
+                at(NOW - 1000.0 * f64::from(i)),
+            );
         }
-        let standing = ledger.standing("k", caps(Plan::Free, 100), NOW);
+        let standing = ledger.standing("k", caps(Plan::Free, 100), at(NOW));
         assert_eq!(standing.room(), 2);
         assert_eq!(
             standing.fit_words(2, false),
@@ -611,7 +668,7 @@ mod tests {
                 "1 note fit this month's limit (4 of 5 notes this month); the rest wait until it frees."
             ]
         );
-        let full = ledger.standing("k", caps(Plan::Free, 98), NOW);
+        let full = ledger.standing("k", caps(Plan::Free, 98), at(NOW));
         assert_eq!(full.room(), 0);
         assert!(full.fit_words(1, false)[0].starts_with("None fit this week's cap"));
     }
@@ -622,7 +679,7 @@ mod tests {
         let mut times: Vec<f64> = vec![NOW - 8.0 * DAY_MS; 3];
         times.extend((0..100).map(|i| NOW - 5.0 * DAY_MS + i as f64 * HOUR));
         let ledger = ledger_with_sends(&times, false);
-        let standing = ledger.standing("a", caps(Plan::Free, 100), NOW);
+        let standing = ledger.standing("a", caps(Plan::Free, 100), at(NOW));
         assert_eq!(standing.summary, "100 of 100 this week");
         assert_eq!(
             standing.notes_summary.as_deref(),
@@ -631,28 +688,34 @@ mod tests {
         let frees = NOW - 5.0 * DAY_MS + WEEK_MS;
         assert_eq!(standing.next_send_at_ms, Some(frees));
         let refused = ledger
-            .check_send("a", caps(Plan::Free, 100), &["jane"], false, NOW)
+            .check_send("a", caps(Plan::Free, 100), &["jane"], false, at(NOW))
             .unwrap_err();
         assert_eq!(refused.kind, ErrorKind::LimitReached);
         assert_eq!(refused.retry_after_s, Some((2.0 * DAY_MS / 1000.0) as u32));
         assert!(refused.detail.unwrap().contains("100 of 100"));
         // A second after the oldest of them leaves the window, one may go.
         assert!(ledger
-            .check_send("a", caps(Plan::Free, 100), &["jane"], false, frees + 1000.0)
+            .check_send(
+                "a",
+                caps(Plan::Free, 100),
+                &["jane"],
+                false,
+                at(frees + 1000.0)
+            )
             .is_ok());
         // A higher cap leaves room now.
         assert!(ledger
-            .check_send("a", caps(Plan::Premium, 200), &["jane"], false, NOW)
+            .check_send("a", caps(Plan::Premium, 200), &["jane"], false, at(NOW))
             .is_ok());
         assert_eq!(
             ledger
-                .standing("a", caps(Plan::Premium, 200), NOW)
+                .standing("a", caps(Plan::Premium, 200), at(NOW))
                 .next_send_at_ms,
             None
         );
         // Other accounts are counted apart.
         assert!(ledger
-            .check_send("b", caps(Plan::Free, 100), &["jane"], false, NOW)
+            .check_send("b", caps(Plan::Free, 100), &["jane"], false, at(NOW))
             .is_ok());
     }
 
@@ -660,25 +723,25 @@ mod tests {
     fn free_accounts_get_five_notes_in_thirty_days_and_premium_no_note_limit() {
         let times: Vec<f64> = (0..5).map(|i| NOW - (29 - i) as f64 * DAY_MS).collect();
         let ledger = ledger_with_sends(&times, true);
-        let standing = ledger.standing("a", caps(Plan::Free, 100), NOW);
+        let standing = ledger.standing("a", caps(Plan::Free, 100), at(NOW));
         assert_eq!(
             standing.notes_summary.as_deref(),
             Some("5 of 5 notes this month")
         );
         assert_eq!(standing.summary, "0 of 100 this week");
         let refused = ledger
-            .check_send("a", caps(Plan::Free, 100), &["x"], true, NOW)
+            .check_send("a", caps(Plan::Free, 100), &["x"], true, at(NOW))
             .unwrap_err();
         assert_eq!(refused.retry_after_s, Some((DAY_MS / 1000.0) as u32));
         assert!(ledger
-            .check_send("a", caps(Plan::Free, 100), &["x"], false, NOW)
+            .check_send("a", caps(Plan::Free, 100), &["x"], false, at(NOW))
             .is_ok());
         assert!(ledger
-            .check_send("a", caps(Plan::Premium, 200), &["x"], true, NOW)
+            .check_send("a", caps(Plan::Premium, 200), &["x"], true, at(NOW))
             .is_ok());
         assert_eq!(
             ledger
-                .standing("a", caps(Plan::Premium, 200), NOW)
+                .standing("a", caps(Plan::Premium, 200), at(NOW))
                 .notes_summary,
             None
         );
@@ -688,17 +751,17 @@ mod tests {
     fn a_provider_limit_stops_sending_until_the_window_resets() {
         let mut ledger = ledger_with_sends(&[NOW - 3.0 * DAY_MS, NOW - DAY_MS], false);
         assert_eq!(
-            ledger.record_limit_reached("a", false, NOW),
-            NOW + 4.0 * DAY_MS
+            ledger.record_limit_reached("a", false, at(NOW)),
+            4.0 * DAY_MS
         );
         let refused = ledger
-            .check_send("a", caps(Plan::Premium, 200), &["x"], false, NOW)
+            .check_send("a", caps(Plan::Premium, 200), &["x"], false, at(NOW))
             .unwrap_err();
         assert_eq!(refused.retry_after_s, Some((4.0 * DAY_MS / 1000.0) as u32));
         assert!(refused.detail.unwrap().contains("provider"));
         assert_eq!(
             ledger
-                .standing("a", caps(Plan::Premium, 200), NOW)
+                .standing("a", caps(Plan::Premium, 200), at(NOW))
                 .next_send_at_ms,
             Some(NOW + 4.0 * DAY_MS)
         );
@@ -708,18 +771,18 @@ mod tests {
                 caps(Plan::Premium, 200),
                 &["x"],
                 false,
-                NOW + 4.0 * DAY_MS + 1.0
+                at(NOW + 4.0 * DAY_MS + 1.0)
             )
             .is_ok());
 
         // With nothing in the ledger's window, a whole window; a refused note stops only notes.
         let mut fresh = Ledger::default();
-        fresh.record_limit_reached("a", true, NOW);
+        fresh.record_limit_reached("a", true, at(NOW));
         assert!(fresh
-            .check_send("a", caps(Plan::Free, 100), &["x"], false, NOW)
+            .check_send("a", caps(Plan::Free, 100), &["x"], false, at(NOW))
             .is_ok());
         let notes = fresh
-            .check_send("a", caps(Plan::Free, 100), &["x"], true, NOW)
+            .check_send("a", caps(Plan::Free, 100), &["x"], true, at(NOW))
             .unwrap_err();
         assert_eq!(notes.retry_after_s, Some((MONTH_MS / 1000.0) as u32));
     }
@@ -738,9 +801,9 @@ mod tests {
             provider_id: Some("ACoAAB123".into()),
             ..person("Jane-Doe")
         };
-        ledger.record_withdrawn("a", &jane, NOW - DAY_MS);
+        ledger.record_withdrawn("a", &jane, at(NOW - DAY_MS));
         let check =
-            |names: &[&str]| ledger.check_send("a", caps(Plan::Free, 100), names, false, NOW);
+            |names: &[&str]| ledger.check_send("a", caps(Plan::Free, 100), names, false, at(NOW));
         assert_eq!(
             check(&["acoaab123"]).unwrap_err().kind,
             ErrorKind::CannotInvite
@@ -761,14 +824,14 @@ mod tests {
     #[test]
     fn a_withdrawn_person_is_not_invited_again_within_three_weeks() {
         let mut ledger = Ledger::default();
-        ledger.record_withdrawn("a", &person("Jane-Doe"), NOW - 20.0 * DAY_MS);
-        let refused = ledger.check_send("a", caps(Plan::Free, 100), &["jane-doe"], false, NOW);
+        ledger.record_withdrawn("a", &person("Jane-Doe"), at(NOW - 20.0 * DAY_MS));
+        let refused = ledger.check_send("a", caps(Plan::Free, 100), &["jane-doe"], false, at(NOW));
         assert_eq!(
             refused.unwrap_err().retry_after_s,
             Some((DAY_MS / 1000.0) as u32)
         );
         assert!(ledger
-            .check_send("a", caps(Plan::Free, 100), &["john-roe"], false, NOW)
+            .check_send("a", caps(Plan::Free, 100), &["john-roe"], false, at(NOW))
             .is_ok());
         assert!(ledger
             .check_send(
@@ -776,7 +839,7 @@ mod tests {
                 caps(Plan::Free, 100),
                 &["jane-doe"],
                 false,
-                NOW + DAY_MS + 1.0
+                at(NOW + DAY_MS + 1.0)
             )
             .is_ok());
     }
@@ -784,10 +847,10 @@ mod tests {
     #[test]
     fn old_entries_are_forgotten_and_the_ledger_survives_storage() {
         let mut ledger = Ledger::default();
-        ledger.record_sent("a", "p1", true, NOW - 40.0 * DAY_MS);
-        ledger.record_withdrawn("a", &person("old"), NOW - 30.0 * DAY_MS);
-        ledger.record_sent("a", "p2", true, NOW - 2.0 * DAY_MS);
-        ledger.record_sent("a", "now", false, NOW);
+        ledger.record_sent("a", "p1", true, at(NOW - 40.0 * DAY_MS));
+        ledger.record_withdrawn("a", &person("old"), at(NOW - 30.0 * DAY_MS));
+        ledger.record_sent("a", "p2", true, at(NOW - 2.0 * DAY_MS));
+        ledger.record_sent("a", "now", false, at(NOW));
         let text = serde_json::to_string(&ledger).unwrap();
         let read: Ledger = serde_json::from_str(&text).unwrap();
         assert_eq!(read, ledger);
@@ -796,5 +859,53 @@ mod tests {
         let damaged: Result<Ledger, _> =
             serde_json::from_str(r#"{"a": {"sent": [{"note": true}]}}"#);
         assert!(damaged.is_err());
+    }
+
+    /// A moment where the provider's clock says `provider_ms` and this machine's `local_ms`.
+    fn off(provider_ms: f64, local_ms: f64) -> Trusted {
+        crate::clocks::trusted(provider_ms, local_ms)
+    }
+
+    #[test]
+    fn a_provider_clock_that_jumps_ahead_of_this_machines_moves_the_week_no_further() {
+        let mut ledger = ledger_with_sends(&[NOW - HOUR, NOW], false);
+        let week = caps(Plan::Free, 2);
+        // The provider's clock says a month went by, this machine's that a minute did.
+        let jumped = off(NOW + 30.0 * DAY_MS, NOW + 60_000.0);
+        let refused = ledger
+            .check_send("a", week, &["x"], false, jumped)
+            .unwrap_err();
+        assert_eq!(refused.kind, ErrorKind::ClocksDisagree);
+        assert!(refused.detail.unwrap().contains("30 days"));
+        // Told again and again meanwhile, it moves only as this machine's clock does.
+        for minute in 1..=100 {
+            let later = off(NOW + 30.0 * DAY_MS, NOW + f64::from(minute) * 60_000.0);
+            ledger.record_withdrawn("a", &person(&format!("w{minute}")), later);
+        }
+        let standing = ledger.standing("a", week, off(NOW + 30.0 * DAY_MS, NOW + 6_000_000.0));
+        assert_eq!(standing.sent_this_week, 2, "the week's sends still count");
+        // Once this machine's clock agrees, the month went by.
+        ledger
+            .check_send("a", week, &["x"], false, at(NOW + 30.0 * DAY_MS))
+            .expect("a place");
+    }
+
+    #[test]
+    fn a_machine_clock_steadily_off_the_providers_holds_nothing_back() {
+        let mut ledger = Ledger::default();
+        let two_hours_behind = |ms: f64| off(ms, ms - 2.0 * HOUR);
+        ledger.record_sent("a", "p0", false, two_hours_behind(NOW - 8.0 * DAY_MS));
+        ledger.record_sent("a", "p1", false, two_hours_behind(NOW - DAY_MS));
+        let standing = ledger.standing("a", caps(Plan::Free, 2), two_hours_behind(NOW));
+        assert_eq!(standing.sent_this_week, 1, "the old one left the week");
+        ledger
+            .check_send(
+                "a",
+                caps(Plan::Free, 2),
+                &["x"],
+                false,
+                two_hours_behind(NOW),
+            )
+            .expect("a place");
     }
 }

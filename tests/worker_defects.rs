@@ -507,6 +507,29 @@ fn one_answer_dated_a_month_ahead_does_not_open_another_weeks_cap() {
 }
 
 #[test]
+fn a_provider_clock_a_month_ahead_for_good_sends_nothing_until_this_machines_agrees() {
+    let (world, worker) = started(5);
+    for person in 0..5 {
+        send(world, &worker, person, false).expect("within the cap");
+        world.wait(3);
+    }
+    // Every answer from now on is dated a month on, while this machine's clock says an hour went
+    // by (long enough that the provider's clock is asked again).
+    world.wait(30 * DAY_MINUTES + 60);
+    world.skew(-30);
+    for person in 5..10 {
+        let refused = send(world, &worker, person, false).unwrap_err();
+        assert_eq!(refused.kind, ErrorKind::ClocksDisagree, "{refused:?}");
+        world.wait(3);
+    }
+    assert_eq!(sends(world), 5, "the week's sends still count");
+    // This machine's clock set right: the two agree that a month went by.
+    world.skew(30);
+    send(world, &worker, 5, false).expect("a place once both clocks say a month went by");
+    assert_eq!(sends(world), 6);
+}
+
+#[test]
 fn one_setting_of_the_wrong_type_does_not_lift_the_others_caps() {
     let (world, worker) = started(100);
     let mut settings: Value = world.stored("settings").expect("settings");

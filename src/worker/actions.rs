@@ -110,7 +110,7 @@ pub async fn act(
                 .min(account.auto_withdraw.per_day()),
             false => settings.daily_withdrawals(),
         };
-        let now_ms = match by_rule {
+        let now = match by_rule {
             true => clock::rule_now(w, &client).await?,
             false => clock::caps_now(w, &client).await?,
         };
@@ -118,7 +118,7 @@ pub async fn act(
         if by_rule
             && account
                 .auto_withdraw
-                .due(std::slice::from_ref(&invitation), now_ms)
+                .due(std::slice::from_ref(&invitation), now.now_ms)
                 .is_empty()
         {
             return Ok(Answer {
@@ -127,7 +127,7 @@ pub async fn act(
             });
         }
         let ledger: Ledger = Stored::read(w, &["ledger"]).await?.readable("ledger")?;
-        ledger.check_withdraw(&ledger_key(&account), daily, now_ms)?;
+        ledger.check_withdraw(&ledger_key(&account), daily, now)?;
     }
     // Write-ahead: recorded before the call leaves, or not sent at all.
     let now_ms = w.env.clock.now_ms();
@@ -258,10 +258,10 @@ async fn record_withdrawn(
     invitation: &Invitation,
 ) -> Result<(), Error> {
     // One without a profile still counts against the day's withdrawals.
-    let now_ms = clock::caps_now(w, client).await?;
+    let now = clock::caps_now(w, client).await?;
     let key = ledger_key(account);
     store::update(w, "ledger", |ledger: &mut Ledger| {
-        ledger.record_withdrawn(&key, &invitation.person, now_ms)
+        ledger.record_withdrawn(&key, &invitation.person, now)
     })
     .await?;
     observe::withdrawn_by_us(w, account, invitation).await

@@ -15,18 +15,15 @@ use crate::lists::Writes;
 const CLOCK_KEY: &str = "clock";
 
 /// The time to count the caps by; refused while the provider's answers disagree about it.
-pub async fn caps_now(w: &Worker<'_>, client: &Client<'_>) -> Result<f64, Error> {
-    Ok(trusted_now(w, client).await?.now_ms)
+pub async fn caps_now(w: &Worker<'_>, client: &Client<'_>) -> Result<Trusted, Error> {
+    trusted_now(w, client).await
 }
 
 /// The time the withdraw rule judges ages by; refused also while this machine's clock is off
 /// the provider's, since an age cannot then be trusted either way.
-pub async fn rule_now(w: &Worker<'_>, client: &Client<'_>) -> Result<f64, Error> {
+pub async fn rule_now(w: &Worker<'_>, client: &Client<'_>) -> Result<Trusted, Error> {
     match trusted_now(w, client).await? {
-        Trusted {
-            now_ms,
-            machine_agrees: true,
-        } => Ok(now_ms),
+        trusted if trusted.machine_agrees => Ok(trusted),
         _ => Err(clocks::machine_off()),
     }
 }
@@ -45,8 +42,7 @@ async fn trusted_now(w: &Worker<'_>, client: &Client<'_>) -> Result<Trusted, Err
         }
         // INFERRED: a provider whose answers carry no Date leaves the machine's clock to trust.
         if client.read_provider_clock().await?.is_none() {
-            let local_ms = w.env.clock.now_ms();
-            return Ok(clocks::trusted(local_ms, local_ms));
+            return Ok(Trusted::machine(w.env.clock.now_ms()));
         }
         told = remember(w, client)
             .await

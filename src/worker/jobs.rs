@@ -197,7 +197,9 @@ pub async fn apply_rules(w: &Worker<'_>) -> Result<(), Error> {
         // by it the provider's clock is not asked.
         let judged = match account.auto_withdraw.due(&sent, now_ms).is_empty() {
             true => Ok(now_ms),
-            false => clock::rule_now(w, &Client::new(account, w.env)).await,
+            false => clock::rule_now(w, &Client::new(account, w.env))
+                .await
+                .map(|trusted| trusted.now_ms),
         };
         let items = match &judged {
             Ok(rule_now_ms) => account

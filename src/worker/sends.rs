@@ -39,7 +39,7 @@ pub async fn send(
     }
     let held = sent.held(w.env.clock.now_ms());
     let client = Client::new(&account, w.env).with_held(&held);
-    let now_ms = clock::caps_now(w, &client).await?;
+    let now = clock::caps_now(w, &client).await?;
     let key = ledger_key(&account);
     let caps = settings.caps(account.plan);
     let admitted = |ledger: &Ledger, names: &[&str]| {
@@ -47,7 +47,7 @@ pub async fn send(
             return Err(Error::new(ErrorKind::AlreadyDone)
                 .with_detail("an invitation to this person was sent already"));
         }
-        ledger.check_send(&key, caps, names, with_note, now_ms)
+        ledger.check_send(&key, caps, names, with_note, now)
     };
     // Refused before anything is asked of the provider, the profile lookup included.
     let mut ledger: Ledger = Stored::read(w, &["ledger"]).await?.readable("ledger")?;
@@ -62,7 +62,7 @@ pub async fn send(
     store::update(w, "ledger", |ledger: &mut Ledger| {
         ledger.rekey(&accounts);
         admitted(ledger, &names)?;
-        ledger.reserve(&key, &who, with_note, caps.gap_ms, now_ms);
+        ledger.reserve(&key, &who, with_note, caps.gap_ms, now);
         Ok::<(), Error>(())
     })
     .await??;
@@ -76,7 +76,7 @@ pub async fn send(
         }
         Err(error) if error.kind == ErrorKind::LimitReached => {
             ledger.release(&key, &who);
-            Some(ledger.record_limit_reached(&key, with_note, now_ms))
+            Some(ledger.record_limit_reached(&key, with_note, now))
         }
         Err(error) if super::provider_refused(error.kind) => {
             ledger.release(&key, &who);
@@ -88,8 +88,8 @@ pub async fn send(
     .await;
     let done = match outcome {
         Err(error) if error.kind == ErrorKind::LimitReached => {
-            let until = settled.ok().flatten();
-            let wait_s = until.map(|until| ((until - now_ms) / 1000.0).ceil().max(1.0) as u32);
+            let wait_ms = settled.ok().flatten();
+            let wait_s = wait_ms.map(|wait_ms| (wait_ms / 1000.0).ceil().max(1.0) as u32);
             return Err(error.with_retry_after(wait_s));
         }
         outcome => outcome?,
@@ -129,9 +129,9 @@ pub async fn was_sent(
     let key = ledger_key(&account);
     // A check of the sent list since may have found it already: then it was sent.
     if list.rows().any(|row| is_target(&target, row)) {
-        let now_ms = clock::caps_now(w, &client).await?;
+        let now = clock::caps_now(w, &client).await?;
         store::update(w, "ledger", |ledger: &mut Ledger| {
-            ledger.record_sent(&key, &who, note.is_some(), now_ms)
+            ledger.record_sent(&key, &who, note.is_some(), now)
         })
         .await?;
         return Ok(Effect::Done);
@@ -146,9 +146,9 @@ pub async fn was_sent(
         }
         Settled::Done(done) => {
             clock::remember(w, &client).await;
-            let now_ms = clock::caps_now(w, &client).await?;
+            let now = clock::caps_now(w, &client).await?;
             store::update(w, "ledger", |ledger: &mut Ledger| {
-                ledger.record_sent(&key, &who, note.is_some(), now_ms)
+                ledger.record_sent(&key, &who, note.is_some(), now)
             })
             .await?;
             store_sent(w, &account, *done, &held).await?;

@@ -142,7 +142,7 @@ pub async fn repair(w: &Worker<'_>, key: &str) -> Result<(), Error> {
     if !damaged(&stored).contains(&key) {
         return Ok(());
     }
-    let now_ms = w.env.clock.now_ms();
+    let now = crate::clocks::Trusted::machine(w.env.clock.now_ms());
     let mut writes = Writes::default();
     if let Some(raw) = stored.raw(key) {
         writes.put(format!("damaged:{key}"), raw);
@@ -151,7 +151,7 @@ pub async fn repair(w: &Worker<'_>, key: &str) -> Result<(), Error> {
         "ledger" => {
             let mut ledger = crate::limits::Ledger::default();
             for account in stored.accounts() {
-                ledger.unknown_history(&crate::limits::ledger_key(&account), now_ms);
+                ledger.unknown_history(&crate::limits::ledger_key(&account), now);
             }
             writes.put(key.to_owned(), &ledger);
         }
