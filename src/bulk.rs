@@ -120,7 +120,12 @@ pub struct Job {
     pub random: Random,
     #[serde(default)]
     pub uncertain_in_a_row: u32,
+    /// Whole in memory; in storage, kept in chunks beside the job (`job_chunks.rs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<Item>,
+    /// How many items storage keeps in chunks for this job; none for a job not kept so yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items_kept: Option<usize>,
     /// Set on the job an account's automatic withdraw rule feeds; none on a job a person
     /// started.
     #[serde(default)]
@@ -185,6 +190,7 @@ impl Job {
             random: Random::seeded(seed),
             uncertain_in_a_row: 0,
             items,
+            items_kept: None,
             automatic: None,
         };
         job.settle(now_ms);

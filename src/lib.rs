@@ -13,6 +13,7 @@ pub mod error;
 pub mod export;
 pub mod http;
 pub mod input;
+pub mod job_chunks;
 pub mod limits;
 pub mod lists;
 pub mod model;
@@ -307,6 +308,13 @@ pub fn standing(
         settings.caps(plan),
         Trusted::machine(now_ms),
     )))
+}
+
+/// Popup: the storage keys of the items (the results) of the job `id` whose head says it keeps
+/// `items_kept` items, in order.
+#[wasm_bindgen]
+pub fn job_item_keys(id: &str, items_kept: u32) -> Vec<String> {
+    job_chunks::chunk_keys(id, items_kept as usize)
 }
 
 /// Popup: what the confirmation of a bulk accept, decline or withdraw of `count` invitations

@@ -6,7 +6,7 @@
 mod fakes;
 
 use fakes::{Outcome, StorageFault, World};
-use invite_desk::bulk::{Job, JobState, Outcome as ItemOutcome};
+use invite_desk::bulk::{JobState, Outcome as ItemOutcome, MAX_INVITE_LIST};
 use invite_desk::error::{Error, ErrorKind};
 use invite_desk::sync::Occasion;
 use invite_desk::worker::effects::Clock;
@@ -35,10 +35,6 @@ fn send(world: &World, worker: &Worker<'_>, person: usize, note: bool) -> Result
 
 fn sends(world: &World) -> usize {
     world.applied().iter().filter(|a| a.kind == "send").count()
-}
-
-fn jobs(world: &World) -> Vec<Job> {
-    world.stored("jobs").unwrap_or_default()
 }
 
 fn invite_job(world: &World, worker: &Worker<'_>, people: &[usize], note: bool) -> Answer {
@@ -81,7 +77,7 @@ fn defect_1_two_unknown_outcomes_in_a_row_pause_the_job_with_a_message() {
     world.next_read_outcome(Outcome::TimedOut);
     world.wait(3);
     world.fire_alarms(&worker);
-    let job = &jobs(world)[0];
+    let job = &world.jobs()[0];
     assert_eq!(job.state, JobState::Paused);
     assert!(job.reason.is_some(), "it says why");
     assert_eq!(
@@ -157,7 +153,7 @@ fn defect_5_a_thirty_day_wait_goes_through_an_alarm() {
     }
     invite_job(world, &worker, &[5], true);
     world.fire_alarms(&worker);
-    let job = &jobs(world)[0];
+    let job = &world.jobs()[0];
     assert_eq!(job.state, JobState::Running);
     assert_eq!(
         job.items[0].outcome,
@@ -181,7 +177,7 @@ fn defect_6_a_refusal_for_one_person_fails_that_item_and_the_account_goes_on() {
         "detail": "An invitation to this person was withdrawn recently; it can be sent again after 2026-11-20T00:00:00Z"});
     world.next_outcome(Outcome::Reply(422, refusal.to_string()));
     world.fire_alarms(&worker);
-    let job = &jobs(world)[0];
+    let job = &world.jobs()[0];
     assert_eq!(job.items[0].outcome, ItemOutcome::Failed);
     assert_eq!(
         job.items[0].error.as_ref().map(|e| e.kind),
@@ -190,7 +186,7 @@ fn defect_6_a_refusal_for_one_person_fails_that_item_and_the_account_goes_on() {
     assert_eq!(job.state, JobState::Running, "the job goes on");
     world.wait(3);
     world.fire_alarms(&worker);
-    assert_eq!(jobs(world)[0].items[1].outcome, ItemOutcome::Done);
+    assert_eq!(world.jobs()[0].items[1].outcome, ItemOutcome::Done);
     assert_eq!(sends(world), 1);
 }
 
@@ -240,7 +236,7 @@ fn defect_7_a_damaged_ledger_or_jobs_value_stops_the_work_and_is_kept_as_it_is()
     world
         .intent(&worker, json!({"type": "repair", "value": "jobs"}))
         .expect("repaired");
-    assert!(jobs(world).is_empty());
+    assert!(world.jobs().is_empty());
 }
 
 #[test]
@@ -357,7 +353,8 @@ fn withdrawals_past_the_days_cap_are_refused_before_any_call_and_a_job_waits_a_d
         )
         .expect("the job starts");
     world.fire_alarms(&worker);
-    let job = jobs(world)
+    let job = world
+        .jobs()
         .into_iter()
         .find(|job| Some(&job.id) == answer.job.as_ref())
         .expect("the job");
@@ -374,7 +371,8 @@ fn withdrawals_past_the_days_cap_are_refused_before_any_call_and_a_job_waits_a_d
         world.wait(1);
     }
     assert_eq!(cancels(world), 4, "the next day both went");
-    let job = jobs(world)
+    let job = world
+        .jobs()
         .into_iter()
         .find(|job| Some(&job.id) == answer.job.as_ref())
         .expect("the job");
@@ -476,7 +474,7 @@ fn a_failed_read_of_the_providers_clock_is_not_the_outcome_of_the_send_it_was_fo
     world.next_read_outcome(Outcome::Status(404));
     invite_job(world, &worker, &[1], false);
     world.fire_alarms(&worker);
-    let item = &jobs(world)[0].items[0];
+    let item = &world.jobs()[0].items[0];
     assert_ne!(item.outcome, ItemOutcome::AlreadyGone, "{item:?}");
     assert_eq!(invites(), 0, "nothing was sent");
     // The clock can be read again: the invitation goes out after all.
@@ -484,7 +482,7 @@ fn a_failed_read_of_the_providers_clock_is_not_the_outcome_of_the_send_it_was_fo
         world.wait(3);
         world.fire_alarms(&worker);
     }
-    assert_eq!(jobs(world)[0].items[0].outcome, ItemOutcome::Done);
+    assert_eq!(world.jobs()[0].items[0].outcome, ItemOutcome::Done);
     assert_eq!(invites(), 1);
 }
 
@@ -527,6 +525,31 @@ fn a_provider_clock_a_month_ahead_for_good_sends_nothing_until_this_machines_agr
     world.skew(30);
     send(world, &worker, 5, false).expect("a place once both clocks say a month went by");
     assert_eq!(sends(world), 6);
+}
+
+#[test]
+fn a_step_of_a_job_of_a_thousand_writes_one_chunk_of_its_items_not_the_whole_job() {
+    let (world, worker) = started(100);
+    let people: Vec<usize> = (0..MAX_INVITE_LIST).collect();
+    invite_job(world, &worker, &people, false);
+    let job_bytes: usize = world
+        .local_keys()
+        .iter()
+        .filter(|key| key.starts_with("job"))
+        .map(|key| world.local_text(key).len())
+        .sum();
+    let before = world.local_bytes_written.get();
+    world.fire_alarms(&worker);
+    let step_bytes = world.local_bytes_written.get() - before;
+    assert_eq!(sends(world), 1, "one step ran");
+    // Rewritten whole, the job alone was twice its size a step.
+    assert!(
+        step_bytes * 2 < job_bytes,
+        "a step wrote {step_bytes} bytes for a job of {job_bytes}"
+    );
+    let job = &world.jobs()[0];
+    assert_eq!(job.items.len(), MAX_INVITE_LIST);
+    assert_eq!(job.items[0].outcome, ItemOutcome::Done);
 }
 
 #[test]

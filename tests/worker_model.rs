@@ -17,7 +17,7 @@
 mod fakes;
 
 use fakes::{Applied, Outcome, StorageFault, World};
-use invite_desk::bulk::{Job, JobState, Outcome as ItemOutcome};
+use invite_desk::bulk::{JobState, Outcome as ItemOutcome};
 use invite_desk::worker::intents::{handle_intent, read_intent};
 use invite_desk::worker::{on_alarm, Worker};
 use proptest::prelude::*;
@@ -376,12 +376,5 @@ proptest! {
     #[test]
     fn the_worker_keeps_its_promises_whatever_happens(ops in prop::collection::vec(op(), 1..60)) {
         run(&ops)?;
-    }
-}
-
-/// The jobs as stored, for the invariants.
-impl World {
-    fn jobs(&self) -> Vec<Job> {
-        self.stored("jobs").unwrap_or_default()
     }
 }

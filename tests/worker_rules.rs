@@ -26,7 +26,7 @@ fn cancels(world: &World) -> Vec<String> {
 }
 
 fn automatic_job(world: &World) -> Job {
-    let jobs: Vec<Job> = world.stored("jobs").unwrap_or_default();
+    let jobs: Vec<Job> = world.jobs();
     jobs.into_iter()
         .find(|job| job.automatic.is_some())
         .expect("the rule's job")

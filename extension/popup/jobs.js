@@ -1,6 +1,7 @@
 // The popup's jobs panel: each bulk job with its progress, state (and why it waits or paused),
-// Stop, Resume and Close (the automatic rule's job: Pause and Resume), and each item's result while "Results" is open. Jobs run in the
-// service worker, which alone writes them; this only shows them and asks.
+// Stop, Resume and Close (the automatic rule's job: Pause and Resume), and each item's result
+// while "Results" is open, read then from the chunks the worker keeps a job's items in. Jobs run
+// in the service worker, which alone writes them; this only shows them and asks.
 import { element } from '../lib/dom.js';
 import { showProblem, whatHappened } from '../lib/problem.js';
 import { ask } from '../lib/worker.js';
@@ -22,7 +23,7 @@ const heard = new Map();
 
 // The automatic rule's job goes on as long as the rule is on: it is named by the rule.
 const titleOf = (job) => (job.automatic ? 'Automatic withdraw'
-  : `${WORDS[job.action]?.doing ?? 'Working on'} ${counted(job.progress?.total ?? job.items.length, WORDS[job.action] ?? WORDS.accept)}`);
+  : `${WORDS[job.action]?.doing ?? 'Working on'} ${counted(job.progress.total, WORDS[job.action] ?? WORDS.accept)}`);
 
 /** "3 done · 1 failed · 6 remaining", and the rest of a finished job's tally. */
 function tally(progress) {
@@ -123,12 +124,24 @@ function resultText(item) {
   return item.error?.why ? `${who} — ${outcome}: ${item.error.why}` : `${who} — ${outcome}`;
 }
 
-/** Each item's outcome, written only while "Results" is open. */
-function paintResults(view, job) {
+/** A job's items: from its chunks, or from the job itself as an earlier version kept it. */
+async function itemsOf(job) {
+  if (job.items_kept == null) return job.items ?? [];
+  const keys = (await bulk.popup.wasm()).job_item_keys(job.id, job.items_kept);
+  const read = await chrome.storage.local.get(keys);
+  return keys.flatMap((key) => (Array.isArray(read[key]) ? read[key] : []));
+}
+
+/** Each item's outcome, written only while "Results" is open; a later paint wins. */
+async function paintResults(view, job) {
   if (!job) return;
+  const painting = (view.painting ?? 0) + 1;
+  view.painting = painting;
+  const items = await itemsOf(job);
+  if (view.painting !== painting) return;
   const rows = view.results.children;
-  while (rows.length > job.items.length) rows[rows.length - 1].remove();
-  job.items.forEach((item, index) => {
+  while (rows.length > items.length) rows[rows.length - 1].remove();
+  items.forEach((item, index) => {
     const row = rows[index] ?? view.results.appendChild(element('li'));
     const text = resultText(item);
     const next = item.outcome === 'failed' ? (item.error?.next_step ?? '') : '';

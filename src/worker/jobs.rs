@@ -1,5 +1,5 @@
 //! The service worker's side of bulk jobs: creates them from the popup's intents, keeps them
-//! under `jobs` in storage, runs their due steps one at a time, and has the browser wake the
+//! in storage (`job_chunks.rs`), runs their due steps one at a time, and has the browser wake the
 //! worker for the next one (`Timers::wake_at`). `bulk.rs` holds the rules.
 
 use super::actions::{self, ListedAction};
@@ -382,12 +382,11 @@ async fn schedule(w: &Worker<'_>, jobs: &[Job]) -> Result<(), Error> {
 }
 
 async fn read(w: &Worker<'_>) -> Result<Vec<Job>, Error> {
-    Ok(Stored::read(w, &["jobs"]).await?.get_or_default("jobs"))
+    store::read_jobs(w).await
 }
 
-/// Re-reads the jobs, changes them and writes them.
 async fn update<T>(w: &Worker<'_>, change: impl FnOnce(&mut Vec<Job>) -> T) -> Result<T, Error> {
-    store::update(w, "jobs", change).await
+    store::update_jobs(w, change).await
 }
 
 async fn change_job(w: &Worker<'_>, id: &str, change: impl FnOnce(&mut Job)) -> Result<(), Error> {

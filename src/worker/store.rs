@@ -1,13 +1,16 @@
 //! The worker's storage. Every read-modify-write goes through one lock, so two changes never
 //! interleave: each re-reads what it changes, changes it and writes it. The invitation lists
 //! are read and written per account and direction (`lists.rs`); each change of them rewrites
-//! the popup's first screen and the badge when those change. The time of every check goes to
+//! the popup's first screen and the badge when those change. The jobs are read whole and
+//! written by the chunks that changed (`job_chunks.rs`). The time of every check goes to
 //! session storage, which costs no disk write.
 
 use super::effects::Area;
 use super::Worker;
 use crate::accounts;
+use crate::bulk::Job;
 use crate::error::{Error, ErrorKind};
+use crate::job_chunks::{self, JOBS_KEY};
 use crate::lists::{self, head_key, Head, List, Writes};
 use crate::model::{Account, Direction, Invitation};
 use crate::settings::{self, Settings};
@@ -126,7 +129,7 @@ pub const GUARDED: [Guarded; 2] = [
 /// Which of the guarded values in `stored` cannot be read.
 pub fn damaged(stored: &Stored) -> Vec<&'static str> {
     let ledger = stored.readable::<crate::limits::Ledger>("ledger").is_err();
-    let jobs = stored.readable::<Vec<crate::bulk::Job>>("jobs").is_err();
+    let jobs = stored.readable::<Vec<Job>>(JOBS_KEY).is_err();
     [(ledger, "ledger"), (jobs, "jobs")]
         .into_iter()
         .filter_map(|(damaged, key)| damaged.then_some(key))
@@ -139,7 +142,8 @@ pub fn damaged(stored: &Stored) -> Vec<&'static str> {
 pub async fn repair(w: &Worker<'_>, key: &str) -> Result<(), Error> {
     let _writing = w.store_lock.lock().await;
     let stored = Stored::read(w, &[key, "accounts"]).await?;
-    if !damaged(&stored).contains(&key) {
+    let chunk_damaged = key == JOBS_KEY && read_jobs(w).await.is_err();
+    if !damaged(&stored).contains(&key) && !chunk_damaged {
         return Ok(());
     }
     let now = crate::clocks::Trusted::machine(w.env.clock.now_ms());
@@ -155,7 +159,10 @@ pub async fn repair(w: &Worker<'_>, key: &str) -> Result<(), Error> {
             }
             writes.put(key.to_owned(), &ledger);
         }
-        _ => writes.put(key.to_owned(), &Vec::<crate::bulk::Job>::new()),
+        _ => {
+            writes.put(key.to_owned(), &Vec::<Job>::new());
+            writes.remove = job_chunks::orphans(&w.env.storage.keys().await?, &[]);
+        }
     }
     write(w, writes).await
 }
@@ -246,6 +253,42 @@ pub async fn read_stats(w: &Worker<'_>) -> Result<Vec<(Account, AccountStats)>, 
         .zip(keys)
         .map(|(account, key)| Ok((account, stored.readable(key)?)))
         .collect()
+}
+
+/// The bulk jobs, whole: their items read from their chunks (`job_chunks.rs`). Damaged heads
+/// read as no jobs here (`update_jobs` refuses them); a damaged chunk is refused.
+pub async fn read_jobs(w: &Worker<'_>) -> Result<Vec<Job>, Error> {
+    let heads = Stored::read(w, &[JOBS_KEY]).await?.get_or_default(JOBS_KEY);
+    with_items(w, heads).await
+}
+
+async fn with_items(w: &Worker<'_>, heads: Vec<Job>) -> Result<Vec<Job>, Error> {
+    let keys: Vec<String> = heads.iter().flat_map(job_chunks::item_keys).collect();
+    if keys.is_empty() {
+        return Ok(heads);
+    }
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let stored = Stored::read(w, &keys).await?;
+    job_chunks::assemble(
+        heads,
+        |key| stored.raw(key),
+        || Error::damaged(JOBS_KEY, damaged_name(JOBS_KEY)),
+    )
+}
+
+/// Re-reads the jobs, changes them and writes their heads and the chunks that changed, under
+/// the one lock. Damaged jobs are not overwritten: the change is refused.
+pub async fn update_jobs<R>(
+    w: &Worker<'_>,
+    change: impl FnOnce(&mut Vec<Job>) -> R,
+) -> Result<R, Error> {
+    let _writing = w.store_lock.lock().await;
+    let heads = Stored::read(w, &[JOBS_KEY]).await?.readable(JOBS_KEY)?;
+    let before = with_items(w, heads).await?;
+    let mut jobs = before.clone();
+    let result = change(&mut jobs);
+    write(w, job_chunks::writes(&before, &jobs)).await?;
+    Ok(result)
 }
 
 /// `account`'s list of `direction` with every row.
@@ -435,8 +478,9 @@ pub async fn forget(w: &Worker<'_>, ids: &[&str]) -> Result<(), Error> {
     write_view(w).await
 }
 
-/// Removes what nothing stored names any more (`lists::orphans`): what a check wrote back for
-/// an account removed while it ran, and row chunks no head names.
+/// Removes what nothing stored names any more (`lists::orphans`, `job_chunks::orphans`): what a
+/// check wrote back for an account removed while it ran, row chunks no head names, and job
+/// chunks no job names.
 pub async fn clean_up(w: &Worker<'_>) -> Result<(), Error> {
     let _writing = w.store_lock.lock().await;
     let keys = w.env.storage.keys().await?;
@@ -463,7 +507,13 @@ pub async fn clean_up(w: &Worker<'_>) -> Result<(), Error> {
         .copied()
         .filter(|id| !unread.contains(id))
         .collect();
-    let orphans = lists::orphans(&keys, &ids, &read, &named);
+    let mut orphans = lists::orphans(&keys, &ids, &read, &named);
+    if let Ok(jobs) = Stored::read(w, &[JOBS_KEY])
+        .await?
+        .readable::<Vec<Job>>(JOBS_KEY)
+    {
+        orphans.extend(job_chunks::orphans(&keys, &jobs));
+    }
     if orphans.is_empty() {
         return Ok(());
     }

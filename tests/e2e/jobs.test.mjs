@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { chromiumBackground } from './lib/clock.mjs';
-import { freshEmulatorAndBrowser } from './lib/e2e-scenario.mjs';
+import { freshEmulatorAndBrowser, storedJobs } from './lib/e2e-scenario.mjs';
 import { scenarioPath } from './lib/emulator.mjs';
 import { screenshot, stopServiceWorker, storedLists, until, workerStartedAfter } from './lib/extension.mjs';
 
@@ -73,7 +73,7 @@ test('a bulk withdraw of 30 finishes after its service worker is stopped mid-job
   const answer = await intent({ type: 'start_job', action: 'withdraw', items });
   assert.equal(answer.ok, true, JSON.stringify(answer));
   assert.equal(answer.result.count, GENERATED_SENT);
-  const jobOf = async () => (await stored('jobs')).jobs.find((job) => job.id === answer.result.job);
+  const jobOf = async () => (await storedJobs(session.browser)).find((job) => job.id === answer.result.job);
 
   await session.runJobs((job) => job.id === answer.result.job && job.progress.done >= 10, '10 withdrawals');
   // Withdrawals now take 2 s to answer, so the stop lands on one in flight.
@@ -176,7 +176,7 @@ test('a rate-limited step waits for Retry-After, a rejected key pauses the job u
   });
   await session.emulator.clearRequests();
   const answer = await intent({ type: 'start_job', action: 'withdraw', items });
-  const jobOf = async () => (await stored('jobs')).jobs.find((job) => job.id === answer.result.job);
+  const jobOf = async () => (await storedJobs(session.browser)).find((job) => job.id === answer.result.job);
 
   const waiting = await until(async () => {
     const job = await jobOf();
@@ -225,7 +225,7 @@ test('the weekly cap holds across single sends and bulk invitations: the job wai
   });
   assert.equal(answer.result.count, 2);
   const waiting = await until(async () => {
-    const job = (await stored('jobs')).jobs.find((job) => job.id === answer.result.job);
+    const job = (await storedJobs(session.browser)).find((job) => job.id === answer.result.job);
     return job.reason?.code === 'limit_reached' && job;
   }, 'the job to wait for the cap');
   assert.equal(waiting.state, 'running');

@@ -146,6 +146,8 @@ pub struct World {
     /// Alarms by name: when (machine time), and the period of a repeating one.
     alarms: RefCell<BTreeMap<&'static str, (f64, Option<f64>)>>,
     local: RefCell<BTreeMap<String, String>>,
+    /// Bytes the worker has written to local storage, as JSON.
+    pub local_bytes_written: Cell<usize>,
     session: RefCell<BTreeMap<String, String>>,
     storage_faults: RefCell<VecDeque<StorageFault>>,
     /// What the provider does with the next actions (sends, accepts, cancels), and reads.
@@ -209,6 +211,7 @@ impl World {
             random: Cell::new(0x9E37_79B9_7F4A_7C15),
             alarms: RefCell::new(BTreeMap::new()),
             local: RefCell::new(BTreeMap::new()),
+            local_bytes_written: Cell::new(0),
             session: RefCell::new(BTreeMap::new()),
             storage_faults: RefCell::new(VecDeque::new()),
             outcomes: RefCell::new(VecDeque::new()),
@@ -485,6 +488,27 @@ impl World {
     /// A stored value, decoded; `None` when absent or damaged.
     pub fn stored<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
         serde_json::from_str(self.local.borrow().get(key)?).ok()
+    }
+
+    /// The bulk jobs as stored, each with its items from its chunks; none when unreadable.
+    pub fn jobs(&self) -> Vec<invite_desk::bulk::Job> {
+        let local = self.local.borrow();
+        let raw: std::collections::HashMap<&str, Box<serde_json::value::RawValue>> = local
+            .iter()
+            .filter_map(|(key, text)| {
+                Some((
+                    key.as_str(),
+                    serde_json::value::RawValue::from_string(text.clone()).ok()?,
+                ))
+            })
+            .collect();
+        let heads = raw
+            .get(invite_desk::job_chunks::JOBS_KEY)
+            .and_then(|heads| serde_json::from_str(heads.get()).ok())
+            .unwrap_or_default();
+        let damaged = || invite_desk::error::Error::new(invite_desk::error::ErrorKind::Damaged);
+        invite_desk::job_chunks::assemble(heads, |key| raw.get(key).map(|v| &**v), damaged)
+            .unwrap_or_default()
     }
 
     /// The id of the `nth` invitation the worker holds for `account` in `direction`.
@@ -785,6 +809,10 @@ impl Storage for World {
             // The quota is storage.local's; session storage lives in memory.
             if area == Area::Local && self.quota_refuses() {
                 return Err(refused("QUOTA_BYTES quota exceeded"));
+            }
+            if area == Area::Local {
+                let written = self.local_bytes_written.get() + items.len();
+                self.local_bytes_written.set(written);
             }
             let items: Map<String, Value> =
                 serde_json::from_str(items).map_err(|_| refused("not an object"))?;

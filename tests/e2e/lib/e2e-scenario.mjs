@@ -40,10 +40,17 @@ export function storedAccount(which, emulatorUrl, overrides = {}) {
   };
 }
 
-/** The bulk jobs as stored, read in the worker that runs now. */
+/** The bulk jobs as stored, read in the worker that runs now, each with its items from the
+ * chunks the worker keeps them in (`job_items:{job}:{n}`). */
 export async function storedJobs(browser) {
   const worker = browser.context.serviceWorkers()[0];
-  return (await worker.evaluate(() => chrome.storage.local.get('jobs'))).jobs ?? [];
+  const stored = await worker.evaluate(() => chrome.storage.local.get(null));
+  return (stored.jobs ?? []).map((job) => {
+    const prefix = `job_items:${job.id}:`;
+    const keys = Object.keys(stored).filter((key) => key.startsWith(prefix))
+      .sort((a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)));
+    return { ...job, items: keys.flatMap((key) => stored[key]) };
+  });
 }
 
 /**
