@@ -1,6 +1,7 @@
 //! The real effects of the worker (`worker::effects`) in the browser: the clock and random of
 //! JavaScript, chrome.storage.local and .session, chrome.alarms with a timer for short waits,
-//! the toolbar badge and notifications. Stored values cross as JSON text: the browser's own JSON.parse and
+//! the toolbar badge and notifications; and search's folding of text, by the browser's Unicode
+//! tables. Stored values cross as JSON text: the browser's own JSON.parse and
 //! JSON.stringify move thousands of invitations faster, and in less code, than building them
 //! field by field.
 
@@ -389,6 +390,19 @@ fn browser_error(error: JsValue) -> Error {
             .as_string()
     });
     Error::new(ErrorKind::Browser).with_detail(&text.unwrap_or_default())
+}
+
+/// `text` decomposed (`normalize("NFD")`), its marks (`\p{M}`) dropped, lowercased: what
+/// `search::fold` does natively, by the browser's own Unicode tables.
+pub fn fold(text: &str) -> String {
+    thread_local! {
+        static MARKS: js_sys::RegExp = js_sys::RegExp::new(r"\p{M}", "gu");
+    }
+    let decomposed = js_sys::JsString::from(text).normalize("NFD");
+    MARKS
+        .with(|marks| decomposed.replace_by_pattern(marks, ""))
+        .to_lower_case()
+        .into()
 }
 
 #[cfg(test)]

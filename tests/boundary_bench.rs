@@ -2,7 +2,9 @@
 //! way, by serde-wasm-bindgen, which builds and reads the JS objects directly (what `src/lib.rs`
 //! uses), and by JSON text (serde_json with the browser's JSON.parse and JSON.stringify).
 //! It prints the figures and asserts only that both ways give the same values: a timed assertion
-//! would be flaky. `./build.sh test` leaves it out; the bench runs it as a release build, the
+//! would be flaky. Beside it, what folding names and headlines for search costs by the browser's
+//! Unicode tables (what the module does) against the `unicode-normalization` tables it no
+//! longer carries. `./build.sh test` leaves it out; the bench runs it as a release build, the
 //! optimisation the shipped module has.
 #![cfg(target_arch = "wasm32")]
 
@@ -168,4 +170,35 @@ fn five_thousand_rows_cross_the_boundary_both_ways() {
     );
     console_log!("  Rust → JS: JSON text {json_out:.1} ms, serde-wasm-bindgen {direct_out:.1} ms");
     console_log!("  JS → Rust: JSON text {json_in:.1} ms, serde-wasm-bindgen {direct_in:.1} ms");
+}
+
+/// Search's folding as the module did it before the browser's tables took over, with the same
+/// ASCII shortcut.
+fn fold_by_crate(text: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn folding_ten_thousand_names_and_headlines_for_search() {
+    let texts: Vec<String> = (0..2 * ROWS)
+        .map(row)
+        .flat_map(|row| [row.person.name, row.person.headline.unwrap_or_default()])
+        .collect();
+    let borrowed: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let (browser, by_browser) = timed(|| invite_desk::search::fold_all(&borrowed));
+    let (tables, by_crate) = timed(|| texts.iter().map(|t| fold_by_crate(t)).collect::<Vec<_>>());
+    assert!(by_browser == by_crate, "both fold every text alike");
+    console_log!(
+        "Search folding, {} names and headlines, median of {REPETITIONS}: the browser's tables \
+         {browser:.1} ms, unicode-normalization's {tables:.1} ms",
+        texts.len()
+    );
 }
