@@ -50,7 +50,11 @@ async function noticeClicked(id) {
 function alarmFired(name) {
   return run(backend.on_alarm, name);
 }
-Object.assign(globalThis, { noticeButtonClicked, noticeClicked, alarmFired });
+// The machine's idle state ("active", "idle", "locked"), named too: no automation locks a screen.
+function presenceChanged(state) {
+  return run(backend.presence_changed, state);
+}
+Object.assign(globalThis, { noticeButtonClicked, noticeClicked, alarmFired, presenceChanged });
 
 // The notifications API exists once the person allowed it in Options: listened to at the top
 // level when it does, else as soon as it is granted.
@@ -63,13 +67,15 @@ function listenToNotices() {
 }
 listenToNotices();
 
-chrome.runtime.onInstalled.addListener(() => run(backend.start).catch(report));
+chrome.runtime.onInstalled.addListener(({ reason }) =>
+  run(reason === 'update' ? backend.updated : backend.start).catch(report));
 chrome.runtime.onStartup.addListener(() => run(backend.start).catch(report));
 chrome.permissions.onAdded.addListener(() => {
   listenToNotices();
   run(backend.access_granted).catch(report);
 });
 chrome.alarms.onAlarm.addListener((alarm) => alarmFired(alarm.name).catch(report));
+chrome.idle?.onStateChanged.addListener((state) => presenceChanged(state).catch(report));
 
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local') return;

@@ -1,6 +1,6 @@
 //! The real effects of the worker (`worker::effects`) in the browser: the clock and random of
 //! JavaScript, chrome.storage.local and .session, chrome.alarms with a timer for short waits,
-//! the toolbar badge and notifications; and search's folding of text, by the browser's Unicode
+//! the toolbar badge, notifications and chrome.idle; and search's folding of text, by the browser's Unicode
 //! tables. Stored values cross as JSON text: the browser's own JSON.parse and
 //! JSON.stringify move thousands of invitations faster, and in less code, than building them
 //! field by field.
@@ -11,7 +11,7 @@ use crate::http::{HttpRequest, HttpResponse};
 use crate::notices::Notice;
 use crate::snapshot::Badge;
 use crate::worker::effects::{
-    Area, Clock, Env, Notifier, Random, Storage, Timers, Toolbar, Transport,
+    Area, Clock, Env, Idle, Notifier, Presence, Random, Storage, Timers, Toolbar, Transport,
 };
 use crate::worker::Worker;
 use futures_util::future::LocalBoxFuture;
@@ -69,6 +69,13 @@ extern "C" {
     #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = clear, catch)]
     fn notifications_clear(id: &str) -> Result<js_sys::Promise, JsValue>;
 
+    // Not `async`: without the `idle` permission the API is missing and the call throws.
+    #[wasm_bindgen(js_namespace = ["chrome", "idle"], js_name = queryState, catch)]
+    fn idle_query_state(detection_interval_s: u32) -> Result<js_sys::Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "idle"], js_name = setDetectionInterval, catch)]
+    fn idle_set_detection_interval(interval_s: u32) -> Result<(), JsValue>;
+
     #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = getContexts, catch)]
     fn runtime_get_contexts(filter: &JsValue) -> Result<js_sys::Promise, JsValue>;
 
@@ -99,6 +106,7 @@ pub fn env() -> Env<'static> {
         transport: &Browser,
         toolbar: &Browser,
         notifier: &Browser,
+        presence: &Browser,
     }
 }
 
@@ -114,6 +122,27 @@ pub fn worker() -> &'static Worker<'static> {
 impl Clock for Browser {
     fn now_ms(&self) -> f64 {
         js_sys::Date::now()
+    }
+}
+
+impl Idle for Browser {
+    fn away(&self, idle_after_s: u32) -> LocalBoxFuture<'_, bool> {
+        async move {
+            let Ok(asked) = idle_query_state(idle_after_s) else {
+                return false;
+            };
+            let state = wasm_bindgen_futures::JsFuture::from(asked).await;
+            state
+                .ok()
+                .and_then(|state| state.as_string())
+                .is_some_and(|state| Presence::of(&state) == Presence::Away)
+        }
+        .boxed_local()
+    }
+
+    fn watch(&self, idle_after_s: u32) {
+        // Without the API the state never changes, and polls go on as if someone were there.
+        let _unwatched = idle_set_detection_interval(idle_after_s);
     }
 }
 

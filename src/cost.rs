@@ -46,11 +46,12 @@ pub fn relist(provider: ProviderKind, direction: Direction, count: u64) -> Cost 
     }
 }
 
-/// A day at `settings` for an account with these counts, when nothing changes: the checks of
-/// each direction on their cadence, and the daily full read of both.
+/// A day at `settings` for an account with these counts, when nothing changes and someone is at
+/// the machine all day: the checks of each direction on their cadence, and the day's share of
+/// the full reads of both.
 pub fn daily(settings: &Settings, provider: ProviderKind, received: u64, sent: u64) -> DailyCost {
     let checks = |direction| DAY_MS / settings.check_interval_ms(direction) * check(provider).units;
-    let reads = DAY_MS / settings.reconcile_interval_ms();
+    let reads = DAY_MS / settings.reconcile_interval_ms(providers::api(provider).reports_total());
     DailyCost {
         received_checks: checks(Direction::Received),
         sent_checks: checks(Direction::Sent),
@@ -78,9 +79,11 @@ impl DailyCost {
     pub fn describe(&self) -> String {
         let unit = |n: f64| amount(n, self.credits);
         format!(
-            "About {} a day at these settings: {} checking received invitations, {} checking \
-             sent ones, {} reading every list in full. Opening the popup more than a minute \
-             after the last check adds {} each time.",
+            "About {} a day at these settings with someone at this computer all day: {} \
+             checking received invitations, {} checking sent ones, {} reading every list in \
+             full. No check is made while the computer is idle or locked, so a day away from it \
+             costs less. Opening the popup more than a minute after the last check adds {} \
+             each time.",
             unit(self.total()),
             unit(self.received_checks),
             unit(self.sent_checks),
@@ -173,14 +176,25 @@ mod tests {
         let day = daily(&Settings::default(), Linkup, 1_000, 1_234);
         assert_eq!(
             (day.received_checks, day.sent_checks, day.full_reads),
-            (96.0, 24.0, 45.0)
+            (96.0, 24.0, 1.5),
+            "the full read of 45 credits once a month"
         );
-        assert!(day
-            .describe()
-            .starts_with("About 165 credits a day at these settings: 96 credits"));
+        assert!(day.describe().starts_with(
+            "About 122 credits a day at these settings with someone at this computer all day: \
+             96 credits"
+        ));
+        let heavy = daily(&Settings::default(), Linkup, 10_000, 10_000);
+        assert!(heavy.total() <= 160.0, "{}", heavy.total());
         let unipile = daily(&Settings::default(), UnipileV2, 10_000, 10_000);
-        assert_eq!(unipile.total(), 96.0 + 24.0 + 200.0);
+        assert_eq!(unipile.total(), 96.0 + 24.0 + 200.0 / 30.0);
         assert!(unipile.describe().contains("requests to LinkedIn"));
+        let uncounted = daily(&Settings::default(), UnipileV1, 1_000, 1_234);
+        assert_eq!(
+            uncounted.full_reads,
+            relist(UnipileV1, Direction::Received, 1_000).units
+                + relist(UnipileV1, Direction::Sent, 1_234).units,
+            "read in full daily where the provider gives no count"
+        );
     }
 
     #[test]

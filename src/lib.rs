@@ -104,6 +104,23 @@ pub async fn start() -> Result<(), JsValue> {
         .map_err(to_js_error)
 }
 
+/// Service worker, on an update of the extension: as `start`, then every list read in full.
+#[wasm_bindgen]
+pub async fn updated() -> Result<(), JsValue> {
+    worker::refresh::updated(browser::worker())
+        .await
+        .map_err(to_js_error)
+}
+
+/// Service worker: the machine's idle state changed to `state` ("active", "idle", "locked").
+#[wasm_bindgen]
+pub async fn presence_changed(state: String) -> Result<(), JsValue> {
+    let state = worker::effects::Presence::of(&state);
+    worker::refresh::presence_changed(browser::worker(), state)
+        .await
+        .map_err(to_js_error)
+}
+
 /// Service worker: accounts changed; lists of removed accounts go, new ones are read.
 #[wasm_bindgen]
 pub async fn accounts_changed() -> Result<(), JsValue> {

@@ -3,6 +3,7 @@
 //! options page refuses a value out of bounds (`check`), and the backend clamps whatever it
 //! reads, so a hand-edited or older value can never lift a cap above LinkedIn's limits.
 
+use crate::age::DAY_MS;
 use crate::error::{Error, Field};
 use crate::model::{Direction, Plan};
 use crate::pacing::Pace;
@@ -16,8 +17,9 @@ pub struct Settings {
     pub poll_minutes: f64,
     /// How often sent invitations are checked: they change mostly through our own actions.
     pub sent_check_minutes: f64,
-    /// How often every list is read in full, to catch what a check cannot see.
-    pub reconcile_hours: f64,
+    /// How often every list is read in full, to catch what a check cannot see. It was once
+    /// `reconcile_hours`, read daily: that key is left unread, and the new default applies.
+    pub reconcile_days: f64,
     pub weekly_cap_free: f64,
     pub weekly_cap_premium: f64,
     /// Invitations in any 24 hours: by default the weekly cap spread over five working days.
@@ -39,7 +41,7 @@ pub struct Settings {
 const DEFAULT: Settings = Settings {
     poll_minutes: 15.0,
     sent_check_minutes: 60.0,
-    reconcile_hours: 24.0,
+    reconcile_days: 30.0,
     weekly_cap_free: 100.0,
     weekly_cap_premium: 200.0,
     daily_cap_free: 20.0,
@@ -71,8 +73,8 @@ const MINUTES: Unit = Unit {
     name: "minutes",
     stored_per_shown: 1.0,
 };
-const HOURS: Unit = Unit {
-    name: "hours",
+const DAYS: Unit = Unit {
+    name: "days",
     stored_per_shown: 1.0,
 };
 const SECONDS: Unit = Unit {
@@ -160,16 +162,17 @@ const SENT_CHECK_MINUTES: Setting = Setting {
     get: |s| s.sent_check_minutes,
     set: |s, v| s.sent_check_minutes = v,
 };
-/// At least hourly would cost as much as never checking cheaply; a week keeps pictures and
-/// headlines fresh enough.
-const RECONCILE_HOURS: Setting = Setting {
-    key: "reconcile_hours",
-    label: "Read every list in full every (hours)",
+/// The full read is the safety net, not the schedule: a check already finds what arrived and
+/// what left, so a month keeps headlines and pictures fresh enough while a day of 10,000 + 10,000
+/// on LinkUp costs about what its checks cost. Daily would add 400 credits a day at that size.
+const RECONCILE_DAYS: Setting = Setting {
+    key: "reconcile_days",
+    label: "Read every list in full every (days)",
     min: 1.0,
-    max: 7.0 * 24.0,
+    max: 90.0,
     whole: false,
-    get: |s| s.reconcile_hours,
-    set: |s, v| s.reconcile_hours = v,
+    get: |s| s.reconcile_days,
+    set: |s, v| s.reconcile_days = v,
 };
 /// LinkedIn allows about 150 a week on a free account and 200 to 250 on Premium.
 const FREE_CAP: Setting = Setting {
@@ -358,15 +361,17 @@ const ROWS: [Row; 10] = [
         },
     },
     Row {
-        key: RECONCILE_HOURS.key,
+        key: RECONCILE_DAYS.key,
         section: Section::Refresh,
-        label: RECONCILE_HOURS.label,
-        unit: HOURS,
-        settings: &[RECONCILE_HOURS],
+        label: RECONCILE_DAYS.label,
+        unit: DAYS,
+        settings: &[RECONCILE_DAYS],
         hint: || {
             format!(
                 "Catches what a check cannot see, such as a new headline or picture. It costs \
-                 1 credit per {} invitations on LinkUp.",
+                 1 credit per {} invitations on LinkUp. Lists are also read in full after an \
+                 update of Invite Desk, on Refresh, and at least daily on Unipile's older API, \
+                 which gives no count to check against.",
                 crate::providers::linkup::RESULTS_PER_CREDIT
             )
         },
@@ -621,9 +626,15 @@ impl Settings {
         minutes * 60_000.0
     }
 
-    /// How long after a full read of a list the next one is due, in milliseconds.
-    pub fn reconcile_interval_ms(&self) -> f64 {
-        RECONCILE_HOURS.clamp(self) * 3_600_000.0
+    /// How long after a full read of a list the next one is due, in milliseconds. Where the
+    /// provider gives no count (`reports_total`), a check cannot see what left below its first
+    /// page, and only a full read finds it: at least daily.
+    pub fn reconcile_interval_ms(&self, reports_total: bool) -> f64 {
+        let chosen = RECONCILE_DAYS.clamp(self) * DAY_MS;
+        match reports_total {
+            true => chosen,
+            false => chosen.min(DAY_MS),
+        }
     }
 
     /// Invitations an account on `plan` may send in any 7 days.
@@ -723,7 +734,17 @@ mod tests {
             15.0 * 60_000.0
         );
         assert_eq!(settings.check_interval_ms(Direction::Sent), 60.0 * 60_000.0);
-        assert_eq!(settings.reconcile_interval_ms(), 24.0 * 3_600_000.0);
+        assert_eq!(settings.reconcile_interval_ms(true), 30.0 * DAY_MS);
+        assert_eq!(
+            settings.reconcile_interval_ms(false),
+            DAY_MS,
+            "without a count, what left below the first page shows only in a full read"
+        );
+        assert_eq!(
+            read(r#"{"reconcile_hours": 1}"#),
+            Settings::default(),
+            "the hourly setting of an earlier version is not read"
+        );
         assert_eq!(settings.weekly_cap(Plan::Free), 100);
         assert_eq!(settings.weekly_cap(Plan::Premium), 200);
         assert_eq!(
@@ -815,8 +836,8 @@ mod tests {
             )
         );
         assert_eq!(
-            refused(&[("reconcile_hours", "0")]).1,
-            "enter a number of hours from 1 to 168"
+            refused(&[("reconcile_days", "0")]).1,
+            "enter a number of days from 1 to 90"
         );
         for blank in ["", " ", "ten", "NaN", "inf"] {
             assert_eq!(

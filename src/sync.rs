@@ -365,12 +365,18 @@ fn in_order(items: &[Invitation]) -> bool {
 /// Why the worker looks at the lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Occasion {
-    /// The polling alarm, the browser's start, changed settings or accounts.
+    /// The polling alarm, the browser's start, changed settings or accounts, the person back at
+    /// an idle or locked machine.
     Schedule,
+    /// The polling alarm while the machine is idle or locked: no one is there to see a fresh
+    /// badge, so only a list never read is read; the person's return checks the rest.
+    Away,
     /// The popup opened.
     PopupOpen,
     /// The popup's Refresh button: every list read again.
     Refresh,
+    /// Invite Desk was updated: every list read again, for what the new version keeps.
+    Updated,
 }
 
 /// What a list is due for.
@@ -387,12 +393,13 @@ const SCHEDULE_SLACK_MS: f64 = 60_000.0;
 
 /// What the list of `direction` is due for on `occasion`. `last_check_ms` is the last check of
 /// it, `reconciled_at_ms` the last full read; a clock that went back makes both due.
+/// `reports_total` is whether its provider gives a count (`Api::reports_total`).
 pub fn due(
     occasion: Occasion,
     direction: Direction,
     last_check_ms: Option<f64>,
     reconciled_at_ms: Option<f64>,
-    settings: &Settings,
+    (settings, reports_total): (&Settings, bool),
     now_ms: f64,
 ) -> Option<Due> {
     let at_least = |since: Option<f64>, interval_ms: f64| {
@@ -402,11 +409,12 @@ pub fn due(
         return Some(Due::Check);
     };
     match occasion {
-        Occasion::Refresh => Some(Due::Everything),
+        Occasion::Refresh | Occasion::Updated => Some(Due::Everything),
+        Occasion::Away => None,
         Occasion::Schedule
             if at_least(
                 reconciled_at_ms,
-                settings.reconcile_interval_ms() - SCHEDULE_SLACK_MS,
+                settings.reconcile_interval_ms(reports_total) - SCHEDULE_SLACK_MS,
             ) =>
         {
             Some(Due::Everything)
@@ -744,26 +752,30 @@ mod tests {
     }
 
     #[test]
-    fn checks_fall_due_on_their_own_cadence_and_the_full_read_daily() {
+    fn checks_fall_due_on_their_own_cadence_and_the_full_read_monthly() {
         let settings = Settings::default();
         let minute = 60_000.0;
         let day = 24.0 * 60.0 * minute;
+        let counted = (&settings, true);
         let due_at = |occasion, direction, last: f64, reconciled: f64, now: f64| {
             due(
                 occasion,
                 direction,
                 Some(last),
                 Some(reconciled),
-                &settings,
+                counted,
                 now,
             )
         };
         use Direction::{Received, Sent};
-        use Occasion::{PopupOpen, Refresh, Schedule};
-        assert_eq!(
-            due(Schedule, Received, None, None, &settings, 0.0),
-            Some(Due::Check)
-        );
+        use Occasion::{Away, PopupOpen, Refresh, Schedule, Updated};
+        for occasion in [Schedule, Away, PopupOpen] {
+            assert_eq!(
+                due(occasion, Received, None, None, counted, 0.0),
+                Some(Due::Check),
+                "a list never read is read on {occasion:?}"
+            );
+        }
         assert_eq!(
             due_at(Schedule, Received, 0.0, 0.0, 14.5 * minute),
             Some(Due::Check)
@@ -775,8 +787,30 @@ mod tests {
             Some(Due::Check)
         );
         assert_eq!(
-            due_at(Schedule, Sent, day, 0.0, day + minute),
+            due_at(Schedule, Sent, 29.0 * day, 0.0, 29.0 * day + 61.0 * minute),
+            Some(Due::Check),
+            "a check, not a full read, within the month"
+        );
+        assert_eq!(
+            due_at(Schedule, Sent, 30.0 * day, 0.0, 30.0 * day + minute),
             Some(Due::Everything)
+        );
+        assert_eq!(
+            due(
+                Schedule,
+                Sent,
+                Some(day),
+                Some(0.0),
+                (&settings, false),
+                day + minute
+            ),
+            Some(Due::Everything),
+            "daily where the provider gives no count"
+        );
+        assert_eq!(
+            due_at(Away, Received, 0.0, 0.0, 31.0 * day),
+            None,
+            "no check and no full read while the machine is idle or locked"
         );
         assert_eq!(due_at(PopupOpen, Sent, 0.0, 0.0, 30_000.0), None);
         assert_eq!(
@@ -784,14 +818,16 @@ mod tests {
             Some(Due::Check)
         );
         assert_eq!(
-            due_at(PopupOpen, Sent, day, 0.0, 2.0 * day),
+            due_at(PopupOpen, Sent, 31.0 * day, 0.0, 31.0 * day + 2.0 * minute),
             Some(Due::Check),
             "never a relist"
         );
-        assert_eq!(
-            due_at(Refresh, Received, 0.0, 0.0, 1.0),
-            Some(Due::Everything)
-        );
+        for occasion in [Refresh, Updated] {
+            assert_eq!(
+                due_at(occasion, Received, 0.0, 0.0, 1.0),
+                Some(Due::Everything)
+            );
+        }
         assert_eq!(
             due_at(Schedule, Received, day, day, 0.0),
             Some(Due::Everything),

@@ -37,6 +37,13 @@ fn a_list_folds_each_text_to_its_own_words_whatever_it_holds() {
     ];
     assert_eq!(
         invite_desk::search::fold_all(&texts),
-        ["amara okafor", "elodie martin", "", "зоя елкина", "", "cto at ørsted"]
+        [
+            "amara okafor",
+            "elodie martin",
+            "",
+            "зоя елкина",
+            "",
+            "cto at ørsted"
+        ]
     );
 }

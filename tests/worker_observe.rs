@@ -8,8 +8,11 @@
 mod fakes;
 
 use fakes::World;
+use invite_desk::lists::{head_key, Head};
+use invite_desk::model::Direction;
 use invite_desk::stats::{AccountStats, Outcome};
 use invite_desk::sync::Occasion;
+use invite_desk::worker::effects::Presence;
 use invite_desk::worker::{observe, refresh, Worker};
 use serde_json::{json, Value};
 
@@ -257,4 +260,86 @@ fn a_damaged_jobs_value_with_the_rule_on_does_not_stop_news_of_new_invitations()
     let notices = world.notices.borrow().clone();
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert_eq!(world.local_text("jobs"), "{\"damaged\": [", "kept as it is");
+}
+
+#[test]
+fn polls_while_the_machine_is_idle_or_locked_ask_nothing_and_the_return_checks_at_once() {
+    let world: &'static World = Box::leak(Box::new(World::linkup(100, 120.0)));
+    let worker = Worker::new(world.env());
+    world.drive(refresh::start(&worker), None);
+    let badge = || world.badge.borrow().as_ref().map(|b| b.text.clone());
+    assert_eq!(badge().as_deref(), Some("12"));
+    let poll = || {
+        world.wait(16);
+        world.drive(
+            invite_desk::worker::on_alarm(&worker, refresh::REFRESH_ALARM),
+            None,
+        );
+    };
+
+    world.away.set(true);
+    arrive(world, &[1]);
+    let calls = world.calls();
+    (0..8).for_each(|_| poll());
+    assert_eq!(
+        world.calls(),
+        calls,
+        "two hours of polls while away: no request"
+    );
+    assert_eq!(
+        world.idle_after_s.get(),
+        Some(15 * 60),
+        "idle is a poll period without input"
+    );
+    assert_eq!(badge().as_deref(), Some("12"));
+
+    world.away.set(false);
+    world.drive(refresh::presence_changed(&worker, Presence::Active), None);
+    assert_eq!(badge().as_deref(), Some("13"), "back: checked at once");
+    assert_eq!(
+        world.calls() - calls,
+        4,
+        "one check of each list, all due after two hours"
+    );
+
+    arrive(world, &[2]);
+    poll();
+    assert_eq!(badge().as_deref(), Some("14"), "the polls go on");
+    world.away.set(true);
+    world.drive(refresh::presence_changed(&worker, Presence::Away), None);
+    assert_eq!(badge().as_deref(), Some("14"));
+}
+
+#[test]
+fn after_an_update_every_list_is_read_in_full_and_then_only_checked_for_a_month() {
+    let world: &'static World = Box::leak(Box::new(World::linkup(100, 120.0)));
+    let worker = Worker::new(world.env());
+    world.drive(refresh::start(&worker), None);
+    let reconciled = || -> Vec<Option<f64>> {
+        [Direction::Received, Direction::Sent]
+            .into_iter()
+            .map(|direction| {
+                let head: Head = world
+                    .stored(&head_key(&world.account_id(0), direction))
+                    .expect("a head");
+                head.reconciled_at_ms
+            })
+            .collect()
+    };
+    let first = reconciled();
+    for _ in 0..4 * 24 * 3 {
+        world.wait(15);
+        world.drive(
+            invite_desk::worker::on_alarm(&worker, refresh::REFRESH_ALARM),
+            None,
+        );
+    }
+    assert_eq!(reconciled(), first, "three days of polls: checks only");
+    world.wait(1);
+    world.drive(refresh::updated(&worker), None);
+    let after = reconciled();
+    assert!(
+        after.iter().zip(&first).all(|(after, first)| after > first),
+        "{after:?} after {first:?}"
+    );
 }

@@ -1,6 +1,6 @@
 //! Everything the worker does to the world goes through `Env`: a clock, a random source,
-//! timers and alarms, storage, the HTTP transport, the toolbar and notifications, one small
-//! trait each.
+//! timers and alarms, storage, the HTTP transport, the toolbar and notifications, the machine's
+//! idle state, one small trait each.
 //! `browser.rs` and `http.rs` hold the only real implementations; the worker's tests run the
 //! same code against fakes that fail at every step. Futures are boxed so that each trait can
 //! stand behind `&dyn`: one worker, whatever the effects.
@@ -76,6 +76,32 @@ pub trait Notifier {
     fn clear<'a>(&'a self, id: &'a str) -> LocalBoxFuture<'a, Result<(), Error>>;
 }
 
+/// Whether someone is at the machine, as the browser tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    Active,
+    /// Idle or locked.
+    Away,
+}
+
+impl Presence {
+    /// The browser's idle state: "active", "idle" or "locked".
+    pub fn of(state: &str) -> Presence {
+        match state {
+            "active" => Presence::Active,
+            _ => Presence::Away,
+        }
+    }
+}
+
+pub trait Idle {
+    /// Whether the machine is locked or has had no input for `idle_after_s`; where the browser
+    /// cannot tell, someone is there, and the polls go on as they would without this.
+    fn away(&self, idle_after_s: u32) -> LocalBoxFuture<'_, bool>;
+    /// Has the browser tell the worker when its idle state changes, with the same threshold.
+    fn watch(&self, idle_after_s: u32);
+}
+
 /// The effects one worker runs with.
 #[derive(Clone, Copy)]
 pub struct Env<'a> {
@@ -86,4 +112,5 @@ pub struct Env<'a> {
     pub transport: &'a dyn Transport,
     pub toolbar: &'a dyn Toolbar,
     pub notifier: &'a dyn Notifier,
+    pub presence: &'a dyn Idle,
 }

@@ -112,7 +112,7 @@ pub fn provider_refused(kind: crate::error::ErrorKind) -> bool {
 /// An alarm fired: the polling one, or a bulk job's wake-up.
 pub async fn on_alarm(w: &Worker<'_>, name: &str) -> Result<(), Error> {
     match name {
-        refresh::REFRESH_ALARM => refresh::sync(w, crate::sync::Occasion::Schedule).await,
+        refresh::REFRESH_ALARM => refresh::poll(w).await,
         jobs::JOBS_ALARM => jobs::advance(w).await,
         _ => Ok(()),
     }

@@ -4,6 +4,7 @@
 //! (`observe.rs`: the stats, the notification of new invitations); then the automatic withdraw
 //! rule looks at the sent lists (`jobs::apply_rules`).
 
+use super::effects::Presence;
 use super::{jobs, observe, store, Worker};
 use crate::accounts;
 use crate::age::later;
@@ -17,21 +18,58 @@ use store::Stored;
 
 pub const REFRESH_ALARM: &str = "refresh";
 
-/// On install and browser start, and when the settings change: (re)arm the polling alarm, move
-/// an earlier version's snapshot into per-account lists, then check what is due.
+/// On install and browser start, and when the settings change: (re)arm the polling alarm and
+/// the watch on the machine's idle state, move an earlier version's snapshot into per-account
+/// lists, then check what is due.
 pub async fn start(w: &Worker<'_>) -> Result<(), Error> {
+    start_for(w, Occasion::Schedule).await
+}
+
+/// Invite Desk was updated: as at a start, then every list read in full.
+pub async fn updated(w: &Worker<'_>) -> Result<(), Error> {
+    start_for(w, Occasion::Updated).await
+}
+
+async fn start_for(w: &Worker<'_>, occasion: Occasion) -> Result<(), Error> {
     let settings = Stored::read(w, &["settings"]).await?.settings();
     w.env
         .timers
         .repeat(REFRESH_ALARM, settings.poll_minutes())
         .await?;
+    w.env.presence.watch(idle_after_s(&settings));
     store::migrate_snapshot(w, w.env.clock.now_ms()).await?;
     // A job left running when the browser closed goes on.
     w.env
         .timers
         .wake_at(jobs::JOBS_ALARM, w.env.clock.now_ms())
         .await?;
-    sync(w, Occasion::Schedule).await
+    sync(w, occasion).await
+}
+
+/// The polling alarm: a sync, which while the machine is idle or locked asks the providers
+/// nothing; the person's return (`returned`) checks what is due.
+pub async fn poll(w: &Worker<'_>) -> Result<(), Error> {
+    let settings = Stored::read(w, &["settings"]).await?.settings();
+    let occasion = match w.env.presence.away(idle_after_s(&settings)).await {
+        true => Occasion::Away,
+        false => Occasion::Schedule,
+    };
+    sync(w, occasion).await
+}
+
+/// The machine's idle state changed: back at it, the person gets what is due checked at once,
+/// so the badge they see is no more than a poll period old.
+pub async fn presence_changed(w: &Worker<'_>, state: Presence) -> Result<(), Error> {
+    match state {
+        Presence::Active => sync(w, Occasion::Schedule).await,
+        Presence::Away => Ok(()),
+    }
+}
+
+/// No input for a poll period makes the machine idle: a poll then would refresh a badge no
+/// one looks at. Browsers take 15 seconds at least.
+fn idle_after_s(settings: &crate::settings::Settings) -> u32 {
+    (settings.poll_minutes() * 60.0).max(15.0) as u32
 }
 
 /// The accounts changed in Options: lists of removed accounts go, new accounts are read, and
@@ -95,12 +133,13 @@ pub async fn sync(w: &Worker<'_>, occasion: Occasion) -> Result<(), Error> {
             let account = accounts.iter().find(|a| &a.id == id)?;
             let session = checked.get(&store::checked_key(id, *direction)).copied();
             let last = later(session, head.checked_at_ms);
+            let reports_total = crate::providers::api(account.provider).reports_total();
             let due = due(
                 occasion,
                 *direction,
                 last,
                 head.reconciled_at_ms,
-                &settings,
+                (&settings, reports_total),
                 now_ms,
             )?;
             Some((account, *direction, due))

@@ -184,6 +184,20 @@ function before(provider, received, sent) {
   return { poll, pollWithThreeNew: relist(received + 3), popup, day: 96 * poll + 10 * popup };
 }
 
+/** How many days apart lists are read in full by default, as the options page shows it. */
+async function defaultReconcileDays() {
+  const browser = await launchExtension(extensionDir);
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
+    const field = page.locator('[name="reconcile_days"]');
+    await page.waitForFunction(() => Boolean(document.querySelector('[name="reconcile_days"]')?.value));
+    return Number(await field.inputValue());
+  } finally {
+    await browser.close();
+  }
+}
+
 async function syncCosts() {
   const rows = [
     ['linkup', 'acc_sync_linkup', 1000, 1234],
@@ -193,6 +207,7 @@ async function syncCosts() {
   ];
   const keys = { linkup: 'lk_sync_key', unipile_v2: 'up2_sync_key' };
   console.log('What staying in sync costs (credits on LinkUp, calls on Unipile; before → now; goal):');
+  const reconcileDays = await defaultReconcileDays();
   const fresh = async (run) => {
     const emulator = await startEmulator('sync.json');
     const browser = await launchExtension(extensionDir);
@@ -210,6 +225,10 @@ async function syncCosts() {
     });
     const figures = await fresh((browser, emulator) => measureDay(browser, emulator, account(emulator)));
     const day = await fresh((browser, emulator) => simulateDay(browser, emulator, account(emulator)));
+    // Locked from midnight to 2 pm; ten popup opens in the ten hours at the computer.
+    const dayAway = await fresh((browser, emulator) => simulateDay(browser, emulator, account(emulator), {
+      awayPolls: 56, popupAfter: (poll) => poll > 56 && poll % 4 === 1,
+    }));
     const old = before(provider, received, sent);
     const unit = provider === 'linkup' ? 'credits' : 'calls';
     const of = (event) => (provider === 'linkup' ? event.credits : event.calls);
@@ -222,9 +241,16 @@ async function syncCosts() {
     console.log(`    popup open: ${old.popup} → ${of(figures.popupOpen)} (goal ≤ 2 credits)`);
     console.log(`    accept one: ${of(figures.accept)}, ${(figures.accept.bytes / 1024).toFixed(1)} KB written `
       + `(before: the whole snapshot; goal ≤ 2 credits and ≤ 64 KB)`);
-    console.log(`    full read (the popup's Refresh, and daily): ${of(figures.fullRead)}`);
-    console.log(`    a day at the default settings with ten popup opens, lived: ${old.day} → `
-      + `${provider === 'linkup' ? day.credits : day.calls} (${day.calls} calls; goal ≤ 150 at 1,000 + 1,234)`);
+    console.log(`    full read (the popup's Refresh, an update, and every ${reconcileDays} days): ${of(figures.fullRead)}`);
+    // A lived day holds no full read: its share of the one every `reconcileDays` days is added.
+    const share = of(figures.fullRead) / reconcileDays;
+    const dayFigure = (lived) => `${of(lived)} lived + ${share.toFixed(1)} (the day's share of the full read) = `
+      + `${(of(lived) + share).toFixed(0)} (${lived.calls} calls)`;
+    const goals = provider === 'linkup' ? `; goal ≤ ${received === 1000 ? 140 : 160} credits` : '';
+    console.log(`    a day at the default settings, someone at the computer all day, ten popup opens: before ${old.day} → `
+      + `${dayFigure(day)}${goals}`);
+    console.log(`    the same day, the computer locked 14 of its 24 hours, ten popup opens: ${dayFigure(dayAway)}`
+      + `${provider === 'linkup' ? '; goal ≤ 75 credits' : ''}`);
   }
 }
 

@@ -118,7 +118,7 @@ test('an account added on the options page is tested, saved, and counted on the 
   // What staying in sync costs: the credits left (free to ask) and a day at these settings.
   const cost = item.locator('.account-cost');
   await cost.filter({ hasText: /About \d+ credits a day at these settings/ }).waitFor();
-  assert.match(await cost.textContent(), /^[\d,]+ credits left\. About 12\d credits a day at these settings: 96 credits checking received invitations, 24 credits checking sent ones, \d credits? reading every list in full\./);
+  assert.match(await cost.textContent(), /^[\d,]+ credits left\. About 12\d credits a day at these settings with someone at this computer all day: 96 credits checking received invitations, 24 credits checking sent ones, \d credits? reading every list in full\./);
   assert.ok(await isFocused(button(page, 'Edit Sales')), 'focus lands on the saved account');
   assert.ok(!(await page.locator('body').textContent()).includes(e2eKey.api_key), 'the key is not in the page text');
   assert.ok(!(await page.content()).includes(e2eKey.api_key), 'the key is not in the page markup');
@@ -298,9 +298,9 @@ test('the check intervals are saved with the other settings, re-arm the alarm an
   const section = page.getByRole('region', { name: 'Staying up to date' });
   const minutes = section.getByRole('spinbutton', { name: 'Refresh every (minutes)', exact: true });
   const sentMinutes = section.getByRole('spinbutton', { name: 'Check sent invitations every (minutes)', exact: true });
-  const hours = section.getByRole('spinbutton', { name: 'Read every list in full every (hours)', exact: true });
+  const days = section.getByRole('spinbutton', { name: 'Read every list in full every (days)', exact: true });
   await page.waitForFunction(() => Boolean(document.querySelector('[name="poll_minutes"]')?.value));
-  assert.deepEqual(await Promise.all([minutes, sentMinutes, hours].map((input) => input.inputValue())), ['15', '60', '24'],
+  assert.deepEqual(await Promise.all([minutes, sentMinutes, days].map((input) => input.inputValue())), ['15', '60', '30'],
     'the defaults show when nothing is stored');
   const cost = section.locator('#refresh-cost');
   assert.match(await cost.textContent(), /96 a day for received invitations and 24 for sent ones/);
@@ -315,21 +315,21 @@ test('the check intervals are saved with the other settings, re-arm the alarm an
   assert.equal(await storedSettings(), undefined, 'nothing was saved');
   await screenshot(page, 'options-refresh-refused');
 
-  // A full read more than a week apart is refused by its own name.
+  // A full read more than three months apart is refused by its own name.
   await minutes.fill('30');
   assert.equal(await minutes.getAttribute('aria-invalid'), null, 'typing clears the mark');
-  await hours.fill('200');
+  await days.fill('100');
   await button(page, 'Save refresh settings').click();
-  await alert.getByText('Read every list in full every (hours) is not valid.').waitFor();
-  assert.equal(await hours.getAttribute('aria-invalid'), 'true');
+  await alert.getByText('Read every list in full every (days) is not valid.').waitFor();
+  assert.equal(await days.getAttribute('aria-invalid'), 'true');
   assert.equal(await storedSettings(), undefined, 'nothing was saved');
 
   // Corrected and saved with Enter, from the field.
-  await hours.fill('48');
-  await hours.press('Enter');
+  await days.fill('7');
+  await days.press('Enter');
   await statusSaying(page, 'Saved.').waitFor();
   assert.equal(await section.locator('#refresh-error').textContent(), '', 'the alert is gone');
-  assert.deepEqual(await storedSettings(), { poll_minutes: 30, sent_check_minutes: 60, reconcile_hours: 48 });
+  assert.deepEqual(await storedSettings(), { poll_minutes: 30, sent_check_minutes: 60, reconcile_days: 7 });
   assert.match(await cost.textContent(), /48 a day for received invitations and 24 for sent ones/);
   await until(async () => (await alarmPeriod()) === 30, 'the worker to re-arm its alarm');
   await screenshot(page, 'options-refresh-saved');
@@ -341,7 +341,7 @@ test('the check intervals are saved with the other settings, re-arm the alarm an
   await minutes.fill('45');
   await button(page, 'Save refresh settings').click();
   await statusSaying(page, 'Saved.').waitFor();
-  assert.deepEqual(await storedSettings(), { poll_minutes: 45, later: 'kept', sent_check_minutes: 60, reconcile_hours: 24 });
+  assert.deepEqual(await storedSettings(), { poll_minutes: 45, later: 'kept', sent_check_minutes: 60, reconcile_days: 30 });
 });
 
 test('weekly caps and pacing are saved with the other settings; a cap above LinkedIn\'s, a reversed range or a delay out of bounds is refused', async () => {
@@ -464,7 +464,7 @@ test('weekly caps and pacing are saved with the other settings; a cap above Link
   await page.getByRole('spinbutton', { name: 'Refresh every (minutes)', exact: true }).fill('45');
   await button(page, 'Save refresh settings').click();
   await statusSaying(page, 'Saved.').waitFor();
-  assert.deepEqual(await storedSettings(), { ...saved, poll_minutes: 45, sent_check_minutes: 60, reconcile_hours: 24 });
+  assert.deepEqual(await storedSettings(), { ...saved, poll_minutes: 45, sent_check_minutes: 60, reconcile_days: 30 });
 });
 
 test('a saved setting that cannot be read is named on the page, counts as its lowest value, and saving mends it', async () => {

@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { freshEmulatorAndBrowser } from './lib/e2e-scenario.mjs';
 import { scenarioPath } from './lib/emulator.mjs';
-import { screenshot, storedLists, waitForBadge } from './lib/extension.mjs';
-import { addAccount, cost, measureDay, poll, readerPage, workerClock } from './lib/sync-events.mjs';
+import { screenshot, storedLists, until, waitForBadge } from './lib/extension.mjs';
+import { chromiumBackground, fireAndWait } from './lib/clock.mjs';
+import { addAccount, cost, measureDay, poll, readerPage, syncedAt, workerClock } from './lib/sync-events.mjs';
 
 const scenario = JSON.parse(readFileSync(scenarioPath('sync.json'), 'utf8'));
 const session = freshEmulatorAndBrowser('sync.json');
@@ -101,6 +102,39 @@ for (const provider of ['linkup', 'unipile_v2', 'unipile_v1']) {
     await popup.getByText(/checked (just now|\d+ minutes? ago)/).waitFor();
   });
 }
+
+test('LinkUp: a poll while the computer is idle or locked asks nothing, and the return checks at once', async () => {
+  const { browser, emulator } = session;
+  const account = accountOf('linkup');
+  const reader = await readerPage(browser);
+  const clock = workerClock(browser);
+  const background = chromiumBackground(browser);
+  await addAccount(browser, reader, account);
+  const pending = async () => (await reader.evaluate(() => chrome.storage.local.get('view'))).view.received_count;
+  assert.equal(await browser.worker.evaluate(() => chrome.idle.queryState(15 * 60)), 'active',
+    'the browser of this suite says someone is there');
+  assert.equal(await pending(), 1000);
+
+  await emulator.linkedin(account.account_id, [{ arrive: { count: 3 } }]);
+  for (const state of ['locked', 'idle']) {
+    await clock.advance(16);
+    await background.presence(state);
+    const away = await cost(browser, emulator, reader, account.account_id,
+      () => fireAndWait(background, clock, 'refresh', 'synced'));
+    assert.deepEqual([away.calls, away.credits], [0, 0], `a poll while ${state}`);
+  }
+  assert.equal(await pending(), 1000, 'the badge waits for someone to see it');
+
+  await background.presence('active');
+  const since = clock.now();
+  const back = await cost(browser, emulator, reader, account.account_id, async () => {
+    await background.presenceChanged('active');
+    await until(async () => await syncedAt(reader) >= since, 'the check on return');
+  });
+  assert.deepEqual([back.calls, back.credits], [1, 1], 'one check of received, due after 32 minutes away (sent is hourly)');
+  assert.equal(await pending(), 1003);
+  assert.equal(await browser.worker.evaluate(() => chrome.action.getBadgeText({})), '99+');
+});
 
 test('LinkUp, 1,000 received and 1,234 sent: each event costs what the sync engine promises', async () => {
   const figures = await measureDay(session.browser, session.emulator, accountOf('linkup'));

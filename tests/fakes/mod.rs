@@ -14,7 +14,7 @@ use invite_desk::http::{HttpRequest, HttpResponse, Method};
 use invite_desk::notices::Notice;
 use invite_desk::snapshot::Badge;
 use invite_desk::worker::effects::{
-    Area, Clock, Env, Notifier, Random, Storage, Timers, Toolbar, Transport,
+    Area, Clock, Env, Idle, Notifier, Random, Storage, Timers, Toolbar, Transport,
 };
 use invite_desk_emulator::{app, load, SharedState};
 use proptest::prelude::*;
@@ -165,6 +165,9 @@ pub struct World {
     /// Whether the popup is open, and whether the person allowed notifications.
     pub popup_open: Cell<bool>,
     pub notifications_allowed: Cell<bool>,
+    /// Whether the machine is idle or locked, and the idle threshold the worker last used.
+    pub away: Cell<bool>,
+    pub idle_after_s: Cell<Option<u32>>,
     /// The extension's id of each account: a new one when it is added again.
     ids: RefCell<[String; 2]>,
     /// Each account's automatic withdraw rule, as stored.
@@ -225,6 +228,8 @@ impl World {
             notices: RefCell::new(Vec::new()),
             popup_open: Cell::new(false),
             notifications_allowed: Cell::new(true),
+            away: Cell::new(false),
+            idle_after_s: Cell::new(None),
             ids: RefCell::new([0, 1].map(|n| format!("a{n}"))),
             rules: RefCell::new([json!({}), json!({})]),
         };
@@ -247,6 +252,7 @@ impl World {
             transport: self,
             toolbar: self,
             notifier: self,
+            presence: self,
         }
     }
 
@@ -943,6 +949,21 @@ impl Notifier for World {
             Ok(())
         }
         .boxed_local()
+    }
+}
+
+impl Idle for World {
+    fn away(&self, idle_after_s: u32) -> LocalBoxFuture<'_, bool> {
+        async move {
+            yield_once().await;
+            self.idle_after_s.set(Some(idle_after_s));
+            self.away.get()
+        }
+        .boxed_local()
+    }
+
+    fn watch(&self, idle_after_s: u32) {
+        self.idle_after_s.set(Some(idle_after_s));
     }
 }
 

@@ -56,6 +56,14 @@ export function chromiumBackground(browser) {
     // a failure is the worker's to show, as when its listener calls it.
     fire: (name) => worker().evaluate((name) => { self.alarmFired(name).catch(() => {}); }, name),
     session: async (key) => (await worker().evaluate((key) => chrome.storage.session.get(key), key))[key],
+    // What chrome.idle tells the worker, since no automation idles or locks a machine: 'idle' or
+    // 'locked' from now on (in this worker), or 'active' for the browser's own answer again.
+    presence: (state) => worker().evaluate((state) => {
+      self.browserQueryState ??= chrome.idle.queryState;
+      chrome.idle.queryState = state === 'active' ? self.browserQueryState : async () => state;
+    }, state),
+    // The worker's own listener of chrome.idle.onStateChanged, as the browser calls it.
+    presenceChanged: (state) => worker().evaluate((state) => { self.presenceChanged(state).catch(() => {}); }, state),
   };
 }
 

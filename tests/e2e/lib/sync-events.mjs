@@ -212,12 +212,16 @@ export async function pagingFaults(browser, emulator, account, faults) {
 
 /**
  * A day at the default settings, lived by the worker in a few minutes: the polling alarm fired every
- * 15 minutes of its clock (96 times, a full read falling due at the end), and the popup opened
- * ten times, 5 minutes after a poll. `settings` are stored with the account; `beforeDay` runs once
- * its lists are read, `beforePoll(n)` before poll n. Returns the credits and calls the emulator
- * counted, and the calls by action (LinkUp's `action`, else method and path).
+ * 15 minutes of its clock (96 times), and the popup opened ten times, 5 minutes after a poll
+ * (`popupAfter(n)` says after which). With `awayPolls`, the machine is locked for the first that
+ * many polls, and the person's return is told to the worker before the next one. `settings` are
+ * stored with the account; `beforeDay` runs once its lists are read, `beforePoll(n)` before poll
+ * n. Returns the credits and calls the emulator counted, and the calls by action (LinkUp's
+ * `action`, else method and path).
  */
-export async function simulateDay(browser, emulator, account, { settings = {}, beforeDay, beforePoll } = {}) {
+export async function simulateDay(browser, emulator, account, {
+  settings = {}, beforeDay, beforePoll, awayPolls = 0, popupAfter = (poll) => poll % 10 === 5,
+} = {}) {
   const reader = await readerPage(browser);
   const clock = workerClock(browser);
   await addAccount(browser, reader, account, settings);
@@ -241,8 +245,16 @@ export async function simulateDay(browser, emulator, account, { settings = {}, b
     await beforePoll?.(poll);
     await clock.advance(15 - minutesSincePoll);
     minutesSincePoll = 0;
+    if (poll <= awayPolls) {
+      await background.presence('locked');
+    } else if (poll === awayPolls + 1 && awayPolls > 0) {
+      await background.presence('active');
+      const since = clock.now();
+      await background.presenceChanged('active');
+      await until(async () => await syncedAt(reader) >= since, 'the check on return', 120_000);
+    }
     await fireAndWait(background, clock, 'refresh', 'synced');
-    if (poll % 10 === 5) {
+    if (popupAfter(poll)) {
       await clock.advance(5);
       minutesSincePoll = 5;
       const since = clock.now();
