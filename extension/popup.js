@@ -9,12 +9,9 @@ import { ask } from './lib/worker.js';
 import { whatHappened } from './lib/problem.js';
 import { $ } from './lib/dom.js';
 import { actionsOf, invitationItem, showOutcome } from './popup/row.js';
+import { ListWindow } from './popup/window.js';
 
 const firstScreen = chrome.storage.local.get('view');
-
-// The stored first screen goes in at once (as many rows as the module put in it); the rest
-// follows in batches so a long list never delays it.
-const BATCH_ROWS = 250;
 
 const list = $('list');
 const status = $('status');
@@ -37,11 +34,7 @@ const state = {
   shown: [],
   /** The received list's filters (popup/selection.js), when any is set: what Accept all takes. */
   filter: null,
-  /** How many rows of each list the stored first screen holds. */
-  firstRows: { received: 0, sent: 0 },
 };
-const items = new Map();
-let paintGeneration = 0;
 
 // The Invite panel's and bulk work's code loads after the first paint, which does not need it.
 let invite = null;
@@ -104,31 +97,33 @@ function rowsOfTab(direction) {
   return rows;
 }
 
+/** Account labels show on each row when there is more than one account. */
+let labels = null;
+const rows = new ListWindow(list, {
+  itemOf: (invitation) => item(invitation),
+  keyOf,
+  shapeOf: (invitation) => [invitation.person.headline, invitation.note].map(Boolean).join(),
+});
+
 function paintList() {
-  const generation = ++paintGeneration;
   const direction = state.tab;
-  let rows = rowsOfTab(direction);
+  let shown = rowsOfTab(direction);
   // The module searches the full lists it read; until then the box waits (see paintEmpty).
   const filter = direction === 'received' ? state.filter : null;
-  if (state.query || filter) rows = state.full ? matching(rows, direction, filter) : [];
-  if (state.oldestFirst) rows.reverse();
-  state.shown = rows;
+  if (state.query || filter) shown = state.full ? matching(shown, direction, filter) : [];
+  if (state.oldestFirst) shown.reverse();
+  state.shown = shown;
   bulk?.paintTools();
 
   const accounts = state.snapshot?.accounts ?? [];
-  const labels = accounts.length > 1 ? new Map(accounts.map((account) => [account.id, account.label])) : null;
-  const itemOf = (invitation) => item(invitation, labels);
-  const firstCount = Math.max(state.firstRows[direction], list.children.length);
-  place(rows.slice(0, firstCount).map(itemOf));
-  let next = firstCount;
-  const appendBatch = () => {
-    if (generation !== paintGeneration || next >= rows.length) return;
-    list.append(...rows.slice(next, next + BATCH_ROWS).map(itemOf));
-    next += BATCH_ROWS;
-    setTimeout(appendBatch, 0);
-  };
-  setTimeout(appendBatch, 0);
-  paintEmpty(rows.length, accounts);
+  const labelled = accounts.length > 1 ? new Map(accounts.map((account) => [account.id, account.label])) : null;
+  if (JSON.stringify([...(labelled ?? [])]) !== JSON.stringify([...(labels ?? [])])) {
+    labels = labelled;
+    rows.clear();
+  }
+  rows.show(shown);
+  for (const [key, element] of rows.rendered) element.firstElementChild.checked = state.selected.has(key);
+  paintEmpty(shown.length, accounts);
 }
 
 /** The rows of `rows` the module's search for the query, and `filter`, find in the `direction` list. */
@@ -138,29 +133,12 @@ function matching(rows, direction, filter) {
   return rows.filter((row) => found.has(keyOf(row)));
 }
 
-/** Makes `nodes` the list's children, moving as few as possible so focus and scroll stay. */
-function place(nodes) {
-  const wanted = new Set(nodes);
-  for (const child of [...list.children]) if (!wanted.has(child)) child.remove();
-  let cursor = list.firstElementChild;
-  for (const node of nodes) {
-    if (node === cursor) cursor = cursor.nextElementSibling;
-    else list.insertBefore(node, cursor);
-  }
-}
-
-function item(invitation, labels) {
+function item(invitation) {
   const key = keyOf(invitation);
-  const label = labels?.get(invitation.account);
-  let element = items.get(key);
-  if (!element || element.dataset.label !== (label ?? '')) {
-    element = invitationItem(invitation, label, ageOf);
-    element.dataset.key = key;
-    element.dataset.label = label ?? '';
-    items.set(key, element);
-    const outcome = state.outcomes.get(key);
-    if (outcome) showOutcome(element, outcome);
-  }
+  const element = invitationItem(invitation, labels?.get(invitation.account), ageOf);
+  element.dataset.key = key;
+  const outcome = state.outcomes.get(key);
+  if (outcome) showOutcome(element, outcome);
   // The row's first child is its checkbox (see invitationItem).
   element.firstElementChild.checked = state.selected.has(key);
   return element;
@@ -235,8 +213,12 @@ function fillAges() {
 
 function setOutcome(key, outcome) {
   state.outcomes.set(key, outcome);
-  const element = items.get(key);
-  if (element) showOutcome(element, outcome);
+  const element = rows.elementOf(key);
+  if (element) {
+    showOutcome(element, outcome);
+    // An outcome's words make the row taller.
+    rows.schedule();
+  }
   if (outcome.state === 'done' && state.selected.delete(key)) bulk?.paintTools();
 }
 
@@ -247,7 +229,7 @@ async function act(invitation, action) {
   setOutcome(key, { state: 'working', intent: action.intent });
   announce(`${action.working.slice(0, -1)} ${name}…`);
   const answer = await sendIntent({ type: action.intent, account: invitation.account, invitation: invitation.id });
-  const element = items.get(key);
+  const element = rows.elementOf(key);
   const hadFocus = element?.contains(document.activeElement);
   if (answer.ok) {
     const text = answer.result?.already_done ? 'Already done' : action.done;
@@ -281,6 +263,12 @@ list.addEventListener('change', (event) => {
 });
 
 list.addEventListener('click', (event) => {
+  // A note shows on one line; a click on it (or the row's focus) shows it whole.
+  const note = event.target.closest('.note');
+  if (note) {
+    note.closest('li').classList.toggle('open');
+    rows.schedule();
+  }
   const button = event.target.closest('button[data-intent]');
   if (!button || button.disabled) return;
   const key = button.closest('li').dataset.key;
@@ -309,7 +297,7 @@ function selectTab(tab) {
   if (listing) {
     $('panel-list').setAttribute('aria-labelledby', tab.id);
     list.setAttribute('aria-label', state.tab === 'received' ? 'Received invitations' : 'Sent invitations');
-    list.replaceChildren();
+    rows.clear();
     state.selected.clear();
     paintList();
   }
@@ -350,7 +338,6 @@ chrome.storage.onChanged.addListener((changes, area) => {
 
 /** Shows the stored first screen `view`: counts and accounts, and its rows until the full lists are read. */
 function showView(view) {
-  state.firstRows = { received: view?.received?.length ?? 0, sent: view?.sent?.length ?? 0 };
   if (state.full) {
     // Counts and accounts now; the rows once read again (a change may be anywhere in them).
     state.snapshot = { ...view, received: state.snapshot.received, sent: state.snapshot.sent };

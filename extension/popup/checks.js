@@ -7,6 +7,8 @@ import { ask } from '../lib/worker.js';
 import { confirmed } from './confirm.js';
 
 let popup;
+/** The check started last: an earlier one's answer does not say "Up to date" over a later one still running. */
+let latest = 0;
 
 /** `popup` is the popup's state, `wasm()` and `announce`. */
 export function setUpChecks(given) {
@@ -15,9 +17,10 @@ export function setUpChecks(given) {
 
 /** On open: the worker checks each account not checked in the last minute (no relist). */
 export async function refresh() {
+  const mine = ++latest;
   popup.announce('Checking for changes…');
   const answer = await ask({ type: 'refresh' }, popup.wasm);
-  announceChecked(answer);
+  if (mine === latest) announceChecked(answer);
 }
 
 /** The Refresh button: every list read again, once the person knows what it costs. */
@@ -29,12 +32,13 @@ export async function readEverything() {
     go: 'Read again',
   });
   if (!go) return;
+  const mine = ++latest;
   const button = $('refresh');
   button.disabled = true;
   popup.announce('Reading every list again…');
   const answer = await ask({ type: 'reconcile' }, popup.wasm);
   button.disabled = false;
-  announceChecked(answer);
+  if (mine === latest) announceChecked(answer);
 }
 
 async function announceChecked(answer) {

@@ -21,6 +21,8 @@ export function invitationItem(invitation, accountLabel, ageOf) {
   const item = document.createElement('li');
   item.className = 'invitation';
   item.dataset.direction = invitation.direction;
+  // Arrows move focus from row to row (popup/window.js); Tab goes through its controls.
+  item.tabIndex = -1;
   const select = document.createElement('input');
   select.type = 'checkbox';
   select.className = 'select';
@@ -45,9 +47,16 @@ export function invitationItem(invitation, accountLabel, ageOf) {
     name.rel = 'noopener noreferrer';
   }
   top.append(name, ageElement(invitation, ageOf));
+  if (accountLabel) {
+    const account = document.createElement('span');
+    account.className = 'account';
+    account.dir = 'auto';
+    account.textContent = accountLabel;
+    top.append(account);
+  }
   body.append(top);
 
-  for (const [className, text] of [['headline', person.headline], ['note', invitation.note], ['account', accountLabel]]) {
+  for (const [className, text] of [['headline', person.headline], ['note', invitation.note]]) {
     if (!text) continue;
     const line = document.createElement(className === 'note' ? 'blockquote' : 'div');
     line.className = className;
