@@ -21,16 +21,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from './lib/emulator.mjs';
 import { launchExtension, waitForBadge, workerStartedAfter } from './lib/extension.mjs';
+import { heavyPopup } from './lib/heavy-popup.mjs';
 import { measureDay, pagingFaults, ruleAndStatsDay, simulateDay } from './lib/sync-events.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const RESTARTS = Number(process.env.BENCH_RESTARTS ?? 8);
 const extensionDir = process.env.INVITE_DESK_EXTENSION;
 
+// Another build to compare the heavy popup with in the same run (`INVITE_DESK_BASELINE_EXTENSION`).
+const baselineDir = process.env.INVITE_DESK_BASELINE_EXTENSION;
+
 // The reference: an extension page with one line of text and nothing else.
-writeFileSync(join(extensionDir, 'bench-empty.html'),
-  '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Empty</title></head>'
-  + '<body><p elementtiming="text">Invite Desk</p></body></html>\n');
+for (const dir of [extensionDir, baselineDir].filter(Boolean)) {
+  writeFileSync(join(dir, 'bench-empty.html'),
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Empty</title></head>'
+    + '<body><p elementtiming="text">Invite Desk</p></body></html>\n');
+}
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -340,6 +346,35 @@ async function pagingFaultCosts() {
   }
 }
 
+/**
+ * The popup on heavy accounts (issue 25): LinkUp accounts of 1,000 received + 1,234 sent and of
+ * 10,000 + 10,000, each read by the worker from the emulator, in this build and, when given, the
+ * baseline build beside it.
+ */
+async function heavyPopupFigures() {
+  const builds = [['this build', extensionDir], ['baseline', baselineDir]].filter(([, dir]) => dir);
+  console.log('The popup on a heavy account (median of 3 opens, 380 × 600; goals: settled ≤ 1.5 × the empty page '
+    + '+ 100 ms, ≤ 200 rows in the DOM, scroll p95 ≤ 20 ms, search ≤ 50 ms, tab switch ≤ 100 ms):');
+  for (const [accountId, size] of [['acc_sync_linkup', '1,000 + 1,234'], ['acc_sync_linkup_10k', '10,000 + 10,000']]) {
+    for (const [name, dir] of builds) {
+      const emulator = await startEmulator('sync.json');
+      try {
+        const f = await heavyPopup(dir, {
+          id: 'bench', label: 'Bench', provider: 'linkup', api_key: 'lk_sync_key', account_id: accountId,
+          base_url: emulator.url, plan: 'premium',
+        });
+        console.log(`  ${size}, ${name}: settled ${ms(f.settled)} (empty page ${ms(f.emptyPage)}, goal ≤ `
+          + `${ms(1.5 * f.emptyPage + 100)}); ${f.rows} rows and ${f.nodes} nodes in the DOM, JS heap `
+          + `${f.heapMb.toFixed(1)} MB; scroll p95 frame ${ms(f.scrollP95)}; search ${ms(f.search)}; `
+          + `tab switch ${ms(f.tabSwitch)}`);
+      } finally {
+        await emulator.stop();
+      }
+    }
+  }
+}
+
+await heavyPopupFigures();
 await syncCosts();
 await ruleAndStatsCosts();
 await pagingFaultCosts();
