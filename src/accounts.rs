@@ -112,9 +112,10 @@ pub fn origin(account: &Account) -> Result<String, Error> {
         &Cursor::Offset(0),
         1,
     )?;
-    let url = url::Url::parse(&request.url)
-        .map_err(|_| Error::invalid_input(providers::BASE_URL_FIELD, "it is not a web address"))?;
-    Ok(url.origin().ascii_serialization())
+    let url = crate::web_url::Url::parse(&request.url).ok_or_else(|| {
+        Error::invalid_input(providers::BASE_URL_FIELD, "it is not a web address")
+    })?;
+    Ok(url.origin())
 }
 
 /// Which LinkedIn account, through which provider and where, an entry's lists are read from:
@@ -144,7 +145,7 @@ pub fn check_kept_key(form: &Account, stored: &Account) -> Result<(), Error> {
 /// The host permission that lets the browser reach `origin`: its scheme and host, any port and
 /// path. Firefox takes no port in a pattern, and in Chrome a pattern without one covers them all.
 pub fn host_permission(origin: &str) -> Option<String> {
-    let url = url::Url::parse(origin).ok()?;
+    let url = crate::web_url::Url::parse(origin)?;
     Some(format!("{}://{}/*", url.scheme(), url.host_str()?))
 }
 

@@ -288,7 +288,7 @@ impl Notifier for Browser {
                     Reflect::get(&context, &"documentUrl".into())
                         .ok()
                         .and_then(|url| url.as_string())
-                        .and_then(|url| url::Url::parse(&url).ok())
+                        .and_then(|url| crate::web_url::Url::parse(&url))
                         .is_some_and(|url| url.path() == "/popup.html")
                 });
                 Some(open)
@@ -371,10 +371,10 @@ impl Transport for Browser {
 /// for: Firefox leaves host permissions to the user, and Chrome lets them be withdrawn. Where
 /// the permissions API is missing (a plain page, as in the wasm suites) fetch has the last word.
 async fn allowed(url: &str) -> Result<(), Error> {
-    let Ok(url) = url::Url::parse(url) else {
+    let Some(url) = crate::web_url::Url::parse(url) else {
         return Ok(());
     };
-    let origin = url.origin().ascii_serialization();
+    let origin = url.origin();
     let Some(pattern) = accounts::host_permission(&origin) else {
         return Ok(());
     };

@@ -163,7 +163,7 @@ impl Error {
         let detail = self.detail.as_deref()?.trim();
         let mut letters = detail.chars();
         let first = letters.next()?;
-        let mut sentence: String = first.to_uppercase().chain(letters).collect();
+        let mut sentence: String = crate::names::upper_char(first) + letters.as_str();
         if !sentence.ends_with(['.', '!', '?', '…']) {
             sentence.push('.');
         }

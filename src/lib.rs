@@ -28,6 +28,7 @@ pub mod settings;
 pub mod snapshot;
 pub mod stats;
 pub mod sync;
+pub mod web_url;
 pub mod worker;
 
 use clocks::Trusted;
@@ -36,10 +37,13 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-// Values cross the boundary through serde-wasm-bindgen, as plain objects (None as null, maps as
-// objects, what JSON.parse would give). Measured against JSON text through the browser's
-// JSON.parse and JSON.stringify, 5,000 invitations take 32 ms to JS (JSON text: 36–39 ms) and
-// 27 ms back (30–31 ms) (`tests/boundary_bench.rs`, run by `./build.sh bench`).
+// Values go to the pages through serde-wasm-bindgen, as plain objects (None as null, maps as
+// objects, what JSON.parse would give), and lists of invitations come back the same way:
+// measured against JSON text through the browser's JSON.parse and JSON.stringify, 5,000
+// invitations take 23–39 ms either way and 23–27 ms back by serde-wasm-bindgen against 30–31 ms
+// (`tests/boundary_bench.rs`, run by `./build.sh bench`). The other values a page read from
+// storage (accounts, statuses, the ledger, settings) come back as JSON text (`from_json_js`),
+// decoded as the worker decodes storage: one decoder for each stored type, not two (25 KB).
 fn to_js<T: Serialize>(value: &T) -> JsValue {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -88,11 +92,31 @@ fn from_js_or_default<T: DeserializeOwned + Default>(value: &JsValue) -> T {
     serde_wasm_bindgen::from_value(value.clone()).unwrap_or_default()
 }
 
+/// A value a page read from storage, through its JSON text, by the decoder the worker reads
+/// storage with; an `invalid_input` error naming `what` when it cannot be read.
+fn from_json_js<T: DeserializeOwned>(
+    value: &JsValue,
+    what: Field,
+    why: &str,
+) -> Result<T, JsValue> {
+    serde_json::from_str(&json_text(value))
+        .map_err(|_| to_js_error(Error::invalid_input(what, why)))
+}
+
+/// The same, its default when absent or unreadable.
+fn from_json_js_or_default<T: DeserializeOwned + Default>(value: &JsValue) -> T {
+    serde_json::from_str(&json_text(value)).unwrap_or_default()
+}
+
 /// Stored settings from a page, read field by field as the worker reads them, and the fields
 /// that could not be read.
 fn settings_of(value: &JsValue) -> (settings::Settings, Vec<&'static str>) {
-    let stored: Option<serde_json::Value> = serde_wasm_bindgen::from_value(value.clone())
-        .unwrap_or(Some(serde_json::Value::Bool(false)));
+    let stored: Option<serde_json::Value> = match value.is_undefined() || value.is_null() {
+        true => None,
+        false => {
+            Some(serde_json::from_str(&json_text(value)).unwrap_or(serde_json::Value::Bool(false)))
+        }
+    };
     settings::read_stored(stored.as_ref())
 }
 
@@ -214,7 +238,7 @@ pub async fn last_checked() -> Result<JsValue, JsValue> {
 /// Popup: what its Refresh button costs, in words, for the accounts of the stored view.
 #[wasm_bindgen]
 pub fn refresh_cost(accounts: JsValue) -> Result<String, JsValue> {
-    let accounts: Vec<snapshot::AccountStatus> = from_js(
+    let accounts: Vec<snapshot::AccountStatus> = from_json_js(
         &accounts,
         accounts::ACCOUNT_FIELD,
         "the accounts could not be read",
@@ -233,7 +257,7 @@ pub fn checked_label(checked_at_ms: f64, now_ms: f64) -> String {
 #[wasm_bindgen]
 pub fn daily_cost(settings: JsValue, account: JsValue) -> Result<String, JsValue> {
     let settings = settings_of(&settings).0;
-    let account: snapshot::AccountStatus = from_js(
+    let account: snapshot::AccountStatus = from_json_js(
         &account,
         accounts::ACCOUNT_FIELD,
         "the account could not be read",
@@ -317,7 +341,7 @@ pub fn standing(
     plan: JsValue,
     now_ms: f64,
 ) -> Result<JsValue, JsValue> {
-    let ledger: limits::Ledger = from_js_or_default(&ledger);
+    let ledger: limits::Ledger = from_json_js_or_default(&ledger);
     let settings = settings_of(&settings).0;
     let plan: model::Plan = from_js(&plan, PLAN, "not a LinkedIn plan Invite Desk knows")?;
     Ok(to_js(&ledger.standing(
@@ -353,7 +377,7 @@ pub fn invite_confirmation(
     with_note: bool,
     now_ms: f64,
 ) -> Result<Vec<String>, JsValue> {
-    let ledger: limits::Ledger = from_js_or_default(&ledger);
+    let ledger: limits::Ledger = from_json_js_or_default(&ledger);
     let settings = settings_of(&settings).0;
     let plan: model::Plan = from_js(&plan, PLAN, "not a LinkedIn plan Invite Desk knows")?;
     let standing = ledger.standing(ledger_key, settings.caps(plan), Trusted::machine(now_ms));
@@ -397,7 +421,7 @@ pub fn older_than(invitations: JsValue, days: f64, now_ms: f64) -> Result<Vec<u3
 pub fn list_csv(invitations: JsValue, accounts: JsValue, now_ms: f64) -> Result<String, JsValue> {
     let invitations: Vec<model::Invitation> =
         from_js(&invitations, INVITATIONS, "the list could not be read")?;
-    let accounts: Vec<snapshot::AccountStatus> = from_js(
+    let accounts: Vec<snapshot::AccountStatus> = from_json_js(
         &accounts,
         accounts::ACCOUNT_FIELD,
         "the accounts could not be read",
@@ -502,7 +526,7 @@ pub fn typed_settings(settings: JsValue, typed: JsValue) -> Result<JsValue, JsVa
 /// Options page: throws what is wrong with the account in the form, if anything.
 #[wasm_bindgen]
 pub fn check_account(account: JsValue) -> Result<(), JsValue> {
-    let account = from_js(
+    let account: model::Account = from_json_js(
         &account,
         accounts::ACCOUNT_FIELD,
         "the account form is incomplete",
@@ -513,7 +537,7 @@ pub fn check_account(account: JsValue) -> Result<(), JsValue> {
 /// Options page: the origin the account's key goes to, for the browser's permission.
 #[wasm_bindgen]
 pub fn account_origin(account: JsValue) -> Result<String, JsValue> {
-    let account = from_js(
+    let account: model::Account = from_json_js(
         &account,
         accounts::ACCOUNT_FIELD,
         "the account form is incomplete",
@@ -530,12 +554,12 @@ pub fn host_permission(origin: &str) -> Result<String, JsValue> {
 /// Options page: throws unless a form whose key was left blank may keep the `stored` key.
 #[wasm_bindgen]
 pub fn check_kept_key(form: JsValue, stored: JsValue) -> Result<(), JsValue> {
-    let form = from_js(
+    let form: model::Account = from_json_js(
         &form,
         accounts::ACCOUNT_FIELD,
         "the account form is incomplete",
     )?;
-    let stored = from_js(
+    let stored: model::Account = from_json_js(
         &stored,
         accounts::ACCOUNT_FIELD,
         "the saved account cannot be read",

@@ -232,11 +232,10 @@ pub fn safe_profile_url(url: Option<&str>) -> Option<String> {
 /// from anywhere else. The CSP's `img-src` says the same.
 pub fn safe_picture_url(url: Option<&str>) -> Option<String> {
     let url = safe_url(url?, "https://")?;
-    let parsed = url::Url::parse(&url).ok()?;
+    let parsed = crate::web_url::Url::parse(&url)?;
     let host = parsed.host_str()?;
     let linkedin = host == "licdn.com" || host.ends_with(".licdn.com");
-    let plain =
-        parsed.username().is_empty() && parsed.password().is_none() && parsed.port().is_none();
+    let plain = parsed.username().is_empty() && parsed.password().is_none() && !parsed.has_port();
     (linkedin && plain).then_some(url)
 }
 

@@ -69,12 +69,47 @@ pub fn first_name_of_vanity(identifier: &str) -> Option<String> {
     parts.any(is_word).then_some(())?;
     let mut letters = first.chars();
     let initial = letters.next()?;
-    Some(
-        initial
-            .to_uppercase()
-            .chain(letters.flat_map(char::to_lowercase))
-            .collect(),
-    )
+    Some(upper_char(initial) + &lower_chars(letters.as_str()))
+}
+
+/// `c` in capitals, as `char::to_uppercase` gives it; in the module by the browser's tables.
+pub fn upper_char(c: char) -> String {
+    match c.is_ascii() {
+        true => c.to_ascii_uppercase().to_string(),
+        false => upper_unicode(c),
+    }
+}
+
+/// Each char of `text` in small letters, one by one as `char::to_lowercase` gives them.
+pub fn lower_chars(text: &str) -> String {
+    match text.is_ascii() {
+        true => text.to_ascii_lowercase(),
+        false => lower_unicode(text),
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn upper_unicode(c: char) -> String {
+    js_sys::JsString::from(c.to_string().as_str())
+        .to_upper_case()
+        .into()
+}
+
+/// JavaScript lowercases a final capital sigma to ς; char by char it is σ, as here.
+#[cfg(target_arch = "wasm32")]
+fn lower_unicode(text: &str) -> String {
+    let text = text.replace('\u{3A3}', "\u{3C3}");
+    js_sys::JsString::from(text.as_str()).to_lower_case().into()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn upper_unicode(c: char) -> String {
+    c.to_uppercase().collect()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn lower_unicode(text: &str) -> String {
+    text.chars().flat_map(char::to_lowercase).collect()
 }
 
 #[cfg(test)]
