@@ -103,9 +103,15 @@ fn from_json_js<T: DeserializeOwned>(
         .map_err(|_| to_js_error(Error::invalid_input(what, why)))
 }
 
-/// The same, its default when absent or unreadable.
-fn from_json_js_or_default<T: DeserializeOwned + Default>(value: &JsValue) -> T {
-    serde_json::from_str(&json_text(value)).unwrap_or_default()
+/// The limits ledger a page read from storage: none stored yet is empty; one that cannot be
+/// read is damaged, as the worker reads it, never taken for empty, which would show room under
+/// the caps the ledger cannot vouch for.
+fn stored_ledger(value: &JsValue) -> Result<limits::Ledger, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(limits::Ledger::default());
+    }
+    serde_json::from_str(&json_text(value))
+        .map_err(|_| to_js_error(worker::store::damaged_error(limits::LEDGER_KEY)))
 }
 
 /// Stored settings from a page, read field by field as the worker reads them, and the fields
@@ -341,7 +347,7 @@ pub fn standing(
     plan: JsValue,
     now_ms: f64,
 ) -> Result<JsValue, JsValue> {
-    let ledger: limits::Ledger = from_json_js_or_default(&ledger);
+    let ledger = stored_ledger(&ledger)?;
     let settings = settings_of(&settings).0;
     let plan: model::Plan = from_js(&plan, PLAN, "not a LinkedIn plan Invite Desk knows")?;
     Ok(to_js(&ledger.standing(
@@ -377,7 +383,7 @@ pub fn invite_confirmation(
     with_note: bool,
     now_ms: f64,
 ) -> Result<Vec<String>, JsValue> {
-    let ledger: limits::Ledger = from_json_js_or_default(&ledger);
+    let ledger = stored_ledger(&ledger)?;
     let settings = settings_of(&settings).0;
     let plan: model::Plan = from_js(&plan, PLAN, "not a LinkedIn plan Invite Desk knows")?;
     let standing = ledger.standing(ledger_key, settings.caps(plan), Trusted::machine(now_ms));

@@ -19,6 +19,9 @@ use crate::model::{Account, Person, Plan};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Where the ledger is stored, in chrome.storage.local.
+pub const LEDGER_KEY: &str = "ledger";
+
 pub const WEEK_MS: f64 = 7.0 * DAY_MS;
 /// Notes are counted over 30 days, as LinkedIn's "a month" is read here.
 pub const MONTH_MS: f64 = 30.0 * DAY_MS;

@@ -7,7 +7,7 @@ use super::{clock, observe, store, Answer, Worker};
 use crate::bulk::{Effect, JobAction};
 use crate::client::{Client, Settled};
 use crate::error::{Error, ErrorKind};
-use crate::limits::{ledger_key, Ledger};
+use crate::limits::{ledger_key, Ledger, LEDGER_KEY};
 use crate::model::{Account, Direction, Invitation};
 use crate::providers::Action;
 use crate::sync::{Found, Held};
@@ -126,7 +126,7 @@ pub async fn act(
                 ..Answer::default()
             });
         }
-        let ledger: Ledger = Stored::read(w, &["ledger"]).await?.readable("ledger")?;
+        let ledger: Ledger = Stored::read(w, &[LEDGER_KEY]).await?.readable(LEDGER_KEY)?;
         ledger.check_withdraw(&ledger_key(&account), daily, now)?;
     }
     // Write-ahead: recorded before the call leaves, or not sent at all.
@@ -260,7 +260,7 @@ async fn record_withdrawn(
     // One without a profile still counts against the day's withdrawals.
     let now = clock::caps_now(w, client).await?;
     let key = ledger_key(account);
-    store::update(w, "ledger", |ledger: &mut Ledger| {
+    store::update(w, LEDGER_KEY, |ledger: &mut Ledger| {
         ledger.record_withdrawn(&key, &invitation.person, now)
     })
     .await?;

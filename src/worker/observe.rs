@@ -7,7 +7,7 @@ use super::store::{self, Stored};
 use super::{actions, Worker};
 use crate::client::Client;
 use crate::error::Error;
-use crate::limits::{ledger_key, Ledger};
+use crate::limits::{ledger_key, Ledger, LEDGER_KEY};
 use crate::lists::Changed;
 use crate::model::{Account, Direction, Invitation, RelationshipState};
 use crate::notices;
@@ -40,7 +40,9 @@ async fn sent_changed(w: &Worker<'_>, account: &Account, changed: &Changed) -> R
     let api = providers::api(account.provider);
     // Our own sends tell best; else the list, where it shows notes. A ledger that cannot be
     // read only leaves the note unknown.
-    let ledger: Ledger = Stored::read(w, &["ledger"]).await?.get_or_default("ledger");
+    let ledger: Ledger = Stored::read(w, &[LEDGER_KEY])
+        .await?
+        .get_or_default(LEDGER_KEY);
     let key = ledger_key(account);
     let note_of = |invitation: &Invitation| {
         ledger

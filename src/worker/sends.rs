@@ -10,7 +10,7 @@ use crate::bulk::Effect;
 use crate::client::{is_target, Client, Done, Settled};
 use crate::error::{Error, ErrorKind};
 use crate::input::{self, Target};
-use crate::limits::{ledger_key, Ledger};
+use crate::limits::{ledger_key, Ledger, LEDGER_KEY};
 use crate::lists::Changed;
 use crate::model::{Account, Direction};
 use crate::providers::Action;
@@ -50,7 +50,7 @@ pub async fn send(
         ledger.check_send(&key, caps, names, with_note, now)
     };
     // Refused before anything is asked of the provider, the profile lookup included.
-    let mut ledger: Ledger = Stored::read(w, &["ledger"]).await?.readable("ledger")?;
+    let mut ledger: Ledger = Stored::read(w, &[LEDGER_KEY]).await?.readable(LEDGER_KEY)?;
     ledger.rekey(&accounts);
     admitted(&ledger, &[&who])?;
     // A person whose first name the note needs but cannot be told is refused here, uncounted.
@@ -59,7 +59,7 @@ pub async fn send(
     // re-invite wait holds by each name.
     let names = invite.known_as();
     // Write-ahead: counted before the call leaves, or not sent at all.
-    store::update(w, "ledger", |ledger: &mut Ledger| {
+    store::update(w, LEDGER_KEY, |ledger: &mut Ledger| {
         ledger.rekey(&accounts);
         admitted(ledger, &names)?;
         ledger.reserve(&key, &who, with_note, caps.gap_ms, now);
@@ -69,7 +69,7 @@ pub async fn send(
     let outcome = client.send(invite).await;
     clock::remember(w, &client).await;
     // Settles the reservation; the time sending may start again after a LinkedIn limit.
-    let settled = store::update(w, "ledger", |ledger: &mut Ledger| match &outcome {
+    let settled = store::update(w, LEDGER_KEY, |ledger: &mut Ledger| match &outcome {
         Ok(_) => {
             ledger.confirm(&key, &who);
             None
@@ -130,7 +130,7 @@ pub async fn was_sent(
     // A check of the sent list since may have found it already: then it was sent.
     if list.rows().any(|row| is_target(&target, row)) {
         let now = clock::caps_now(w, &client).await?;
-        store::update(w, "ledger", |ledger: &mut Ledger| {
+        store::update(w, LEDGER_KEY, |ledger: &mut Ledger| {
             ledger.record_sent(&key, &who, note.is_some(), now)
         })
         .await?;
@@ -138,7 +138,7 @@ pub async fn was_sent(
     }
     match client.settle(&send).await? {
         Settled::NotDone { .. } => {
-            store::update(w, "ledger", |ledger: &mut Ledger| {
+            store::update(w, LEDGER_KEY, |ledger: &mut Ledger| {
                 ledger.release(&key, &who)
             })
             .await?;
@@ -147,7 +147,7 @@ pub async fn was_sent(
         Settled::Done(done) => {
             clock::remember(w, &client).await;
             let now = clock::caps_now(w, &client).await?;
-            store::update(w, "ledger", |ledger: &mut Ledger| {
+            store::update(w, LEDGER_KEY, |ledger: &mut Ledger| {
                 ledger.record_sent(&key, &who, note.is_some(), now)
             })
             .await?;

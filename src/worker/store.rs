@@ -11,6 +11,7 @@ use crate::accounts;
 use crate::bulk::Job;
 use crate::error::{Error, ErrorKind};
 use crate::job_chunks::{self, JOBS_KEY};
+use crate::limits::LEDGER_KEY;
 use crate::lists::{self, head_key, Head, List, Writes};
 use crate::model::{Account, Direction, Invitation};
 use crate::settings::{self, Settings};
@@ -72,9 +73,7 @@ impl Stored {
     pub fn readable<T: DeserializeOwned + Default>(&self, key: &str) -> Result<T, Error> {
         match self.raw(key) {
             None => Ok(T::default()),
-            Some(raw) => {
-                serde_json::from_str(raw.get()).map_err(|_| Error::damaged(key, damaged_name(key)))
-            }
+            Some(raw) => serde_json::from_str(raw.get()).map_err(|_| damaged_error(key)),
         }
     }
 
@@ -104,7 +103,7 @@ pub struct Guarded {
 
 pub const GUARDED: [Guarded; 2] = [
     Guarded {
-        key: "ledger",
+        key: LEDGER_KEY,
         name: "limits ledger",
         reset_means: || {
             let days = |ms: f64| ms / crate::age::DAY_MS;
@@ -128,9 +127,11 @@ pub const GUARDED: [Guarded; 2] = [
 
 /// Which of the guarded values in `stored` cannot be read.
 pub fn damaged(stored: &Stored) -> Vec<&'static str> {
-    let ledger = stored.readable::<crate::limits::Ledger>("ledger").is_err();
+    let ledger = stored
+        .readable::<crate::limits::Ledger>(LEDGER_KEY)
+        .is_err();
     let jobs = stored.readable::<Vec<Job>>(JOBS_KEY).is_err();
-    [(ledger, "ledger"), (jobs, "jobs")]
+    [(ledger, LEDGER_KEY), (jobs, "jobs")]
         .into_iter()
         .filter_map(|(damaged, key)| damaged.then_some(key))
         .collect()
@@ -152,7 +153,7 @@ pub async fn repair(w: &Worker<'_>, key: &str) -> Result<(), Error> {
         writes.put(format!("damaged:{key}"), raw);
     }
     match key {
-        "ledger" => {
+        LEDGER_KEY => {
             let mut ledger = crate::limits::Ledger::default();
             for account in stored.accounts() {
                 ledger.unknown_history(&crate::limits::ledger_key(&account), now);
@@ -167,12 +168,13 @@ pub async fn repair(w: &Worker<'_>, key: &str) -> Result<(), Error> {
     write(w, writes).await
 }
 
-/// What a stored value is called when it cannot be read.
-fn damaged_name(key: &str) -> &str {
-    GUARDED
+/// The stored value under `key` cannot be read: the error names it as the person knows it.
+pub fn damaged_error(key: &str) -> Error {
+    let name = GUARDED
         .iter()
         .find(|guarded| guarded.key == key)
-        .map_or(key, |guarded| guarded.name)
+        .map_or(key, |guarded| guarded.name);
+    Error::damaged(key, name)
 }
 
 /// Re-reads the value under `key`, changes it and writes it, under the one lock. A damaged
@@ -269,11 +271,7 @@ async fn with_items(w: &Worker<'_>, heads: Vec<Job>) -> Result<Vec<Job>, Error> 
     }
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     let stored = Stored::read(w, &keys).await?;
-    job_chunks::assemble(
-        heads,
-        |key| stored.raw(key),
-        || Error::damaged(JOBS_KEY, damaged_name(JOBS_KEY)),
-    )
+    job_chunks::assemble(heads, |key| stored.raw(key), || damaged_error(JOBS_KEY))
 }
 
 /// Re-reads the jobs, changes them and writes their heads and the chunks that changed, under

@@ -94,6 +94,8 @@ test('an invite list sends to Élodie and to 結衣 by the first name their prof
   assert.deepEqual(sends.map((r) => r.body.message), ['Hi Élodie!', 'Hi 結衣!']);
 
   await job.getByText('Results').click();
+  // The results are read from storage as the list opens.
+  await job.getByRole('listitem').nth(3).waitFor();
   const results = await job.getByRole('listitem').allTextContents();
   assert.equal(results.length, 4);
   assert.match(results[0], /Done/);

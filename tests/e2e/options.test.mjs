@@ -500,6 +500,12 @@ test('a damaged limits ledger stops sending, and Repair resets it after saying w
   assert.equal(answer.error.code, 'damaged');
   assert.equal(answer.error.message, 'Invite Desk\'s saved limits ledger cannot be read.');
   assert.match(answer.error.next_step, /open Options and use Repair/);
+  // The popup says so too, rather than showing room under the caps the ledger cannot vouch for.
+  const popup = await browser.openPopup();
+  await popup.getByRole('tab', { name: 'Invite' }).click();
+  await popup.locator('#standing').filter({ hasText: 'Invite Desk\'s saved limits ledger cannot be read.' }).waitFor();
+  assert.doesNotMatch(await popup.locator('#standing').textContent(), /this week/);
+  await popup.close();
 
   const repair = page.getByRole('region', { name: 'Repair' });
   await repair.getByText('The saved limits ledger cannot be read.').waitFor();
