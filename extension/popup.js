@@ -73,7 +73,8 @@ const showsList = () => state.tab === 'received' || state.tab === 'sent';
 function paint() {
   const snapshot = state.snapshot;
   const accounts = snapshot?.accounts ?? [];
-  $('banners').replaceChildren(...accounts.filter((account) => account.error).map(errorBanner));
+  $('banners').replaceChildren(...accounts.filter((account) => account.error).map(errorBanner),
+    ...accounts.filter((account) => account.notice && !account.error).map(noticeBanner));
   $('count-received').textContent = snapshot ? String(snapshot.received_count) : '';
   $('count-sent').textContent = snapshot ? String(snapshot.sent_count) : '';
   invite?.setInviteAccounts(accounts);
@@ -183,6 +184,19 @@ function errorBanner(account) {
     banner.append(open);
   }
   if (account.error.access) banner.append(allowButton(account.error));
+  return banner;
+}
+
+function noticeBanner(account) {
+  const banner = document.createElement('div');
+  banner.className = 'banner notice';
+  banner.setAttribute('role', 'status');
+  const title = document.createElement('strong');
+  title.textContent = account.label;
+  title.dir = 'auto';
+  const text = document.createElement('span');
+  text.textContent = account.notice;
+  banner.append(title, text);
   return banner;
 }
 

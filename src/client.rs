@@ -16,7 +16,7 @@ use crate::model::{
 use crate::names;
 use crate::paging::{Pages, MAX_LISTED};
 use crate::providers::{self, linkup, Action, Api};
-use crate::sync::{Check, Found, Held, Reading, Step};
+use crate::sync::{Check, Found, Held, Mode, Reading, Step};
 use crate::worker::effects::Env;
 use futures_util::{stream, StreamExt, TryStreamExt};
 use std::cell::Cell;
@@ -88,6 +88,14 @@ pub enum Settled {
     },
 }
 
+/// What a check found, and whether the provider's pages contradicted the model (`sync.rs`),
+/// which cost a full read of the list.
+#[derive(Debug)]
+pub struct Checked {
+    pub found: Found,
+    pub contradicted: bool,
+}
+
 /// A check that failed, with the provider's count when a page had given it first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckFailed {
@@ -142,16 +150,16 @@ impl<'a> Client<'a> {
         }
     }
 
-    /// What changed in the list of `direction` since `held`, for the fewest calls; with
-    /// `everything`, the whole list read again.
+    /// What changed in the list of `direction` since `held`, read as `mode` says, and whether
+    /// the provider's pages contradicted the model on the way.
     pub async fn check(
         &self,
         direction: Direction,
         held: Held,
-        everything: bool,
-    ) -> Result<Found, CheckFailed> {
+        mode: Mode,
+    ) -> Result<Checked, CheckFailed> {
         let mut total = None;
-        self.run_check(direction, held, everything, &mut total)
+        self.run_check(direction, held, mode, &mut total)
             .await
             .map_err(|error| CheckFailed {
                 error: self.redact(error),
@@ -163,9 +171,9 @@ impl<'a> Client<'a> {
         &self,
         direction: Direction,
         held: Held,
-        everything: bool,
+        mode: Mode,
         total: &mut Option<u64>,
-    ) -> Result<Found, Error> {
+    ) -> Result<Checked, Error> {
         let reading = Reading {
             probe_size: self.api.probe_size(direction),
             reports_total: self.api.reports_total(),
@@ -175,12 +183,9 @@ impl<'a> Client<'a> {
         let held_len = held.ids.len() as u64;
         let probes = 2 * u64::from(u64::BITS - held_len.leading_zeros()) + 2;
         let mut pages = Pages::new(reading.probe_size, probes);
-        let mut check = match everything {
-            true => Check::relist(held, reading),
-            false => Check::new(held, reading),
-        };
+        let mut check = Check::of(held, reading, mode);
         loop {
-            match check.next() {
+            match check.step() {
                 Step::Fetch { start, size } => {
                     pages.ask(&start)?;
                     let page = self.fetch_page(direction, start.clone(), size).await?;
@@ -192,7 +197,12 @@ impl<'a> Client<'a> {
                 Step::Relist => {
                     check.feed_relist(self.list_everything(direction, Some(&pages)).await?)
                 }
-                Step::Done(found) => return Ok(found),
+                Step::Done(found) => {
+                    return Ok(Checked {
+                        found,
+                        contradicted: check.contradicted(),
+                    })
+                }
             }
         }
     }
@@ -431,9 +441,16 @@ impl<'a> Client<'a> {
         }
         let held = self.held.cloned().unwrap_or_default();
         let knows_it = invitation.is_none_or(|i| held.ids.contains(&i.id));
+        // Whether it happened matters more than what the reading costs: the model's path, a
+        // relist wherever the provider contradicts it.
+        let mode = match knows_it {
+            true => Mode::Cheap,
+            false => Mode::Everything,
+        };
         let found = self
-            .run_check(direction, held, !knows_it, &mut None)
-            .await?;
+            .run_check(direction, held, mode, &mut None)
+            .await?
+            .found;
         let listed: &[Invitation] = match &found {
             Found::Changes { added, .. } => added,
             Found::Everything(all) => all,

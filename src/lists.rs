@@ -57,6 +57,10 @@ pub struct Head {
     /// What the rows were read from (`accounts::read_from`); none before it was kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_from: Option<String>,
+    /// When the provider's pages last contradicted the model (`sync::Mode::FirstPage`); none
+    /// once a check found them as the model expects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unexpected_order_at_ms: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -395,6 +399,35 @@ impl List {
         self.head_changed = true;
     }
 
+    /// How the next check reads the list: the model's cheap path, or the first page alone while
+    /// the provider's pages contradicted the model within `UNEXPECTED_ORDER_MS`.
+    pub fn check_mode(&self, due: crate::sync::Due, now_ms: f64) -> crate::sync::Mode {
+        use crate::sync::{Due, Mode, UNEXPECTED_ORDER_MS};
+        let lately = self
+            .head
+            .unexpected_order_at_ms
+            .is_some_and(|at| now_ms - at < UNEXPECTED_ORDER_MS);
+        match due {
+            Due::Everything => Mode::Everything,
+            Due::Check if lately => Mode::FirstPage,
+            Due::Check => Mode::Cheap,
+        }
+    }
+
+    /// What a check read as `mode` told of the provider's order: a contradiction is kept with
+    /// its time; a cheap check the provider did not contradict clears it.
+    pub fn order_seen(&mut self, mode: crate::sync::Mode, contradicted: bool, now_ms: f64) {
+        let seen = match (contradicted, mode) {
+            (true, _) => Some(now_ms),
+            (false, crate::sync::Mode::Cheap) => None,
+            (false, _) => self.head.unexpected_order_at_ms,
+        };
+        if seen != self.head.unexpected_order_at_ms {
+            self.head.unexpected_order_at_ms = seen;
+            self.head_changed = true;
+        }
+    }
+
     /// A check failed: the rows stay, the error shows; a count read before it failed is kept.
     pub fn failed(&mut self, error: Error, total: Option<u64>, now_ms: f64) {
         self.head.total = total.or(self.head.total);
@@ -707,6 +740,30 @@ mod tests {
         list.apply(Found::Everything(all), &Held::default(), 0.0);
         store(&mut storage, &list.writes());
         storage
+    }
+
+    #[test]
+    fn a_provider_that_broke_the_order_is_read_by_its_first_page_for_a_day() {
+        use crate::sync::{Due, Mode, UNEXPECTED_ORDER_MS};
+        let mut list = List::empty("a", Direction::Received);
+        assert_eq!(list.check_mode(Due::Check, 0.0), Mode::Cheap);
+        list.order_seen(Mode::Cheap, true, 1_000.0);
+        assert!(list.head_changed, "the head is written with it");
+        assert_eq!(list.check_mode(Due::Check, 2_000.0), Mode::FirstPage);
+        assert_eq!(list.check_mode(Due::Everything, 2_000.0), Mode::Everything);
+        list.order_seen(Mode::FirstPage, false, 2_000.0);
+        assert_eq!(
+            list.check_mode(Due::Check, 1_000.0 + UNEXPECTED_ORDER_MS - 1.0),
+            Mode::FirstPage,
+            "a first page read says nothing of the order"
+        );
+        assert_eq!(
+            list.check_mode(Due::Check, 1_000.0 + UNEXPECTED_ORDER_MS),
+            Mode::Cheap,
+            "a day on, the model's path again"
+        );
+        list.order_seen(Mode::Cheap, false, 1_000.0 + UNEXPECTED_ORDER_MS);
+        assert_eq!(list.head.unexpected_order_at_ms, None);
     }
 
     #[test]

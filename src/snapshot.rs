@@ -41,6 +41,10 @@ pub struct AccountStatus {
     /// When a check last found something or failed (session storage has every check).
     pub checked_at_ms: Option<f64>,
     pub error: Option<Error>,
+    /// What the person should know that is no error: a provider's order the checks do not
+    /// expect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
 }
 
 impl AccountStatus {
@@ -55,6 +59,7 @@ impl AccountStatus {
             sent_count: None,
             checked_at_ms: None,
             error: None,
+            notice: None,
         }
     }
 
@@ -70,6 +75,7 @@ impl AccountStatus {
             sent_count: None,
             checked_at_ms: None,
             error: Some(error),
+            notice: None,
         }
     }
 }
@@ -88,6 +94,18 @@ pub struct Badge {
     pub text: String,
     pub color: &'static str,
     pub title: String,
+}
+
+/// What the account says while its provider lists `direction` in an order the model does not
+/// expect (`sync::Mode::FirstPage`).
+fn unexpected_order(account: &Account, direction: Direction) -> String {
+    format!(
+        "{} lists these {} invitations in an order Invite Desk does not expect. Until it lists \
+         them newest first again, each check reads their first page only, for what is new; \
+         invitations that left the list show after a full read, at most one a day.",
+        crate::providers::provider(account.provider).name,
+        direction.name(),
+    )
 }
 
 pub const BADGE_BLUE: &str = "#0A66C2";
@@ -112,6 +130,9 @@ impl View {
                 status.checked_at_ms = later(status.checked_at_ms, list.head.checked_at_ms);
                 if status.error.is_none() {
                     status.error = list.head.error.clone();
+                }
+                if list.head.unexpected_order_at_ms.is_some() {
+                    status.notice = Some(unexpected_order(account, list.direction));
                 }
             }
             view.received_count += status.received_count.unwrap_or(0);
@@ -269,6 +290,38 @@ mod tests {
         assert_eq!(view.accounts[1].checked_at_ms, Some(7.0));
         assert_eq!(view.sent_count, 0);
         assert_eq!(view.accounts[0].sent_count, None, "never checked");
+    }
+
+    #[test]
+    fn an_account_says_when_its_providers_order_is_unexpected() {
+        let unexpected = Head {
+            unexpected_order_at_ms: Some(5.0),
+            ..head(40, None)
+        };
+        let expected = head(2, None);
+        let list = |account, direction, head| ListTop {
+            account,
+            direction,
+            head,
+            rows: Vec::new(),
+        };
+        let lists = vec![
+            list("a", Direction::Sent, &unexpected),
+            list("b", Direction::Sent, &expected),
+        ];
+        let view = View::of(&[account("a"), account("b")], Vec::new(), lists);
+        let notice = view.accounts[0].notice.as_deref().unwrap_or_default();
+        assert!(
+            notice.starts_with(
+                "LinkUp lists these sent invitations in an order Invite Desk does not expect."
+            ),
+            "{notice}"
+        );
+        assert!(
+            view.accounts[0].error.is_none(),
+            "no error: the checks go on"
+        );
+        assert_eq!(view.accounts[1].notice, None);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! What changed in one account's list of one direction since we last looked, found for the
-//! fewest provider cost. Pure and sans-IO: `Check::next` says which page to fetch,
-//! `client.rs` fetches it and hands it to `Check::feed`, until `next` says `Done` or
+//! fewest provider cost. Pure and sans-IO: `Check::step` says which page to fetch,
+//! `client.rs` fetches it and hands it to `Check::feed`, until `step` says `Done` or
 //! `Relist`.
 //!
 //! The model: the provider lists pending invitations newest first, so its list is the one we
@@ -17,6 +17,10 @@
 //!   halves the span), while that costs less than a relist.
 //! - Unipile v1 gives no total (INFERRED: none exists): removals below its first page wait for
 //!   the next full reconcile.
+//! - A provider whose pages contradicted the model lately would make every check a relist, a
+//!   full read at each poll: until a day has passed, its checks read the first page alone and
+//!   add what they do not hold there (`Mode::FirstPage`); what left waits for the next full
+//!   read.
 
 use crate::model::{Cursor, Direction, Invitation, Page};
 use crate::settings::Settings;
@@ -39,6 +43,22 @@ pub struct Reading {
     /// Whether pages say how many there are in all, and can start at any offset.
     pub reports_total: bool,
 }
+
+/// How a check reads a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The model's cheap path, and a relist where the provider contradicts it.
+    Cheap,
+    /// Everything read again: the full read, the popup's Refresh.
+    Everything,
+    /// The first page alone, what it holds that we do not added on top, nothing removed: the
+    /// provider contradicted the model lately.
+    FirstPage,
+}
+
+/// How long after the provider contradicted the model a list is checked by its first page
+/// alone: at most one relist a day for an API whose order is not what the model expects.
+pub const UNEXPECTED_ORDER_MS: f64 = crate::age::DAY_MS;
 
 /// Where the check stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +121,10 @@ pub struct Check {
     probes: Vec<(u64, Vec<Invitation>)>,
     relist: bool,
     everything: Option<Vec<Invitation>>,
+    mode: Mode,
+    /// The provider's pages broke the model (order, counts): the relist was forced, not chosen
+    /// for its cost.
+    contradicted: bool,
 }
 
 /// A known invitation seen at a place in the provider's list.
@@ -133,18 +157,32 @@ impl Check {
             probes: Vec::new(),
             relist: false,
             everything: None,
+            mode: Mode::Cheap,
+            contradicted: false,
         }
     }
 
-    /// A check that reads everything again: the daily reconcile, the popup's Refresh.
-    pub fn relist(held: Held, reading: Reading) -> Check {
-        Check {
-            relist: true,
+    /// A check that reads as `mode` says.
+    pub fn of(held: Held, reading: Reading, mode: Mode) -> Check {
+        let check = Check {
+            mode,
             ..Check::new(held, reading)
+        };
+        match mode {
+            Mode::Everything => Check {
+                relist: true,
+                ..check
+            },
+            Mode::Cheap | Mode::FirstPage => check,
         }
     }
 
-    /// A page fetched as `next` asked.
+    /// Whether the provider's pages contradicted the model, which sent the check to a relist.
+    pub fn contradicted(&self) -> bool {
+        self.contradicted
+    }
+
+    /// A page fetched as `step` asked.
     pub fn feed(&mut self, start: &Cursor, page: Page<Invitation>) {
         let from_top = !self.top_started || self.top_next.as_ref() == Some(start);
         // Below the top, an acted-on invitation the provider still lists moves every position
@@ -153,7 +191,9 @@ impl Check {
             .items
             .iter()
             .any(|item| self.handled.contains(&item.id));
-        if !in_order(&page.items) || (ghost && !from_top) {
+        let unordered = !in_order(&page.items) && self.mode != Mode::FirstPage;
+        if unordered || (ghost && !from_top) {
+            self.contradicted |= unordered;
             self.relist = true;
             return;
         }
@@ -190,7 +230,7 @@ impl Check {
     }
 
     /// What to do next.
-    pub fn next(&self) -> Step {
+    pub fn step(&mut self) -> Step {
         if let Some(everything) = &self.everything {
             return Step::Done(Found::Everything(everything.clone()));
         }
@@ -200,7 +240,19 @@ impl Check {
         if !self.top_started {
             return self.fetch(Cursor::Offset(0));
         }
-        self.settle().unwrap_or(Step::Relist)
+        if self.mode == Mode::FirstPage {
+            let added = self
+                .top
+                .iter()
+                .filter(|item| !self.index.contains_key(&item.id))
+                .cloned()
+                .collect();
+            return self.done(added, BTreeSet::new());
+        }
+        self.settle().unwrap_or_else(|| {
+            self.contradicted = true;
+            Step::Relist
+        })
     }
 
     fn fetch(&self, start: Cursor) -> Step {
@@ -511,14 +563,25 @@ mod tests {
 
         /// Runs a check from `held`; returns what it found and what it cost.
         fn check(&mut self, held: &[String], handled: &[&str]) -> (Found, u32) {
+            let (found, cost, _) = self.check_as(Mode::Cheap, held, handled);
+            (found, cost)
+        }
+
+        /// The same, read as `mode` says; and whether the pages contradicted the model.
+        fn check_as(
+            &mut self,
+            mode: Mode,
+            held: &[String],
+            handled: &[&str],
+        ) -> (Found, u32, bool) {
             self.cost = 0;
             let held = Held {
                 ids: held.to_vec(),
                 handled: handled.iter().map(|h| h.to_string()).collect(),
             };
-            let mut check = Check::new(held, self.reading);
+            let mut check = Check::of(held, self.reading, mode);
             loop {
-                match check.next() {
+                match check.step() {
                     Step::Fetch { start, size } => {
                         let page = self.page(&start, size);
                         check.feed(&start, page);
@@ -533,7 +596,7 @@ mod tests {
                         };
                         check.feed_relist(self.list.clone());
                     }
-                    Step::Done(found) => return (found, self.cost),
+                    Step::Done(found) => return (found, self.cost, check.contradicted()),
                 }
                 assert!(self.cost < 10_000, "the check never ends");
             }
@@ -650,6 +713,48 @@ mod tests {
         let held = provider.ids();
         let (found, _) = provider.check(&held, &[]);
         assert!(matches!(found, Found::Everything(_)));
+    }
+
+    #[test]
+    fn after_the_order_broke_the_model_a_check_reads_the_first_page_and_adds_what_it_lacks() {
+        let mut provider = Provider::new(1..=2000, LINKUP);
+        provider.list.swap(3, 4);
+        let held = provider.ids();
+        let (found, cost, contradicted) = provider.check_as(Mode::Cheap, &held, &[]);
+        assert!(matches!(found, Found::Everything(_)));
+        assert!(contradicted, "the relist was the provider's doing");
+        assert_eq!(cost, 1 + 40, "the first page, then a full read of 2,000");
+
+        provider.list.insert(0, invitation(3000));
+        provider.list.remove(1500);
+        let (found, cost, contradicted) = provider.check_as(Mode::FirstPage, &held, &[]);
+        assert_eq!(cost, 1, "one page, whatever its order");
+        assert!(!contradicted);
+        let Found::Changes {
+            added,
+            removed,
+            total,
+        } = found
+        else {
+            panic!("changes, not a relist: {found:?}");
+        };
+        assert_eq!(
+            added.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+            ["3000"]
+        );
+        assert!(removed.is_empty(), "what left waits for the full read");
+        assert_eq!(total, Some(2000), "the provider's count still shows");
+
+        let (_, _, contradicted) = provider.check_as(Mode::Cheap, &provider.ids(), &[]);
+        assert!(contradicted, "still out of order");
+        provider
+            .list
+            .sort_by_key(|i| std::cmp::Reverse(i.id.parse::<u64>().unwrap()));
+        let (found, cost, contradicted) = provider.check_as(Mode::Cheap, &provider.ids(), &[]);
+        assert!(
+            !contradicted && cost == 1,
+            "back in order: {found:?} for {cost}"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod common;
 use invite_desk::client::Client;
 use invite_desk::error::ErrorKind;
 use invite_desk::model::{Account, ApiKey, Direction, Plan, ProviderKind};
-use invite_desk::sync::{Found, Held};
+use invite_desk::sync::{Found, Held, Mode};
 use serde_json::json;
 use std::future::Future;
 use wasm_bindgen_test::*;
@@ -173,7 +173,7 @@ async fn no_fault_in_the_pages_makes_a_listing_cost_more_or_a_check_more_than_tw
             if let Err(error) = listed {
                 assert_eq!(error.kind, ErrorKind::EndlessPages, "{what}");
             }
-            let check = client.check(expected.direction, held.clone(), false);
+            let check = client.check(expected.direction, held.clone(), Mode::Cheap);
             let (checked, calls, credits) = cost(&account.account_id, check).await;
             assert!(
                 calls <= 2 && credits <= 2,
@@ -181,8 +181,8 @@ async fn no_fault_in_the_pages_makes_a_listing_cost_more_or_a_check_more_than_tw
             );
             match checked {
                 Err(failed) => assert_eq!(failed.error.kind, ErrorKind::EndlessPages, "{what}"),
-                Ok(found) => assert!(
-                    !matches!(&found, Found::Changes { removed, .. } if !removed.is_empty()),
+                Ok(checked) => assert!(
+                    !matches!(&checked.found, Found::Changes { removed, .. } if !removed.is_empty()),
                     "{what}: nothing is taken for gone"
                 ),
             }

@@ -11,6 +11,7 @@ mod common;
 use invite_desk::client::Client;
 use invite_desk::lists::List;
 use invite_desk::model::{Account, ApiKey, Direction, Plan, ProviderKind};
+use invite_desk::sync::Mode;
 use serde_json::{json, Value};
 use wasm_bindgen_test::*;
 
@@ -78,13 +79,17 @@ impl Mirror {
         common::clear_requests().await;
         let before = self.credits().await;
         let held = self.list.held(0.0);
-        let found = Client::new(&self.account, invite_desk::browser::env())
-            .check(self.direction, held.clone(), everything)
+        let mode = match everything {
+            true => Mode::Everything,
+            false => Mode::Cheap,
+        };
+        let checked = Client::new(&self.account, invite_desk::browser::env())
+            .check(self.direction, held.clone(), mode)
             .await
             .unwrap_or_else(|failed| panic!("{:?}: {:?}", self.account.provider, failed.error));
         let calls = common::requests().await.len();
         let credits = before - self.credits().await;
-        self.list.apply(found, &held, 0.0);
+        self.list.apply(checked.found, &held, 0.0);
         Cost { calls, credits }
     }
 

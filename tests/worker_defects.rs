@@ -735,3 +735,66 @@ fn a_person_already_connected_or_with_a_request_pending_is_not_invited_and_costs
     world.wait(3);
     send(world, &worker, 2, false).expect("the second place");
 }
+
+#[test]
+fn a_provider_listing_each_page_oldest_first_costs_a_full_read_a_day_not_one_a_poll() {
+    let world: &'static World = Box::leak(Box::new(World::new(100, 120.0)));
+    let worker = Worker::new(world.env());
+    world.on_linkedin(0, json!([{"arrive": {"count": 300}}]));
+    world.drive(invite_desk::worker::refresh::start(&worker), None);
+    let account = World::provider_account(0);
+    let poll = || {
+        let before = world.calls_of(&account);
+        world.wait(16);
+        world.drive(
+            invite_desk::worker::on_alarm(&worker, invite_desk::worker::refresh::REFRESH_ALARM),
+            None,
+        );
+        world.calls_of(&account) - before
+    };
+    let notice = || -> Option<String> {
+        let view: Value = world.stored("view").expect("a view");
+        view["accounts"][0]["notice"].as_str().map(str::to_owned)
+    };
+    let pending = || -> u64 {
+        let view: Value = world.stored("view").expect("a view");
+        view["accounts"][0]["received_count"].as_u64().unwrap_or(0)
+    };
+    assert_eq!(notice(), None);
+
+    world.paging(json!({"kind": "oldest_first_within_pages"}));
+    assert!(poll() >= 4, "the first contradiction costs a full read");
+    let said = notice().unwrap_or_default();
+    assert!(
+        said.contains("in an order Invite Desk does not expect"),
+        "{said}"
+    );
+    world.on_linkedin(0, json!([{"arrive": {"count": 1}}]));
+    let costs: Vec<usize> = (0..8).map(|_| poll()).collect();
+    // Received: its first page at each poll. Sent, checked hourly: its own first contradiction
+    // (its one page, then a full read of one page), then its first page.
+    assert!(
+        costs.iter().all(|&calls| calls <= 3) && costs.iter().sum::<usize>() <= 8 + 3,
+        "a first page a list, not a full read: {costs:?}"
+    );
+    assert_eq!(
+        pending(),
+        6 + 300 + 1,
+        "what arrived is found on the first page"
+    );
+
+    // Back in order. The rows the odd order gave can themselves contradict the model once, at
+    // one full read a day at most: within two days, a check finds the list as the model expects.
+    world.paging(Value::Null);
+    let mut full_reads = Vec::new();
+    for _ in 0..2 {
+        world.wait(24 * 60);
+        full_reads.push(poll());
+    }
+    assert_eq!(
+        notice(),
+        None,
+        "in order again: the model's path ({full_reads:?})"
+    );
+    assert!(poll() <= 2);
+}

@@ -197,9 +197,9 @@ pub async fn check(
         list = List::empty(&account.id, direction);
     }
     let held = list.held(w.env.clock.now_ms());
-    let everything = due == Due::Everything;
+    let mode = list.check_mode(due, w.env.clock.now_ms());
     let outcome = Client::new(account, w.env)
-        .check(direction, held.clone(), everything)
+        .check(direction, held.clone(), mode)
         .await;
     // Removed or edited in Options while the check ran: what it found is no longer this
     // entry's, and nothing is written for it.
@@ -213,7 +213,10 @@ pub async fn check(
     let now_ms = w.env.clock.now_ms();
     let changed = store::update_list(w, &account.id, direction, |list| {
         list.read_from(&read_from);
-        match outcome {
+        if let Ok(checked) = &outcome {
+            list.order_seen(mode, checked.contradicted, now_ms);
+        }
+        match outcome.map(|checked| checked.found) {
             Ok(found) if found.is_nothing(list.head.total) => Changed::default(),
             Ok(found) => list.apply(found, &held, now_ms),
             Err(failed) => {

@@ -674,14 +674,13 @@ fn list<T>(
         usize::try_from(query.offset).unwrap_or(usize::MAX),
         usize::try_from(query.count).unwrap_or(usize::MAX),
     );
-    // start <= end <= len, so this cannot fail; an empty page is the safe fallback anyway.
-    let page = matching.get(served.start..served.end).unwrap_or_default();
+    let page = paging::items(matching, &served);
     let returned = page.len() as u64;
     let next_offset = served
         .next
         .map_or(query.offset.saturating_add(returned), |next| next as u64);
     let list = InvitationList {
-        invitations: page.iter().map(item).collect(),
+        invitations: page.into_iter().map(item).collect(),
         total_results: returned,
         total_available_results: served.total as u64,
         invitation_type: echo_type,

@@ -18,6 +18,9 @@ pub enum PagingFault {
     RepeatedItems,
     /// The list says it holds `total` but serves one invitation a page.
     InflatedTotal { total: usize },
+    /// Every page lists its invitations oldest first: the right pages, in the wrong order
+    /// within each (newest-first order is INFERRED, linkup.md §5).
+    OldestFirstWithinPages,
 }
 
 /// What one page serves of a list of `len`: the slice `start..end`, the total it states, and
@@ -28,6 +31,22 @@ pub struct Served {
     pub end: usize,
     pub total: usize,
     pub next: Option<usize>,
+    /// The slice served oldest first.
+    pub reversed: bool,
+}
+
+/// The items of `list` that `served` names, in the order it serves them. `serve` keeps
+/// start <= end <= len, so the slice exists; an empty page is the safe fallback anyway.
+pub fn items<'a, T>(list: &'a [T], served: &Served) -> Vec<&'a T> {
+    let mut items: Vec<&T> = list
+        .get(served.start..served.end)
+        .unwrap_or_default()
+        .iter()
+        .collect();
+    if served.reversed {
+        items.reverse();
+    }
+    items
 }
 
 /// The page at `offset` of at most `limit` invitations of a list of `len`, as `fault` serves it.
@@ -39,6 +58,7 @@ pub fn serve(fault: Option<PagingFault>, len: usize, offset: usize, limit: usize
         end,
         total: len,
         next: (end < len).then_some(end),
+        reversed: false,
     };
     match fault {
         None => honest,
@@ -55,6 +75,7 @@ pub fn serve(fault: Option<PagingFault>, len: usize, offset: usize, limit: usize
             end: start,
             total: len,
             next: Some(offset.saturating_add(limit)),
+            reversed: false,
         },
         Some(PagingFault::RepeatedItems) => {
             let end = limit.min(len);
@@ -63,6 +84,7 @@ pub fn serve(fault: Option<PagingFault>, len: usize, offset: usize, limit: usize
                 end,
                 total: len,
                 next: Some(offset.saturating_add(end.max(1))),
+                reversed: false,
             }
         }
         Some(PagingFault::InflatedTotal { total }) => {
@@ -73,8 +95,13 @@ pub fn serve(fault: Option<PagingFault>, len: usize, offset: usize, limit: usize
                 end,
                 total,
                 next: (next < total).then_some(next),
+                reversed: false,
             }
         }
+        Some(PagingFault::OldestFirstWithinPages) => Served {
+            reversed: true,
+            ..honest
+        },
     }
 }
 

@@ -346,18 +346,17 @@ impl Cursor {
     }
 }
 
-/// One page of `list` as `fault` serves it (`paging.rs`): its items, the cursor of the next
-/// page, if any, and the total it states.
+/// One page of `list` as `fault` serves it (`paging.rs`): its items in the order served, the
+/// cursor of the next page, if any, and the total it states.
 pub fn page<T>(
     list: &[T],
     offset: usize,
     limit: usize,
     fault: Option<PagingFault>,
-) -> (&[T], Option<Cursor>, usize) {
+) -> (Vec<&T>, Option<Cursor>, usize) {
     let served = paging::serve(fault, list.len(), offset, limit);
     let next = served.next.map(|cursor| Cursor { limit, cursor });
-    let items = list.get(served.start..served.end).unwrap_or_default();
-    (items, next, served.total)
+    (paging::items(list, &served), next, served.total)
 }
 
 /// Query parameters, percent-decoded; a query that cannot be decoded is the caller's error.
