@@ -144,6 +144,32 @@ test('LinkUp: a poll while the computer is idle or locked asks nothing, and the 
   assert.equal(await browser.worker.evaluate(() => chrome.action.getBadgeText({})), '99+');
 });
 
+test('Unipile v2 listing each page oldest first: one full read, then a poll reads the first page only, and the account says so', async () => {
+  const { browser, emulator } = session;
+  const account = accountOf('unipile_v2');
+  const reader = await readerPage(browser);
+  const clock = workerClock(browser);
+  await addAccount(browser, reader, account);
+  await emulator.paging({ kind: 'oldest_first_within_pages' });
+  await clock.advance(16);
+  const first = await cost(browser, emulator, reader, account.account_id, () => poll(browser, clock, reader, account.id));
+  assert.equal(first.calls, 1 + Math.ceil(1000 / 100), 'the first page, then the full read it called for');
+  await emulator.linkedin(account.account_id, [{ arrive: { count: 2 } }]);
+  await clock.advance(16);
+  const next = await cost(browser, emulator, reader, account.account_id, () => poll(browser, clock, reader, account.id));
+  assert.equal(next.calls, 1, 'the first page only');
+  const { view } = await reader.evaluate(() => chrome.storage.local.get('view'));
+  assert.equal(view.accounts[0].received_count, 1002, 'what arrived is counted');
+
+  const popup = await browser.openPopup();
+  const notice = popup.locator('#banners [role="status"]');
+  await notice.filter({ hasText: 'in an order Invite Desk does not expect' }).waitFor();
+  assert.equal(await popup.locator('#banners [role="alert"]').count(), 0, 'not an error');
+  await screenshot(popup, 'sync-unexpected-order', { fullPage: false });
+  await popup.close();
+  await emulator.paging(null);
+});
+
 test('LinkUp, 1,000 received and 1,234 sent: each event costs what the sync engine promises', async () => {
   const figures = await measureDay(session.browser, session.emulator, accountOf('linkup'));
   console.log(`LinkUp 1,000 + 1,234: ${JSON.stringify(figures)}`);
