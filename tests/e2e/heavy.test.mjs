@@ -1,12 +1,13 @@
 // A heavy account in the real popup: 10,000 received and 10,000 sent on LinkUp. Only the rows in
 // view and a margin are in the DOM, whatever the list's size; the scrollbar still spans the whole
-// list, screen readers hear each row's place in it, and the keyboard walks it.
+// list, screen readers hear each row's place in it, and the keyboard walks it. Search, the
+// filters, "Select all shown", "Withdraw sent older than" and the CSV take the whole list.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { freshEmulatorAndBrowser } from './lib/e2e-scenario.mjs';
 import { scenarioPath } from './lib/emulator.mjs';
-import { screenshot } from './lib/extension.mjs';
+import { screenshot, storedLists } from './lib/extension.mjs';
 import { addAccount, readerPage } from './lib/sync-events.mjs';
 
 const scenario = JSON.parse(readFileSync(scenarioPath('sync.json'), 'utf8'));
@@ -75,4 +76,53 @@ test('10,000 received: at most 200 rows in the DOM, the last one reached by scro
   await sentFirst.waitFor();
   assert.equal(await sentFirst.getAttribute('aria-setsize'), '10000');
   assert.ok(await rowsInDom(popup) <= MAX_ROWS_IN_DOM);
+});
+
+test('10,000 + 10,000: a search, all of a filter selected, "withdraw older than" counted and the CSV of what is shown, with the page holding 200 rows at most', async () => {
+  await heavyAccount();
+  const popup = await session.browser.openPopup();
+  await popup.locator('#list-tools').waitFor({ timeout: 60_000 });
+  const stored = await storedLists(popup);
+  assert.equal(stored.received.length, 10000);
+
+  // Every received invitation whose headline holds "12", selected with at most 200 rows in the
+  // DOM: the filter and the selection are the whole list's.
+  await popup.locator('#filters summary').click();
+  await popup.getByLabel('Headline has').fill('12');
+  const kept = stored.received.filter((row) => (row.person.headline ?? '').toLowerCase().includes('12')).length;
+  assert.ok(kept > 200 && kept < 10000, `${kept} kept by the filter`);
+  const all = popup.getByRole('checkbox', { name: `Select all shown (${kept})` });
+  await all.check();
+  await popup.getByRole('button', { name: `Decline selected (${kept})` }).waitFor();
+  assert.ok(await rowsInDom(popup) <= MAX_ROWS_IN_DOM);
+  await popup.getByRole('button', { name: 'Clear selection' }).click();
+  await popup.getByLabel('Headline has').fill('');
+
+  // Sent: how many are older than 30 days is said before anything starts.
+  await popup.getByRole('tab', { name: /^Sent/ }).click();
+  const now = Date.now();
+  const older = stored.sent.filter((row) => row.sent_at_ms != null && now - row.sent_at_ms > 30 * 86_400_000).length;
+  assert.ok(older > 0 && older < 10000, `${older} older than 30 days`);
+  await popup.getByLabel('Withdraw sent older than').selectOption('30');
+  await popup.getByRole('button', { name: 'Withdraw…' }).click();
+  await popup.getByRole('dialog', { name: `Withdraw ${older} sent invitations older than 30 days?` }).waitFor();
+  await popup.keyboard.press('Escape');
+  await popup.getByRole('dialog').waitFor({ state: 'hidden' });
+
+  // A search, then the CSV of exactly what it shows.
+  await popup.getByRole('searchbox', { name: 'Search' }).fill('contact 12');
+  const found = stored.sent.filter((row) => {
+    const text = `${row.person.name}\n${row.person.headline ?? ''}`.toLowerCase();
+    return text.includes('contact') && text.includes('12');
+  }).length;
+  assert.ok(found > 0 && found < 10000, `${found} found`);
+  await popup.getByRole('checkbox', { name: `Select all shown (${found})` }).waitFor();
+  assert.ok(await rowsInDom(popup) <= Math.min(found, MAX_ROWS_IN_DOM));
+  const [download] = await Promise.all([
+    popup.waitForEvent('download'),
+    popup.getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
+  const lines = readFileSync(await download.path(), 'utf8').trimEnd().split('\r\n');
+  assert.equal(lines.length, found + 1, 'the header and a row per invitation shown');
+  assert.ok(lines.slice(1).every((line) => /contact/i.test(line) && line.includes('12')), 'each row is one the search found');
 });
