@@ -120,6 +120,7 @@ fn op() -> impl Strategy<Value = Op> {
             json!({"kind": "empty_pages_with_cursor"}),
             json!({"kind": "repeated_items"}),
             json!({"kind": "inflated_total", "total": 3000}),
+            json!({"kind": "oldest_first_within_pages"}),
         ])
         .prop_map(Op::Paging),
     ]

@@ -324,7 +324,7 @@ try {
  */
 async function pagingFaultCosts() {
   const faults = [null, { kind: 'repeated_cursor' }, { kind: 'cursor_cycle' }, { kind: 'empty_pages_with_cursor' },
-    { kind: 'repeated_items' }, { kind: 'inflated_total', total: 30000 }];
+    { kind: 'repeated_items' }, { kind: 'inflated_total', total: 30000 }, { kind: 'oldest_first_within_pages' }];
   const keys = { linkup: 'lk_sync_key', unipile_v2: 'up2_sync_key' };
   console.log('A provider paging oddly: a check (poll) and a full read (Refresh), calls / credits:');
   for (const [provider, accountId] of [['linkup', 'acc_sync_linkup'], ['unipile_v2', 'acc_sync_v2']]) {
