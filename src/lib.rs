@@ -471,8 +471,14 @@ pub async fn notice_button(notice: String, button: u32) -> Result<(), JsValue> {
         .map_err(to_js_error)
 }
 
-/// Options page: which of the stored `{ledger, jobs}` values cannot be read, each
-/// `{key, name, reset_means}`.
+/// Options page: the keys of the chunks the stored `{jobs}` heads name, to read beside them.
+#[wasm_bindgen]
+pub fn job_chunk_keys(stored: JsValue) -> Vec<String> {
+    worker::store::job_chunk_keys(&worker::store::Stored::from_json(&json_text(&stored)))
+}
+
+/// Options page: which of the stored `{ledger, jobs}` values, read with the jobs' chunks
+/// (`job_chunk_keys`), cannot be read, each `{key, name, reset_means}`.
 #[wasm_bindgen]
 pub fn damaged_values(stored: JsValue) -> JsValue {
     #[derive(serde::Serialize)]
@@ -482,7 +488,11 @@ pub fn damaged_values(stored: JsValue) -> JsValue {
         reset_means: String,
     }
     let stored = worker::store::Stored::from_json(&json_text(&stored));
-    let damaged: Vec<Damaged> = worker::store::damaged(&stored)
+    let mut keys = worker::store::damaged(&stored);
+    if !keys.contains(&job_chunks::JOBS_KEY) && worker::store::job_chunks_damaged(&stored) {
+        keys.push(job_chunks::JOBS_KEY);
+    }
+    let damaged: Vec<Damaged> = keys
         .into_iter()
         .filter_map(|key| {
             let guarded = worker::store::GUARDED.iter().find(|g| g.key == key)?;

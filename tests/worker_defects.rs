@@ -798,3 +798,40 @@ fn a_provider_listing_each_page_oldest_first_costs_a_full_read_a_day_not_one_a_p
     );
     assert!(poll() <= 2);
 }
+
+#[test]
+fn repair_sees_the_jobs_damaged_when_a_chunk_of_their_items_is_missing() {
+    use invite_desk::worker::store::{job_chunk_keys, job_chunks_damaged, Stored};
+    let world: &'static World = Box::leak(Box::new(World::new(100, 120.0)));
+    let worker = Worker::new(world.env());
+    world.drive(invite_desk::worker::refresh::start(&worker), None);
+    let items: Vec<Value> = (36..40)
+        .map(|p| json!({"account": world.account_id(0), "invitation": format!("8000{p}")}))
+        .collect();
+    let started = world.intent(
+        &worker,
+        json!({"type": "start_job", "action": "withdraw", "items": items}),
+    );
+    assert!(started.is_ok(), "{started:?}");
+    // What the options page reads: the heads, then the chunks the module names for them.
+    let read = |keys: &[String]| {
+        let values: serde_json::Map<String, Value> = keys
+            .iter()
+            .filter_map(|key| Some((key.clone(), world.stored::<Value>(key)?)))
+            .collect();
+        Stored::from_json(&Value::Object(values).to_string())
+    };
+    let heads = read(&["jobs".to_owned()]);
+    let chunks = job_chunk_keys(&heads);
+    assert_eq!(chunks.len(), 1, "four items, one chunk");
+    let whole = read(&[vec!["jobs".to_owned()], chunks.clone()].concat());
+    assert!(!job_chunks_damaged(&whole));
+    assert!(
+        job_chunks_damaged(&heads),
+        "the heads without their chunk: the jobs cannot be read whole"
+    );
+    world.put(&chunks[0], json!("not items"));
+    assert!(job_chunks_damaged(&read(
+        &[vec!["jobs".to_owned()], chunks].concat()
+    )));
+}

@@ -137,6 +137,23 @@ pub fn damaged(stored: &Stored) -> Vec<&'static str> {
         .collect()
 }
 
+/// The chunks the stored jobs' heads name, which a reader of `jobs` needs beside it; none when
+/// the heads cannot be read.
+pub fn job_chunk_keys(stored: &Stored) -> Vec<String> {
+    let heads: Vec<Job> = stored.get(JOBS_KEY).unwrap_or_default();
+    heads.iter().flat_map(job_chunks::item_keys).collect()
+}
+
+/// Whether a chunk the stored jobs' heads name is missing or unreadable in `stored`, which
+/// holds the heads and their chunks (`job_chunk_keys`): the jobs are as damaged as when their
+/// heads are.
+pub fn job_chunks_damaged(stored: &Stored) -> bool {
+    let Ok(heads) = stored.readable::<Vec<Job>>(JOBS_KEY) else {
+        return false;
+    };
+    job_chunks::assemble(heads, |key| stored.raw(key), || damaged_error(JOBS_KEY)).is_err()
+}
+
 /// Replaces the damaged value under `key` (`ledger` or `jobs`), keeping it aside under
 /// `damaged:{key}`. Jobs start again empty. The ledger cannot know what was sent lately, so
 /// every account's sending stops for a week, notes for a month: failing closed.

@@ -486,6 +486,31 @@ test('a saved setting that cannot be read is named on the page, counts as its lo
   assert.equal(await alert.isVisible(), false, 'nothing left to say of the limits');
 });
 
+test('a job whose items lost a chunk is named in Repair as damaged bulk jobs', async () => {
+  await storeAccounts([{
+    id: 'sales', label: 'Sales', provider: 'linkup', api_key: e2eKey.api_key,
+    account_id: e2eAccount.account_id, base_url: emulator.url, plan: 'free',
+  }]);
+  await waitForBadge(browser.worker, String(RECEIVED));
+  const page = await openOptions();
+  const repair = page.getByRole('region', { name: 'Repair' });
+  // A withdrawal job of three, paced far apart, as the popup starts one.
+  await browser.worker.evaluate(() => chrome.storage.local.set({ settings: { action_delay_min_s: 3600, action_delay_max_s: 3600 } }));
+  const items = e2eAccount.sent.slice(0, 3).map((invitation) => ({ account: 'sales', invitation: invitation.id }));
+  const started = await page.evaluate((items) => chrome.runtime.sendMessage({ type: 'start_job', action: 'withdraw', items }), items);
+  assert.equal(started.ok, true, JSON.stringify(started.error));
+  await page.reload();
+  await page.getByRole('heading', { name: 'Staying up to date' }).waitFor();
+  assert.equal(await repair.isHidden(), true, 'whole, the jobs need no repair');
+
+  const chunk = await browser.worker.evaluate(async () => Object.keys(await chrome.storage.local.get(null)).find((key) => key.startsWith('job_items:')));
+  assert.ok(chunk, 'the job keeps its items in a chunk');
+  await browser.worker.evaluate((key) => chrome.storage.local.remove(key), chunk);
+  await page.reload();
+  await repair.getByText('The saved bulk jobs cannot be read.').waitFor();
+  assert.match(await repair.textContent(), /Bulk jobs in progress are forgotten/);
+});
+
 test('a damaged limits ledger stops sending, and Repair resets it after saying what that means', async () => {
   await storeAccounts([{
     id: 'sales', label: 'Sales', provider: 'linkup', api_key: e2eKey.api_key,
