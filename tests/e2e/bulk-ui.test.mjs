@@ -191,6 +191,8 @@ test('"Withdraw sent older than" counts by the scenario\'s ages, refuses a bad n
   await popup.getByRole('dialog', { name: `Withdraw ${older(30).length} sent invitation older than 30 days?` }).waitFor();
   await popup.keyboard.press('Escape');
   await popup.getByRole('dialog').waitFor({ state: 'hidden' });
+  // The dialog's close event gives focus back to the button, a moment after it is hidden.
+  await popup.waitForFunction(() => document.activeElement?.id === 'withdraw-older');
 
   await days.selectOption('other');
   const other = popup.getByRole('spinbutton', { name: 'Days' });
