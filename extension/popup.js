@@ -166,16 +166,22 @@ function paintEmpty(shown, accounts) {
   else text.textContent = 'No pending sent invitations. Invite someone from the Invite tab.';
 }
 
-function errorBanner(account) {
-  const banner = document.createElement('div');
-  banner.className = 'banner';
-  banner.setAttribute('role', 'alert');
+/** An account's banner: its title, then `text`; an alert, or a status for what is no error. */
+function accountBanner(role, titleText, text) {
+  const made = document.createElement('div');
+  made.className = role === 'alert' ? 'banner' : 'banner notice';
+  made.setAttribute('role', role);
   const title = document.createElement('strong');
-  title.textContent = `${account.label}: ${whatHappened(account.error)}`;
+  title.textContent = titleText;
   title.dir = 'auto';
-  const next = document.createElement('span');
-  next.textContent = account.error.next_step;
-  banner.append(title, next);
+  const rest = document.createElement('span');
+  rest.textContent = text;
+  made.append(title, rest);
+  return made;
+}
+
+function errorBanner(account) {
+  const banner = accountBanner('alert', `${account.label}: ${whatHappened(account.error)}`, account.error.next_step);
   if (account.error.fixed_in_options) {
     const open = document.createElement('button');
     open.type = 'button';
@@ -188,16 +194,7 @@ function errorBanner(account) {
 }
 
 function noticeBanner(account) {
-  const banner = document.createElement('div');
-  banner.className = 'banner notice';
-  banner.setAttribute('role', 'status');
-  const title = document.createElement('strong');
-  title.textContent = account.label;
-  title.dir = 'auto';
-  const text = document.createElement('span');
-  text.textContent = account.notice;
-  banner.append(title, text);
-  return banner;
+  return accountBanner('status', account.label, account.notice);
 }
 
 /**

@@ -1,7 +1,7 @@
 //! The real effects of the worker (`worker::effects`) in the browser: the clock and random of
 //! JavaScript, chrome.storage.local and .session, chrome.alarms with a timer for short waits,
-//! the toolbar badge, notifications and chrome.idle; and search's folding of text, by the browser's Unicode
-//! tables. Stored values cross as JSON text: the browser's own JSON.parse and
+//! the toolbar badge, notifications and chrome.idle; and search's folding of text and names'
+//! case, by the browser's Unicode tables. Stored values cross as JSON text: the browser's own JSON.parse and
 //! JSON.stringify move thousands of invitations faster, and in less code, than building them
 //! field by field.
 
@@ -419,6 +419,16 @@ fn browser_error(error: JsValue) -> Error {
             .as_string()
     });
     Error::new(ErrorKind::Browser).with_detail(&text.unwrap_or_default())
+}
+
+/// `text` in capitals, by the browser's tables (`toUpperCase`).
+pub fn upper_case(text: &str) -> String {
+    js_sys::JsString::from(text).to_upper_case().into()
+}
+
+/// `text` in small letters, by the browser's tables (`toLowerCase`).
+pub fn lower_case(text: &str) -> String {
+    js_sys::JsString::from(text).to_lower_case().into()
 }
 
 /// `text` decomposed (`normalize("NFD")`), its marks (`\p{M}`) dropped, lowercased: what

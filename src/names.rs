@@ -88,18 +88,16 @@ pub fn lower_chars(text: &str) -> String {
     }
 }
 
+/// In the module the browser's case tables map it, which keeps some 27 KB of tables out of it.
 #[cfg(target_arch = "wasm32")]
 fn upper_unicode(c: char) -> String {
-    js_sys::JsString::from(c.to_string().as_str())
-        .to_upper_case()
-        .into()
+    crate::browser::upper_case(&c.to_string())
 }
 
 /// JavaScript lowercases a final capital sigma to ς; char by char it is σ, as here.
 #[cfg(target_arch = "wasm32")]
 fn lower_unicode(text: &str) -> String {
-    let text = text.replace('\u{3A3}', "\u{3C3}");
-    js_sys::JsString::from(text.as_str()).to_lower_case().into()
+    crate::browser::lower_case(&text.replace('\u{3A3}', "\u{3C3}"))
 }
 
 #[cfg(not(target_arch = "wasm32"))]

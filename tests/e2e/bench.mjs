@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from './lib/emulator.mjs';
 import { launchExtension, waitForBadge, workerStartedAfter } from './lib/extension.mjs';
+import { median } from './lib/figures.mjs';
 import { heavyPopup } from './lib/heavy-popup.mjs';
 import { measureDay, pagingFaults, ruleAndStatsDay, simulateDay } from './lib/sync-events.mjs';
 
@@ -38,11 +39,6 @@ for (const dir of [extensionDir, baselineDir].filter(Boolean)) {
     + '<body><p elementtiming="text">Invite Desk</p></body></html>\n');
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const ms = (value) => `${value.toFixed(1)} ms`;
 
 /** Opens `page` in a new tab; resolves to when the element named `identifier` was painted. */

@@ -4,16 +4,11 @@
 // a search keystroke to the list updated, and a switch between Received and Sent, beside an
 // empty extension page's first paint. Figures, not pass/fail.
 import { launchExtension } from './extension.mjs';
+import { median, percentile } from './figures.mjs';
 import { addAccount, readerPage } from './sync-events.mjs';
 
 const OPENS = 3;
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const percentile = (values, share) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * share))];
 
 /** Long tasks, from the page's start (what keeps it from answering), and the first row's paint. */
 function watchLongTasks() {
